@@ -1,0 +1,40 @@
+package io.jenkins.plugins.imagetrust.engine.keys;
+
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
+
+/** Checks a signature over exact bytes with a public key, using the JDK providers. */
+public final class SignatureVerifier {
+    private SignatureVerifier() {
+    }
+
+    /**
+     * Whether {@code signature} is valid over {@code message} under {@code key} and {@code scheme}. A key
+     * whose type does not fit the scheme, or a malformed signature, is simply not valid.
+     */
+    public static boolean verify(PublicKey key, SignatureScheme scheme, byte[] message, byte[] signature) {
+        if (!scheme.fits(key)) {
+            return false;
+        }
+        try {
+            Signature verifier = newSignature(scheme);
+            verifier.initVerify(key);
+            verifier.update(message);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return false; // a signature that cannot even be decoded is not a valid signature
+        }
+    }
+
+    /** A JDK {@link Signature} set up for {@code scheme} (PSS parameters included). */
+    public static Signature newSignature(SignatureScheme scheme) throws GeneralSecurityException {
+        Signature signature = Signature.getInstance(scheme.jcaName());
+        if (scheme == SignatureScheme.RSA_PSS_SHA256) {
+            signature.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
+        }
+        return signature;
+    }
+}
