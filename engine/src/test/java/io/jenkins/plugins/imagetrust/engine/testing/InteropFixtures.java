@@ -1,0 +1,51 @@
+package io.jenkins.plugins.imagetrust.engine.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Assertions;
+
+/**
+ * The artefacts real tools made ({@code shared/interop/} beside the checkout: skopeo signatures, cosign keys,
+ * Notary metadata). They are read as exact bytes, never reformatted. Their absence is a failure, not a skip:
+ * CI always has {@code shared/} beside the clone.
+ */
+public final class InteropFixtures {
+    private InteropFixtures() {
+    }
+
+    /** The folder {@code shared/interop}, found by walking up from the working directory. */
+    public static Path root() {
+        Optional<Path> found = Optional.empty();
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null && found.isEmpty(); dir = dir.getParent()) {
+            Path candidate = dir.resolve("shared").resolve("interop");
+            if (Files.isDirectory(candidate)) {
+                found = Optional.of(candidate);
+            }
+        }
+        return found.orElseGet(() -> Assertions.fail("shared/interop not found above " + Path.of("").toAbsolutePath()));
+    }
+
+    /** A file under {@code shared/interop}, e.g. {@code path("cosign/signature-manifest.json")}. */
+    public static Path path(String relative) {
+        Path file = root().resolve(relative);
+        if (!Files.isRegularFile(file)) {
+            Assertions.fail("interop fixture missing: " + file);
+        }
+        return file;
+    }
+
+    public static byte[] bytes(String relative) {
+        try {
+            return Files.readAllBytes(path(relative));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String text(String relative) {
+        return new String(bytes(relative), java.nio.charset.StandardCharsets.UTF_8);
+    }
+}
