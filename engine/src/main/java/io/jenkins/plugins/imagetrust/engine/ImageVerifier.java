@@ -1,0 +1,97 @@
+package io.jenkins.plugins.imagetrust.engine;
+
+import io.jenkins.plugins.imagetrust.engine.cosign.CosignSignatureReader;
+import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
+import io.jenkins.plugins.imagetrust.engine.reference.Digest;
+import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
+import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import io.jenkins.plugins.imagetrust.engine.verify.PolicyEvaluator;
+import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * Verifies images against a {@link TrustPolicy}: resolve the digest, fetch the cosign signatures, judge each one.
+ * An untrusted image is a report, not an exception; exceptions mean verification could not be completed.
+ */
+public final class ImageVerifier {
+    private final RegistryClient registry;
+    private final ProgressListener listener;
+    private final ImageReference signatureRepository;
+    private final CosignSignatureReader reader;
+    private final PolicyEvaluator evaluator;
+
+    private ImageVerifier(Builder b) {
+        this.registry = Objects.requireNonNull(b.registry, "registry");
+        this.listener = b.listener;
+        this.signatureRepository = b.signatureRepository;
+        this.reader = new CosignSignatureReader(registry, listener);
+        this.evaluator = new PolicyEvaluator(Objects.requireNonNull(b.policy, "policy"), b.clock);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public VerificationReport verify(ImageReference image) throws RegistryException {
+        Digest digest = registry.resolve(image).digest();
+        if (image.digest().isPresent() && !image.digest().get().equals(digest)) {
+            throw new RegistryException(image.registry(), image.repository(), "resolve",
+                    "the registry answered " + digest + " for " + image.digest().get());
+        }
+        listener.info("resolve", image + " is " + digest);
+        ImageReference repository = signatureRepository != null ? signatureRepository.repositoryOnly() : image.repositoryOnly();
+        VerificationReport report = evaluator.evaluate(image, digest, reader.read(repository, digest));
+        if (report.trusted()) {
+            listener.info("verify", report.summary());
+        } else {
+            listener.warning("verify", report.summary());
+        }
+        return report;
+    }
+
+    /** Builds an {@link ImageVerifier}; registry and policy are required. */
+    public static final class Builder {
+        private RegistryClient registry;
+        private TrustPolicy policy;
+        private ProgressListener listener = ProgressListener.NONE;
+        private Clock clock = Clock.systemUTC();
+        private ImageReference signatureRepository;
+
+        private Builder() {
+        }
+
+        public Builder registry(RegistryClient value) {
+            this.registry = value;
+            return this;
+        }
+
+        public Builder policy(TrustPolicy value) {
+            this.policy = value;
+            return this;
+        }
+
+        public Builder listener(ProgressListener value) {
+            this.listener = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** The clock that judges key validity windows. */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Read signatures from this repository instead of the image's own. */
+        public Builder signatureRepository(ImageReference value) {
+            this.signatureRepository = value;
+            return this;
+        }
+
+        public ImageVerifier build() {
+            return new ImageVerifier(this);
+        }
+    }
+}

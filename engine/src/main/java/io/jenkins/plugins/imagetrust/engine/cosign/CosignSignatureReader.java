@@ -1,0 +1,87 @@
+package io.jenkins.plugins.imagetrust.engine.cosign;
+
+import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.reference.Digest;
+import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
+import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
+import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
+import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.verify.SignatureCandidate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Finds the cosign-format signatures of a digest: the {@code sha256-<hex>.sig} manifest and each layer's payload,
+ * fetched by digest and checked. A layer that cannot be read becomes a candidate with the reason, so the report
+ * shows it; only a registry that cannot be asked at all is an exception.
+ */
+public final class CosignSignatureReader {
+    /** Simple-signing payloads are a few hundred bytes; a payload larger than this is refused unread. */
+    public static final long MAX_PAYLOAD_BYTES = 64 * 1024;
+
+    private final RegistryClient registry;
+    private final ProgressListener listener;
+
+    public CosignSignatureReader(RegistryClient registry, ProgressListener listener) {
+        this.registry = Objects.requireNonNull(registry);
+        this.listener = Objects.requireNonNull(listener);
+    }
+
+    /** The signatures stored for {@code digest} in {@code signatureRepository}; empty when there are none. */
+    public List<SignatureCandidate> read(ImageReference signatureRepository, Digest digest) throws RegistryException {
+        String tag = digest.signatureTag();
+        Optional<Manifest> manifest = registry.fetchManifest(signatureRepository, tag);
+        if (manifest.isEmpty()) {
+            listener.info("fetch-signatures", "no signatures at " + signatureRepository.name() + ":" + tag);
+            return List.of();
+        }
+        String source = "cosign:" + signatureRepository.name() + ":" + tag;
+        SignatureManifest parsed;
+        try {
+            parsed = SignatureManifest.parse(manifest.get().bytes());
+        } catch (IllegalArgumentException e) {
+            return List.of(SignatureCandidate.unusable(source, null, RejectionReason.MALFORMED_SIGNATURE, e.getMessage()));
+        }
+        listener.info("fetch-signatures", parsed.size() + " signature(s) at " + signatureRepository.name() + ":" + tag);
+        List<SignatureCandidate> candidates = new ArrayList<>();
+        for (SignatureManifest.Layer layer : parsed.layers()) {
+            candidates.add(readLayer(signatureRepository, source + "#" + layer.index(), layer));
+        }
+        return candidates;
+    }
+
+    private SignatureCandidate readLayer(ImageReference repository, String source, SignatureManifest.Layer layer) {
+        Optional<Digest> payloadDigest = layer.digest();
+        if (!MediaTypes.COSIGN_SIMPLE_SIGNING.equals(layer.mediaType())) {
+            return SignatureCandidate.unusable(source, payloadDigest.orElse(null), RejectionReason.UNSUPPORTED_LAYER,
+                    "layer media type is '" + layer.mediaType() + "'");
+        }
+        if (payloadDigest.isEmpty()) {
+            return SignatureCandidate.unusable(source, null, RejectionReason.MALFORMED_SIGNATURE, "layer has no valid digest");
+        }
+        Optional<byte[]> signature = layer.signature();
+        if (signature.isEmpty()) {
+            return SignatureCandidate.unusable(source, payloadDigest.get(), RejectionReason.MALFORMED_SIGNATURE,
+                    "layer annotation " + SignatureManifest.SIGNATURE_ANNOTATION + " is missing or not base64");
+        }
+        if (layer.size() < 0 || layer.size() > MAX_PAYLOAD_BYTES) {
+            return SignatureCandidate.unusable(source, payloadDigest.get(), RejectionReason.PAYLOAD_UNAVAILABLE,
+                    "layer declares size " + layer.size() + "; payloads over " + MAX_PAYLOAD_BYTES + " bytes are not read");
+        }
+        byte[] payload;
+        try {
+            payload = registry.fetchBlob(repository, payloadDigest.get(), MAX_PAYLOAD_BYTES);
+        } catch (RegistryException e) {
+            return SignatureCandidate.unusable(source, payloadDigest.get(), RejectionReason.PAYLOAD_UNAVAILABLE, e.getMessage());
+        }
+        if (payload.length != layer.size()) {
+            return SignatureCandidate.unusable(source, payloadDigest.get(), RejectionReason.PAYLOAD_UNAVAILABLE,
+                    "payload has " + payload.length + " bytes, the layer declares " + layer.size());
+        }
+        return SignatureCandidate.of(source, payloadDigest.get(), payload, signature.get());
+    }
+}

@@ -1,0 +1,150 @@
+package io.jenkins.plugins.imagetrust.engine.policy;
+
+import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What makes an image trusted: at least {@code threshold} distinct trusted keys, each usable now, signed its
+ * digest with payloads that satisfy the identity rule and carry the required annotations. One model for the CLI
+ * (policy files, see {@link PolicyFiles}) and the plugin (global configuration and step parameters).
+ */
+public final class TrustPolicy {
+    private final List<TrustedKey> keys;
+    private final int threshold;
+    private final Map<String, String> requiredAnnotations;
+    private final EnforcementMode mode;
+    private final IdentityRule identity;
+
+    private TrustPolicy(Builder b) {
+        this.keys = List.copyOf(b.keys);
+        this.threshold = b.threshold;
+        this.requiredAnnotations = Map.copyOf(b.requiredAnnotations);
+        this.mode = b.mode;
+        this.identity = b.identity;
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("a trust policy needs at least one trusted key");
+        }
+        if (threshold < 1) {
+            throw new IllegalArgumentException("threshold must be at least 1, not " + threshold);
+        }
+        if (threshold > keys.size()) {
+            throw new IllegalArgumentException("threshold " + threshold + " can never be met with " + keys.size() + " trusted key(s)");
+        }
+        Set<KeyId> seen = new java.util.HashSet<>();
+        for (TrustedKey key : keys) {
+            if (!seen.add(key.id())) {
+                throw new IllegalArgumentException("key " + key.id() + " is listed twice (as '" + key.name() + "')");
+            }
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.keys.addAll(keys);
+        b.threshold = threshold;
+        b.requiredAnnotations.putAll(requiredAnnotations);
+        b.mode = mode;
+        b.identity = identity;
+        return b;
+    }
+
+    public List<TrustedKey> keys() {
+        return keys;
+    }
+
+    public int threshold() {
+        return threshold;
+    }
+
+    public Map<String, String> requiredAnnotations() {
+        return requiredAnnotations;
+    }
+
+    public EnforcementMode mode() {
+        return mode;
+    }
+
+    public IdentityRule identity() {
+        return identity;
+    }
+
+    /** This policy trusting only the keys whose id or name is in {@code idsOrNames}; unknown entries are an error. */
+    public TrustPolicy restrictedTo(Collection<String> idsOrNames) {
+        List<TrustedKey> chosen = new ArrayList<>();
+        for (String wanted : idsOrNames) {
+            TrustedKey match = keys.stream()
+                    .filter(k -> k.id().hex().equals(wanted) || k.name().equals(wanted))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no trusted key has the id or name '" + wanted + "'"));
+            if (!chosen.contains(match)) {
+                chosen.add(match);
+            }
+        }
+        Builder b = toBuilder();
+        b.keys.clear();
+        b.keys.addAll(chosen);
+        b.threshold = Math.min(threshold, chosen.size());
+        return b.build();
+    }
+
+    /** Builds a {@link TrustPolicy}. Defaults: threshold 1, mode enforce, identity same-repository. */
+    public static final class Builder {
+        private final List<TrustedKey> keys = new ArrayList<>();
+        private int threshold = 1;
+        private final Map<String, String> requiredAnnotations = new LinkedHashMap<>();
+        private EnforcementMode mode = EnforcementMode.ENFORCE;
+        private IdentityRule identity = IdentityRule.SAME_REPOSITORY;
+
+        private Builder() {
+        }
+
+        public Builder key(TrustedKey key) {
+            keys.add(Objects.requireNonNull(key));
+            return this;
+        }
+
+        public Builder keys(Collection<TrustedKey> values) {
+            values.forEach(this::key);
+            return this;
+        }
+
+        public Builder threshold(int value) {
+            this.threshold = value;
+            return this;
+        }
+
+        public Builder requiredAnnotation(String key, String value) {
+            requiredAnnotations.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
+            return this;
+        }
+
+        public Builder requiredAnnotations(Map<String, String> values) {
+            values.forEach(this::requiredAnnotation);
+            return this;
+        }
+
+        public Builder mode(EnforcementMode value) {
+            this.mode = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder identity(IdentityRule value) {
+            this.identity = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public TrustPolicy build() {
+            return new TrustPolicy(this);
+        }
+    }
+}

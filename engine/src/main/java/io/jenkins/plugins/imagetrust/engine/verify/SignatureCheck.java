@@ -1,0 +1,42 @@
+package io.jenkins.plugins.imagetrust.engine.verify;
+
+import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
+import io.jenkins.plugins.imagetrust.engine.reference.Digest;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the verifier concluded about one signature.
+ *
+ * @param source where it was found, e.g. {@code cosign:sha256-<hex>.sig}
+ * @param payloadDigest the digest of the signed payload blob
+ * @param keyId the trusted key it verifies under, if any
+ * @param keyName that key's name in the policy, if any
+ * @param counted whether it counted toward the threshold
+ * @param reason why it did not count (empty when counted)
+ * @param detail the facts: which key, which digest, which member
+ * @param annotations the payload's {@code optional} strings, when the signature verified
+ */
+public record SignatureCheck(
+        String source,
+        Digest payloadDigest,
+        Optional<KeyId> keyId,
+        Optional<String> keyName,
+        boolean counted,
+        Optional<RejectionReason> reason,
+        String detail,
+        Map<String, String> annotations) {
+
+    public SignatureCheck {
+        Objects.requireNonNull(source);
+        Objects.requireNonNull(keyId);
+        Objects.requireNonNull(keyName);
+        Objects.requireNonNull(reason);
+        Objects.requireNonNull(detail);
+        annotations = Map.copyOf(annotations);
+        if (counted == reason.isPresent()) {
+            throw new IllegalArgumentException("a counted signature has no reason, and a rejected one has one");
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.jenkins.plugins.imagetrust.engine.verify;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
+import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
+import io.jenkins.plugins.imagetrust.engine.reference.Digest;
+import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The outcome of verifying one image: every signature found, whether it counted and why not, and the verdict.
+ * Serialisable to the stable JSON documented in {@code docs/cli.md} ({@link #toJson()}).
+ */
+public final class VerificationReport {
+    /** Version of the JSON form; bumped only on incompatible changes. */
+    public static final int JSON_SCHEMA_VERSION = 1;
+
+    private final ImageReference image;
+    private final Digest digest;
+    private final EnforcementMode mode;
+    private final int threshold;
+    private final Verdict verdict;
+    private final List<SignatureCheck> signatures;
+    private final Instant verifiedAt;
+
+    public VerificationReport(ImageReference image, Digest digest, EnforcementMode mode, int threshold, Verdict verdict,
+            List<SignatureCheck> signatures, Instant verifiedAt) {
+        this.image = Objects.requireNonNull(image);
+        this.digest = Objects.requireNonNull(digest);
+        this.mode = Objects.requireNonNull(mode);
+        this.threshold = threshold;
+        this.verdict = Objects.requireNonNull(verdict);
+        this.signatures = List.copyOf(signatures);
+        this.verifiedAt = Objects.requireNonNull(verifiedAt);
+    }
+
+    /** The reference as the caller gave it (tag kept for display). */
+    public ImageReference image() {
+        return image;
+    }
+
+    /** The manifest digest that was verified. */
+    public Digest digest() {
+        return digest;
+    }
+
+    public EnforcementMode mode() {
+        return mode;
+    }
+
+    public int threshold() {
+        return threshold;
+    }
+
+    public Verdict verdict() {
+        return verdict;
+    }
+
+    public boolean trusted() {
+        return verdict.trusted();
+    }
+
+    public List<SignatureCheck> signatures() {
+        return signatures;
+    }
+
+    public Instant verifiedAt() {
+        return verifiedAt;
+    }
+
+    /** The distinct trusted keys whose signatures counted. */
+    public Set<KeyId> countedKeys() {
+        Set<KeyId> keys = new LinkedHashSet<>();
+        signatures.stream().filter(SignatureCheck::counted).forEach(s -> s.keyId().ifPresent(keys::add));
+        return keys;
+    }
+
+    /** One human line: what was verified, by which keys, or why not. */
+    public String summary() {
+        String subject = image.repositoryOnly() + (image.tag().map(t -> ":" + t).orElse("")) + "@" + digest;
+        switch (verdict) {
+            case TRUSTED:
+                return "verified " + subject + ": signed by " + countedKeys().size() + " of " + threshold
+                        + " required trusted key(s) " + keyList();
+            case NO_SIGNATURES:
+                return "NOT verified " + subject + ": no signatures found";
+            default:
+                StringBuilder out = new StringBuilder("NOT verified " + subject + ": " + countedKeys().size() + " of "
+                        + threshold + " required trusted key(s) signed");
+                signatures.stream().filter(s -> !s.counted()).forEach(s -> out.append("; ")
+                        .append(s.reason().map(Enum::name).orElse("")).append(": ").append(s.detail()));
+                return out.toString();
+        }
+    }
+
+    private String keyList() {
+        StringBuilder out = new StringBuilder("[");
+        for (SignatureCheck s : signatures) {
+            if (s.counted()) {
+                out.append(out.length() > 1 ? ", " : "").append(s.keyName().orElse("?")).append(' ')
+                        .append(s.keyId().map(KeyId::shortForm).orElse(""));
+            }
+        }
+        return out.append(']').toString();
+    }
+
+    /** The stable JSON tree (schema in docs/cli.md). */
+    public ObjectNode toJsonTree() {
+        ObjectNode root = new ObjectMapper().createObjectNode();
+        root.put("schemaVersion", JSON_SCHEMA_VERSION);
+        root.put("image", image.toString());
+        root.put("digest", digest.toString());
+        root.put("verified", trusted());
+        root.put("verdict", verdict.name());
+        root.put("mode", mode.id());
+        root.put("threshold", threshold);
+        root.put("countedKeys", countedKeys().size());
+        root.put("verifiedAt", verifiedAt.toString());
+        ArrayNode list = root.putArray("signatures");
+        for (SignatureCheck check : signatures) {
+            ObjectNode s = list.addObject();
+            s.put("source", check.source());
+            s.put("payloadDigest", check.payloadDigest() == null ? null : check.payloadDigest().toString());
+            s.put("keyId", check.keyId().map(KeyId::hex).orElse(null));
+            s.put("keyName", check.keyName().orElse(null));
+            s.put("counted", check.counted());
+            s.put("reason", check.reason().map(Enum::name).orElse(null));
+            s.put("detail", check.detail());
+            ObjectNode annotations = s.putObject("annotations");
+            check.annotations().forEach(annotations::put);
+        }
+        return root;
+    }
+
+    public String toJson() {
+        try {
+            return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toJsonTree());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return summary();
+    }
+}
