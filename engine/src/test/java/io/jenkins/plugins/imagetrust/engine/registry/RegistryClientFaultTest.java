@@ -65,14 +65,14 @@ class RegistryClientFaultTest {
 
     @Test
     void bearerChallengeIsAnsweredWithATokenFromTheRealmAndCached() throws Exception {
-        ScriptedHttpServer server = serve((request, exchange) -> exchange.respond(200,
+        ScriptedHttpServer tokenServer = serve((request, exchange) -> exchange.respond(200,
                 "{\"access_token\":\"tok-123\",\"expires_in\":300}", "Content-Type", "application/json"));
         ScriptedHttpServer registry = serve((request, exchange) -> {
             if (request.header("Authorization").orElse("").equals("Bearer tok-123")) {
                 manifestOk(exchange);
             } else {
                 exchange.respond(401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}",
-                        "WWW-Authenticate", "Bearer realm=\"http://" + server.hostPort() + "/token\",service=\"scripted, with comma\","
+                        "WWW-Authenticate", "Bearer realm=\"http://" + tokenServer.hostPort() + "/token\",service=\"scripted, with comma\","
                                 + "scope=\"repository:lab/app:pull\"");
             }
         });
@@ -81,7 +81,7 @@ class RegistryClientFaultTest {
         assertThat(client.fetchManifest(repo(registry), "1.0").orElseThrow().bytes()).isEqualTo(MANIFEST);
         assertThat(client.fetchManifest(repo(registry), "1.0")).isPresent();
 
-        List<ScriptedHttpServer.Request> tokenRequests = server.requests();
+        List<ScriptedHttpServer.Request> tokenRequests = tokenServer.requests();
         assertThat(tokenRequests).hasSize(1);
         ScriptedHttpServer.Request tokenRequest = tokenRequests.get(0);
         String query = URLDecoder.decode(tokenRequest.query(), StandardCharsets.UTF_8);
