@@ -116,7 +116,8 @@ final class RegistryTransport {
         AtomicReference<CappedBodySubscriber> subscriber = new AtomicReference<>();
         HttpResponse.BodyHandler<byte[]> handler = info -> {
             boolean success = info.statusCode() >= 200 && info.statusCode() < 300;
-            long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+            // a HEAD answer declares the size of the body it does not send: never hold that against the cap
+            long declared = method.equals("HEAD") ? -1 : info.headers().firstValueAsLong("Content-Length").orElse(-1);
             CappedBodySubscriber s = new CappedBodySubscriber(success ? maxBodyBytes : MAX_ERROR_BODY_BYTES, !success, declared);
             subscriber.set(s);
             return s;

@@ -161,6 +161,33 @@ class RegistryClientRealRegistryTest {
     }
 
     @Test
+    void largeBlobAndManifestAreCheckedByHeadDespiteTheirSize() throws Exception {
+        ImageReference repo = registry.reference("lab/large");
+        byte[] big = new byte[300 * 1024];
+        new java.util.Random(7).nextBytes(big);
+        client.pushBlob(repo, big);
+        byte[] config = utf8("{}");
+        client.pushBlob(repo, config);
+        StringBuilder padding = new StringBuilder();
+        for (int i = 0; i < 40 * 1024; i++) {
+            padding.append('a');
+        }
+        byte[] manifest = utf8("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
+                + MediaTypes.OCI_CONFIG + "\",\"digest\":\"" + Digest.sha256(config) + "\",\"size\":2},\"layers\":[{\"mediaType\":"
+                + "\"application/octet-stream\",\"digest\":\"" + Digest.sha256(big) + "\",\"size\":" + big.length + "}],"
+                + "\"annotations\":{\"padding\":\"" + padding + "\"}}");
+        Digest digest = client.pushManifest(repo, "big", manifest, MediaTypes.OCI_MANIFEST);
+        events.clear();
+
+        assertThat(client.pushBlob(repo, big)).isEqualTo(Digest.sha256(big));
+        assertThat(client.resolve(repo.withTag("big"))).isEqualTo(new Descriptor(MediaTypes.OCI_MANIFEST, digest, manifest.length));
+        assertThat(client.fetchBlob(repo, Digest.sha256(big), big.length)).isEqualTo(big);
+        assertThatThrownBy(() -> client.fetchBlob(repo, Digest.sha256(big), big.length - 1))
+                .isInstanceOf(SizeLimitExceededException.class);
+        assertThat(events).extracting(ProgressEvent::message).noneMatch(m -> m.startsWith("POST "));
+    }
+
+    @Test
     void pingAnswers() throws Exception {
         client.ping(registry.reference("lab/any"));
         assertThat(events).extracting(ProgressEvent::message).anyMatch(m -> m.contains("/v2/ -> 200"));
