@@ -144,6 +144,32 @@ public final class RegistryClient {
         return pushed;
     }
 
+    /**
+     * The OCI image index of the manifests whose {@code subject} is {@code subject}: from the referrers API, or, where
+     * the registry has none (404), from the fallback tag {@code <alg>-<hex>} (see {@link #referrersFallbackTag}).
+     * Empty when neither exists. The API's index is not digest-checked (the registry generates it), the fallback
+     * tag's is checked like any manifest; neither is filtered, callers select entries themselves.
+     */
+    public Optional<Manifest> fetchReferrers(ImageReference repository, Digest subject) throws RegistryException {
+        Objects.requireNonNull(subject, "subject");
+        Target target = pullTarget(repository);
+        Optional<Manifest> index = caller.call(target, "fetch-referrers",
+                new ReferrersPuller(repository.repository(), subject, maxManifestBytes));
+        if (index.isPresent()) {
+            return index;
+        }
+        String tag = referrersFallbackTag(subject);
+        listener.debug("fetch-referrers", repository.name() + " has no referrers API; reading the fallback tag " + tag);
+        return pullManifest(target, "fetch-referrers", tag);
+    }
+
+    /** The referrers fallback tag: {@code <alg>-<hex>}, the algorithm cut to 32 characters and the hex to 64. */
+    public static String referrersFallbackTag(Digest subject) {
+        String algorithm = subject.algorithm().length() > 32 ? subject.algorithm().substring(0, 32) : subject.algorithm();
+        String hex = subject.hex().length() > 64 ? subject.hex().substring(0, 64) : subject.hex();
+        return algorithm + "-" + hex;
+    }
+
     /** Every tag of the repository, following pagination; empty when the repository does not exist. */
     public List<String> listTags(ImageReference repository) throws RegistryException {
         Target target = pullTarget(repository);

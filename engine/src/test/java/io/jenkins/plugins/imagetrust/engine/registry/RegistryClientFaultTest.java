@@ -416,6 +416,22 @@ class RegistryClientFaultTest {
     }
 
     @Test
+    void referrersApiIndexIsReturnedAndANonIndexAnswerRefused() throws Exception {
+        byte[] index = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":[]}")
+                .getBytes(StandardCharsets.UTF_8);
+        ScriptedHttpServer api = serve((request, exchange) -> exchange.respond(200, index, "Content-Type", MediaTypes.OCI_INDEX));
+        ScriptedHttpServer html = serve((request, exchange) -> exchange.respond(200, "<html/>", "Content-Type", "text/html"));
+
+        assertThat(clientBuilder().build().fetchReferrers(repo(api), MANIFEST_DIGEST).orElseThrow().bytes()).isEqualTo(index);
+        assertThat(api.requests()).singleElement().satisfies(r -> {
+            assertThat(r.target()).isEqualTo("/v2/lab/app/referrers/" + MANIFEST_DIGEST);
+            assertThat(r.header("Accept")).hasValue(MediaTypes.OCI_INDEX);
+        });
+        assertThatThrownBy(() -> clientBuilder().build().fetchReferrers(repo(html), MANIFEST_DIGEST))
+                .isInstanceOf(RegistryProtocolException.class).hasMessageContaining("text/html");
+    }
+
+    @Test
     void deniedAndUnauthorizedAreTyped() throws Exception {
         ScriptedHttpServer server = serve((request, exchange) -> {
             if (request.path().contains("/manifests/")) {

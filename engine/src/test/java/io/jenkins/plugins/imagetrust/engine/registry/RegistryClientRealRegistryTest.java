@@ -188,6 +188,21 @@ class RegistryClientRealRegistryTest {
     }
 
     @Test
+    void referrersFallBackToTheDigestTagOnARegistryWithoutTheApi() throws Exception {
+        ImageReference repo = registry.reference("lab/referred");
+        Digest subject = pushImage(repo, "1.0", "subject");
+        assertThat(client.fetchReferrers(repo, subject)).isEmpty();
+
+        byte[] index = utf8("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":[]}");
+        client.pushManifest(repo, RegistryClient.referrersFallbackTag(subject), index, MediaTypes.OCI_INDEX);
+
+        Manifest found = client.fetchReferrers(repo, subject).orElseThrow();
+        assertThat(found.bytes()).isEqualTo(index);
+        assertThat(found.mediaType()).isEqualTo(MediaTypes.OCI_INDEX);
+        assertThat(RegistryClient.referrersFallbackTag(subject)).isEqualTo("sha256-" + subject.hex());
+    }
+
+    @Test
     void pingAnswers() throws Exception {
         client.ping(registry.reference("lab/any"));
         assertThat(events).extracting(ProgressEvent::message).anyMatch(m -> m.contains("/v2/ -> 200"));
