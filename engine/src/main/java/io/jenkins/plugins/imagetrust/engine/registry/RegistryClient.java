@@ -38,6 +38,11 @@ public final class RegistryClient {
     private final long maxManifestBytes;
     private final int tagPageSize;
 
+    /** A client with every default: anonymous, no insecure registries, no listener. Prefer {@link #builder()}. */
+    public RegistryClient() {
+        this(new Builder());
+    }
+
     private RegistryClient(Builder builder) {
         this.hosts = new HostPolicy(builder.insecureRegistries);
         this.listener = builder.listener;
