@@ -93,7 +93,12 @@ public final class RegistryClient {
         return descriptor;
     }
 
-    /** GET a manifest by tag or digest; empty when the registry says it does not exist. Digest-checked when by digest. */
+    /**
+     * GET a manifest by tag or digest; empty when the registry says it does not exist. Digest-checked when by digest.
+     *
+     * @throws io.jenkins.plugins.imagetrust.engine.reference.InvalidReferenceException when {@code tagOrDigest} is
+     *         neither a valid tag nor a valid digest
+     */
     public Optional<Manifest> fetchManifest(ImageReference repository, String tagOrDigest) throws RegistryException {
         checkReference(repository, tagOrDigest);
         return pullManifest(pullTarget(repository), "fetch-manifest", tagOrDigest);

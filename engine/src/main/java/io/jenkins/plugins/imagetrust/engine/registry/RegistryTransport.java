@@ -177,8 +177,10 @@ final class RegistryTransport {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 
+    /** {@code scheme://host[:port]}: never the user-info part a Location or realm might carry. */
     static String origin(URI uri) {
-        return uri.getScheme() + "://" + uri.getRawAuthority();
+        String host = uri.getHost() == null ? "?" : uri.getHost();
+        return uri.getScheme() + "://" + host + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
     }
 
     /** The URI without its query: upload-session state and token scopes stay out of the log. */

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -188,8 +187,7 @@ public final class DockerConfig implements RegistryCredentialsProvider {
         if (!object.isObject()) {
             return Optional.empty();
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> member = it.next();
+        for (Map.Entry<String, JsonNode> member : object.properties()) {
             if (normalise(member.getKey()).equals(wanted)) {
                 return Optional.of(member.getValue());
             }
