@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.auth.TokenCache;
+import io.jenkins.plugins.imagetrust.engine.testing.MutableClock;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,7 +13,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Host policy, backoff and Retry-After, token expiry, query building: no network. */
@@ -65,32 +65,16 @@ class PolicyUnitsTest {
 
     @Test
     void tokenCacheHonoursExpiryPerRegistryAndScope() {
-        AtomicReference<Instant> now = new AtomicReference<>(NOW);
-        Clock clock = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        MutableClock clock = new MutableClock(NOW);
         TokenCache cache = new TokenCache(clock);
         cache.put("r", "repository:a:pull", "t1", Duration.ofSeconds(300));
 
         assertThat(cache.get("r", "repository:a:pull")).hasValue("t1");
         assertThat(cache.get("r", "repository:a:pull,push")).isEmpty();
         assertThat(cache.get("other", "repository:a:pull")).isEmpty();
-        now.set(NOW.plusSeconds(289));
+        clock.set(NOW.plusSeconds(289));
         assertThat(cache.get("r", "repository:a:pull")).hasValue("t1");
-        now.set(NOW.plusSeconds(291)); // within the safety margin of the expiry
+        clock.set(NOW.plusSeconds(291)); // within the safety margin of the expiry
         assertThat(cache.get("r", "repository:a:pull")).isEmpty();
         cache.put("r", "s", "t2", Duration.ofSeconds(300));
         cache.invalidate("r", "s");

@@ -358,6 +358,16 @@ class RegistryClientFaultTest {
     }
 
     @Test
+    void redirectToAPlainHttpHostElsewhereIsRefusedBeforeAnyRequest() throws Exception {
+        ScriptedHttpServer server = serve((request, exchange) -> exchange.respond(307, "", "Location",
+                "http://storage.example.invalid/bucket/blob"));
+
+        assertThatThrownBy(() -> clientBuilder().build().fetchBlob(repo(server), MANIFEST_DIGEST, 1024))
+                .isInstanceOf(RegistryProtocolException.class)
+                .hasMessageContaining("refusing plain HTTP to http://storage.example.invalid");
+    }
+
+    @Test
     void redirectLoopIsDetected() throws Exception {
         ScriptedHttpServer server = serve((request, exchange) -> exchange.respond(302, "", "Location",
                 request.path().endsWith("/a") ? "/b" : "/a"));

@@ -9,7 +9,10 @@ import io.jenkins.plugins.imagetrust.engine.events.ProgressEvent;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.auth.RegistryCredentials;
+import io.jenkins.plugins.imagetrust.engine.testing.MutableClock;
 import io.jenkins.plugins.imagetrust.engine.testing.TokenRegistryFixture;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -115,6 +118,23 @@ class RegistryClientTokenAuthTest {
                 .hasMessageContaining("refused the credentials")
                 .hasMessageNotContaining("wrong-password-xyz");
         assertThat(registry.tokenRequests()).singleElement().satisfies(request -> assertThat(request.status()).isEqualTo(401));
+    }
+
+    @Test
+    void cachedTokenIsReusedUntilItsExpiresInRunsOut() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        RegistryClient client = RegistryClient.builder().credentials(signer()).clock(clock).build();
+        ImageReference repo = registry.reference("lab/expiry");
+        pushImage(client, repo, "1.0");
+        client.resolve(repo.withTag("1.0"));
+        client.resolve(repo.withTag("1.0"));
+        assertThat(registry.tokenRequests()).hasSize(2); // pull,push for the push; pull once for both resolves
+
+        clock.advance(Duration.ofSeconds(300)); // the fixture's tokens say expires_in 300
+        client.resolve(repo.withTag("1.0"));
+
+        assertThat(registry.tokenRequests()).hasSize(3).last()
+                .satisfies(request -> assertThat(request.scopes()).containsExactly("repository:lab/expiry:pull"));
     }
 
     @Test
