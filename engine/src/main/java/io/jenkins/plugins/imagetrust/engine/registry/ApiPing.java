@@ -1,0 +1,29 @@
+package io.jenkins.plugins.imagetrust.engine.registry;
+
+import java.net.URI;
+
+/** {@code GET /v2/}: the registry speaks the distribution API and accepts our credentials. */
+final class ApiPing implements RegistryEndpoint<Boolean> {
+    @Override
+    public String method() {
+        return "GET";
+    }
+
+    @Override
+    public URI uri(URI apiBase) {
+        return RegistryPaths.ping(apiBase);
+    }
+
+    @Override
+    public boolean idempotent() {
+        return true;
+    }
+
+    @Override
+    public Boolean handleResponse(RegistryResponse response, CallContext context) throws RegistryException {
+        if (response.statusCode() != 200) {
+            throw context.unexpected(response, "the registry API did not answer at /v2/");
+        }
+        return true;
+    }
+}

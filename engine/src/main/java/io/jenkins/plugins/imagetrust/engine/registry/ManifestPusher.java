@@ -1,0 +1,66 @@
+package io.jenkins.plugins.imagetrust.engine.registry;
+
+import io.jenkins.plugins.imagetrust.engine.reference.Digest;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * {@code PUT /v2/<name>/manifests/<ref>} with the exact bytes and their media type as {@code Content-Type}.
+ * Idempotent: the same bytes under the same reference give the same result. A {@code Docker-Content-Digest}
+ * answer that differs from the bytes' digest is refused (the registry stored something else).
+ */
+final class ManifestPusher implements RegistryEndpoint<Digest> {
+    private final String repository;
+    private final String reference;
+    private final byte[] bytes;
+    private final String mediaType;
+    private final Digest digest;
+
+    ManifestPusher(String repository, String reference, byte[] bytes, String mediaType) {
+        this.repository = repository;
+        this.reference = reference;
+        this.bytes = bytes.clone();
+        this.mediaType = mediaType;
+        this.digest = Digest.sha256(this.bytes);
+    }
+
+    @Override
+    public String method() {
+        return "PUT";
+    }
+
+    @Override
+    public URI uri(URI apiBase) {
+        return RegistryPaths.manifest(apiBase, repository, reference);
+    }
+
+    @Override
+    public Map<String, String> headers() {
+        return Map.of("Content-Type", mediaType);
+    }
+
+    @Override
+    public byte[] body() {
+        return bytes;
+    }
+
+    @Override
+    public boolean idempotent() {
+        return true;
+    }
+
+    @Override
+    public Digest handleResponse(RegistryResponse response, CallContext context) throws RegistryException {
+        if (response.statusCode() != 201 && response.statusCode() != 200) {
+            throw context.unexpected(response, "the registry did not store manifest " + reference);
+        }
+        String header = response.header("Docker-Content-Digest").orElse(null);
+        if (header != null) {
+            Digest stored = context.parseDigestHeader(header);
+            if (!stored.equals(digest) && stored.algorithm().equals(digest.algorithm())) {
+                throw context.mismatch(digest, stored, "the manifest the registry stored");
+            }
+        }
+        return digest;
+    }
+}

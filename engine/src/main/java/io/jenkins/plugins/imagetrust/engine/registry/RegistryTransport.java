@@ -1,0 +1,190 @@
+package io.jenkins.plugins.imagetrust.engine.registry;
+
+import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The transport policy, in one place: which hosts get plain HTTP (and HTTP/1.1 there, so the JDK sends no
+ * {@code Upgrade: h2c}), one deadline per exchange covering headers <em>and</em> body (the JDK's request timeout
+ * stops at the headers), a cap on every body, and redirects followed by hand (at most {@value #MAX_REDIRECTS} hops,
+ * no loops, no downgrade to a forbidden plain-HTTP target, {@code Authorization} dropped on leaving the origin).
+ * Retries and authentication are the caller's business.
+ */
+final class RegistryTransport {
+    static final int MAX_REDIRECTS = 5;
+    /** Error bodies are read only for their message. */
+    static final long MAX_ERROR_BODY_BYTES = 16 * 1024;
+
+    /** One request as the caller wants it sent. {@code body} may be null; header order is kept. */
+    record Outgoing(String method, URI uri, Map<String, String> headers, byte[] body, long maxBodyBytes) {
+        Outgoing {
+            headers = new LinkedHashMap<>(headers);
+        }
+    }
+
+    private final HttpClient client;
+    private final HostPolicy hosts;
+    private final Duration requestTimeout;
+    private final ProgressListener listener;
+
+    RegistryTransport(HttpClient client, HostPolicy hosts, Duration requestTimeout, ProgressListener listener) {
+        if (client.followRedirects() != HttpClient.Redirect.NEVER) {
+            throw new IllegalArgumentException("the HttpClient must not follow redirects itself (use Redirect.NEVER)");
+        }
+        this.client = client;
+        this.hosts = hosts;
+        this.requestTimeout = requestTimeout;
+        this.listener = listener;
+    }
+
+    HostPolicy hosts() {
+        return hosts;
+    }
+
+    /** Sends {@code request}, following redirects; a response of any status, or a failure saying why there is none. */
+    RegistryResponse send(String operation, Outgoing request) throws TransportFailure, InterruptedException {
+        String method = request.method();
+        URI uri = request.uri();
+        byte[] body = request.body();
+        Map<String, String> headers = new LinkedHashMap<>(request.headers());
+        Set<URI> visited = new HashSet<>();
+        visited.add(uri);
+        for (int hop = 0; ; hop++) {
+            if (!hosts.allows(uri)) {
+                throw new TransportFailure(TransportFailure.Kind.REFUSED, "refusing plain HTTP to " + origin(uri)
+                        + " (only loopback and insecure-listed registries may use http)", null);
+            }
+            RegistryResponse response = exchange(method, uri, headers, body, request.maxBodyBytes());
+            listener.debug(operation, method + " " + printable(uri) + " -> " + response.statusCode());
+            int status = response.statusCode();
+            if (!isRedirect(status)) {
+                return response;
+            }
+            String location = response.header("Location").orElseThrow(() -> new TransportFailure(
+                    TransportFailure.Kind.REFUSED, "HTTP " + status + " redirect without a Location header", null));
+            URI next;
+            try {
+                next = uri.resolve(location.strip());
+            } catch (IllegalArgumentException e) {
+                throw new TransportFailure(TransportFailure.Kind.REFUSED, "redirect to a malformed Location", e);
+            }
+            if (hop + 1 > MAX_REDIRECTS) {
+                throw new TransportFailure(TransportFailure.Kind.REFUSED, "more than " + MAX_REDIRECTS + " redirects", null);
+            }
+            if (!visited.add(next)) {
+                throw new TransportFailure(TransportFailure.Kind.REFUSED, "redirect loop at " + printable(next), null);
+            }
+            if ("https".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())) {
+                throw new TransportFailure(TransportFailure.Kind.REFUSED, "refusing a redirect from HTTPS to "
+                        + origin(next), null);
+            }
+            if (!HostPolicy.sameOrigin(uri, next)) {
+                headers.keySet().removeIf(name -> name.equalsIgnoreCase("Authorization"));
+            }
+            if (status == 303 && !method.equals("HEAD")) {
+                method = "GET";
+                body = null;
+            }
+            uri = next;
+        }
+    }
+
+    private RegistryResponse exchange(String method, URI uri, Map<String, String> headers, byte[] body, long maxBodyBytes)
+            throws TransportFailure, InterruptedException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(requestTimeout)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if ("http".equalsIgnoreCase(uri.getScheme())) {
+            builder.version(HttpClient.Version.HTTP_1_1);
+        }
+        headers.forEach(builder::header);
+        AtomicReference<CappedBodySubscriber> subscriber = new AtomicReference<>();
+        HttpResponse.BodyHandler<byte[]> handler = info -> {
+            boolean success = info.statusCode() >= 200 && info.statusCode() < 300;
+            // a HEAD answer declares the size of the body it does not send: never hold that against the cap
+            long declared = method.equals("HEAD") ? -1 : info.headers().firstValueAsLong("Content-Length").orElse(-1);
+            CappedBodySubscriber s = new CappedBodySubscriber(success ? maxBodyBytes : MAX_ERROR_BODY_BYTES, !success, declared);
+            subscriber.set(s);
+            return s;
+        };
+        long deadline = System.nanoTime() + requestTimeout.toNanos();
+        CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(builder.build(), handler);
+        try {
+            HttpResponse<byte[]> response = future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return new RegistryResponse(response.statusCode(), response.headers(), response.body(), uri);
+        } catch (TimeoutException e) {
+            abort(future, subscriber);
+            throw new TransportFailure(TransportFailure.Kind.TIMEOUT, "no complete response from " + origin(uri)
+                    + " within " + requestTimeout, e);
+        } catch (InterruptedException e) {
+            abort(future, subscriber);
+            throw e;
+        } catch (ExecutionException e) {
+            throw classify(e.getCause(), uri);
+        }
+    }
+
+    private static void abort(CompletableFuture<?> future, AtomicReference<CappedBodySubscriber> subscriber) {
+        future.cancel(true);
+        CappedBodySubscriber s = subscriber.get();
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    private TransportFailure classify(Throwable cause, URI uri) {
+        if (cause instanceof CappedBodySubscriber.BodyTooLargeException) {
+            long cap = ((CappedBodySubscriber.BodyTooLargeException) cause).cap();
+            return new TransportFailure(TransportFailure.Kind.TOO_LARGE, cause.getMessage(), cause, cap);
+        }
+        if (cause instanceof HttpConnectTimeoutException) {
+            return new TransportFailure(TransportFailure.Kind.TIMEOUT, "could not connect to " + origin(uri)
+                    + " within the connect timeout", cause);
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return new TransportFailure(TransportFailure.Kind.TIMEOUT, "no response headers from " + origin(uri)
+                    + " within " + requestTimeout, cause);
+        }
+        if (cause instanceof IOException) {
+            return new TransportFailure(TransportFailure.Kind.CONNECTION, "connection to " + origin(uri) + " failed: "
+                    + describe(cause), cause);
+        }
+        return new TransportFailure(TransportFailure.Kind.CONNECTION, "request to " + origin(uri) + " failed: "
+                + describe(cause), cause);
+    }
+
+    private static String describe(Throwable cause) {
+        String message = cause.getMessage();
+        return cause.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
+    }
+
+    static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    /** {@code scheme://host[:port]}: never the user-info part a Location or realm might carry. */
+    static String origin(URI uri) {
+        String host = uri.getHost() == null ? "?" : uri.getHost();
+        return uri.getScheme() + "://" + host + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    }
+
+    /** The URI without its query: upload-session state and token scopes stay out of the log. */
+    static String printable(URI uri) {
+        return origin(uri) + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    }
+}

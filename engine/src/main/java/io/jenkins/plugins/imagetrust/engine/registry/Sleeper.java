@@ -1,0 +1,12 @@
+package io.jenkins.plugins.imagetrust.engine.registry;
+
+import java.time.Duration;
+
+/** Waits between retries. Injected so that tests record the pauses instead of sleeping. */
+@FunctionalInterface
+public interface Sleeper {
+    /** Really sleeps. */
+    Sleeper SYSTEM = duration -> Thread.sleep(duration.toMillis());
+
+    void sleep(Duration duration) throws InterruptedException;
+}

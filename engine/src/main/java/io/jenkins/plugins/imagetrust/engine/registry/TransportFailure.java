@@ -1,0 +1,41 @@
+package io.jenkins.plugins.imagetrust.engine.registry;
+
+/**
+ * Why an exchange produced no response, before the caller turns it into a {@link RegistryException} that names the
+ * registry, repository and operation.
+ */
+final class TransportFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    enum Kind {
+        /** Connection refused or reset, or closed early: worth a retry on an idempotent call. */
+        CONNECTION,
+        /** Connect, header or body deadline passed. */
+        TIMEOUT,
+        /** The body exceeded its cap. */
+        TOO_LARGE,
+        /** A redirect this client will not follow, or a target the host policy forbids. */
+        REFUSED
+    }
+
+    private final Kind kind;
+    private final long cap;
+
+    TransportFailure(Kind kind, String message, Throwable cause) {
+        this(kind, message, cause, -1);
+    }
+
+    TransportFailure(Kind kind, String message, Throwable cause, long cap) {
+        super(message, cause);
+        this.kind = kind;
+        this.cap = cap;
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    long cap() {
+        return cap;
+    }
+}
