@@ -178,6 +178,11 @@ public final class CosignKeyFile {
         }
     }
 
+    /** Encrypts {@code privateKey} as an {@code ENCRYPTED SIGSTORE PRIVATE KEY} (what cosign 2 and later write). */
+    public static byte[] encrypt(PrivateKey privateKey, char[] passphrase) throws KeyException {
+        return encrypt(privateKey, passphrase, PemType.SIGSTORE);
+    }
+
     /**
      * Encrypts {@code privateKey} as a cosign key file of {@code type}: scrypt N=32768 r=8 p=1 with a fresh random
      * 32-byte salt, secretbox with a fresh 24-byte nonce, the same JSON layout cosign writes. Returns PEM bytes.

@@ -17,7 +17,7 @@ public final class InMemorySigner implements Signer {
 
     /** A signer with the scheme cosign uses for this key type ({@link SignatureScheme#defaultFor}). */
     public InMemorySigner(KeyPair keyPair) throws KeyException {
-        this(keyPair, SignatureScheme.defaultFor(keyPair.getPublic()));
+        this(keyPair, defaultScheme(keyPair));
     }
 
     /** A signer with an explicit scheme, e.g. {@link SignatureScheme#RSA_PSS_SHA256} for Notary. */
@@ -25,12 +25,24 @@ public final class InMemorySigner implements Signer {
         if (keyPair == null || keyPair.getPrivate() == null || keyPair.getPublic() == null) {
             throw new KeyException("a key pair with both keys is required");
         }
+        KeyMaterial.check(keyPair.getPublic()); // the same algorithm and size rules as for key files
         if (scheme == null || !scheme.fits(keyPair.getPublic())) {
             throw new KeyException("the scheme " + scheme + " does not fit a " + KeyMaterial.describe(keyPair.getPublic()) + " key");
         }
         this.publicKey = keyPair.getPublic();
         this.privateKey = keyPair.getPrivate();
         this.scheme = scheme;
+    }
+
+    private static SignatureScheme defaultScheme(KeyPair keyPair) throws KeyException {
+        if (keyPair == null || keyPair.getPublic() == null) {
+            throw new KeyException("a key pair with both keys is required");
+        }
+        try {
+            return SignatureScheme.defaultFor(keyPair.getPublic());
+        } catch (IllegalArgumentException e) {
+            throw new KeyException("unsupported key type " + keyPair.getPublic().getAlgorithm() + ": use ECDSA P-256/P-384, RSA or Ed25519");
+        }
     }
 
     @Override

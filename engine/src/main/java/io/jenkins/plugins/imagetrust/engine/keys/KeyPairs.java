@@ -17,7 +17,11 @@ public final class KeyPairs {
     private KeyPairs() {
     }
 
+    /** A new key pair of {@code algorithm}, from a {@link SecureRandom}. */
     public static KeyPair generate(KeyAlgorithm algorithm) throws KeyException {
+        if (algorithm == null) {
+            throw new KeyException("no key algorithm given");
+        }
         try {
             KeyPairGenerator generator;
             switch (algorithm) {

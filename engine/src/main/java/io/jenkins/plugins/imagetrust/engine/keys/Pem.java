@@ -68,6 +68,14 @@ final class Pem {
                     + " bytes a PEM key file can reasonably be");
         }
         List<byte[]> lines = splitLines(text);
+        try {
+            return blocks(lines);
+        } finally {
+            lines.forEach(line -> Arrays.fill(line, (byte) 0));
+        }
+    }
+
+    private static List<Block> blocks(List<byte[]> lines) throws KeyException {
         List<Block> blocks = new ArrayList<>();
         int i = 0;
         while (i < lines.size()) {
@@ -79,7 +87,7 @@ final class Pem {
             int beginLine = i + 1;
             i++;
             Map<String, String> headers = new LinkedHashMap<>();
-            ByteArrayOutputStream base64 = new ByteArrayOutputStream();
+            ClearableBuffer base64 = new ClearableBuffer();
             boolean ended = false;
             boolean inHeaders = true;
             while (i < lines.size()) {
@@ -113,12 +121,15 @@ final class Pem {
                 }
                 i++;
             }
-            if (!ended) {
-                throw new KeyException("PEM block '" + type + "' (line " + beginLine + ") has no '-----END " + type + "-----' line: the file is truncated");
+            try {
+                if (!ended) {
+                    throw new KeyException("PEM block '" + type + "' (line " + beginLine + ") has no '-----END " + type + "-----' line: the file is truncated");
+                }
+                blocks.add(new Block(type, headers, decodeBase64(type, base64)));
+            } finally {
+                base64.clear();
             }
-            blocks.add(new Block(type, headers, decodeBase64(type, base64)));
         }
-        lines.forEach(line -> Arrays.fill(line, (byte) 0));
         if (blocks.isEmpty()) {
             throw new KeyException("no PEM block found: expected a line '-----BEGIN <TYPE>-----'");
         }
@@ -137,6 +148,14 @@ final class Pem {
         out.writeBytes(("-----END " + type + "-----\n").getBytes(StandardCharsets.US_ASCII));
         Arrays.fill(base64, (byte) 0);
         return out.toByteArray();
+    }
+
+    /** A byte buffer whose internal array can be wiped (it may hold the base64 of a private key). */
+    private static final class ClearableBuffer extends ByteArrayOutputStream {
+        void clear() {
+            Arrays.fill(buf, (byte) 0);
+            reset();
+        }
     }
 
     private static byte[] decodeBase64(String type, ByteArrayOutputStream base64) throws KeyException {

@@ -4,7 +4,18 @@ import static io.jenkins.plugins.imagetrust.engine.keys.SecretAssertions.assertN
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.bouncycastle.asn1.misc.MiscObjectIdentifiers;
+import org.bouncycastle.asn1.misc.ScryptParams;
+import org.bouncycastle.asn1.pkcs.EncryptedPrivateKeyInfo;
+import org.bouncycastle.asn1.pkcs.KeyDerivationFunc;
+import org.bouncycastle.asn1.pkcs.PBES2Parameters;
+import org.bouncycastle.asn1.pkcs.PBKDF2Params;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
@@ -192,6 +203,39 @@ class PrivateKeysTest {
         char[] passphrase = PASSPHRASE.toCharArray();
         PrivateKeys.load(bundle, passphrase);
         assertThat(new String(passphrase)).isEqualTo(PASSPHRASE);
+    }
+
+    @Test
+    void refusesOldPbeSchemesAndExpensiveKdfParametersBeforeDerivingAnything() throws Exception {
+        openssl.run("pkcs8", "-topk8", "-v1", "PBE-SHA1-3DES", "-in", "ec256.p8.pem", "-passout", "pass:" + PASSPHRASE, "-out", "pbes1.pem");
+        assertThatThrownBy(() -> load("pbes1.pem", PASSPHRASE))
+                .isInstanceOf(KeyException.class).hasMessageContaining("only PBES2 is accepted");
+
+        openssl.run("pkcs8", "-topk8", "-scrypt", "-in", "ec256.p8.pem", "-passout", "pass:" + PASSPHRASE, "-out", "cheap-scrypt.pem");
+        openssl.run("pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "ec256.p8.pem", "-passout", "pass:" + PASSPHRASE, "-out", "cheap-pbkdf2.pem");
+        byte[] costlyScrypt = withKdf(openssl.bytes("cheap-scrypt.pem"), kdf -> new KeyDerivationFunc(MiscObjectIdentifiers.id_scrypt,
+                new ScryptParams(ScryptParams.getInstance(kdf.getParameters()).getSalt(), 1 << 22, 8, 1, 32)));
+        byte[] costlyPbkdf2 = withKdf(openssl.bytes("cheap-pbkdf2.pem"), kdf -> {
+            PBKDF2Params params = PBKDF2Params.getInstance(kdf.getParameters());
+            return new KeyDerivationFunc(PKCSObjectIdentifiers.id_PBKDF2,
+                    new PBKDF2Params(params.getSalt(), Integer.MAX_VALUE, params.getKeyLength() == null ? 32 : params.getKeyLength().intValue(), params.getPrf()));
+        });
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
+            assertThatThrownBy(() -> PrivateKeys.load(costlyScrypt, PASSPHRASE.toCharArray()))
+                    .isInstanceOf(KeyException.class).hasMessageContaining("scrypt parameters N=4194304 r=8 p=1");
+            assertThatThrownBy(() -> PrivateKeys.load(costlyPbkdf2, PASSPHRASE.toCharArray()))
+                    .isInstanceOf(KeyException.class).hasMessageContaining(Integer.MAX_VALUE + " PBKDF2 iterations");
+        });
+    }
+
+    /** The same encrypted PKCS#8 file with its PBES2 key derivation replaced. */
+    private static byte[] withKdf(byte[] pem, java.util.function.UnaryOperator<KeyDerivationFunc> change) throws Exception {
+        EncryptedPrivateKeyInfo info = EncryptedPrivateKeyInfo.getInstance(Pem.parse(pem).get(0).der());
+        PBES2Parameters pbes2 = PBES2Parameters.getInstance(info.getEncryptionAlgorithm().getParameters());
+        PBES2Parameters changed = new PBES2Parameters(change.apply(pbes2.getKeyDerivationFunc()), pbes2.getEncryptionScheme());
+        EncryptedPrivateKeyInfo rebuilt = new EncryptedPrivateKeyInfo(
+                new AlgorithmIdentifier(PKCSObjectIdentifiers.id_PBES2, changed), info.getEncryptedData());
+        return Pem.encode("ENCRYPTED PRIVATE KEY", rebuilt.getEncoded());
     }
 
     private static void assertWrongPassphrase(String file) {

@@ -96,6 +96,14 @@ class SigningTest {
     }
 
     @Test
+    void weakKeysCannotBeUsedForSigningEither() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(1024);
+        KeyPair weak = generator.generateKeyPair();
+        assertThatThrownBy(() -> new InMemorySigner(weak)).isInstanceOf(KeyException.class).hasMessageContaining("1024 bits");
+    }
+
+    @Test
     void toStringShowsNoKeyMaterial() throws Exception {
         KeyPair pair = KeyPairs.generate(KeyAlgorithm.ECDSA_P256);
         try (InMemorySigner signer = new InMemorySigner(pair)) {
