@@ -30,11 +30,12 @@ public final class Pkcs11SignProbe {
         }
         SignatureScheme scheme = "-".equals(args[4]) ? null : SignatureScheme.valueOf(args[4]);
         byte[] message = Files.readAllBytes(Path.of(args[5]));
-        try (Pkcs11Signer signer = Pkcs11Signer.open(builder.build(), pin, scheme)) {
+        try {
+            Pkcs11Signer signer = Pkcs11Signer.open(builder.build(), pin, scheme);
             System.out.println("OPENED " + signer.alias() + " " + PublicKeys.describe(signer.publicKey()).replace(' ', '_') + " " + signer.scheme());
             Files.writeString(Path.of(args[6]), PublicKeys.toPem(signer.publicKey()));
             System.out.println("SIGNATURE " + HexFormat.of().formatHex(signer.sign(message)));
-            signer.close();
+            signer.close(); // logs out: signing must fail from now on
             try {
                 signer.sign(message);
                 System.out.println("SIGNED AFTER CLOSE");
