@@ -1,43 +1,39 @@
 package io.jenkins.plugins.imagetrust.engine.keys;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.AuthProvider;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.Provider;
 import java.security.ProviderException;
 import java.security.PublicKey;
-import java.security.Security;
 import java.security.Signature;
 import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import javax.security.auth.login.LoginException;
 
 /**
  * A {@link Signer} whose private key stays inside a PKCS#11 token, through the JDK's SunPKCS11 provider. The
- * provider is configured per signer (never registered globally), logs in with the PIN at {@link #open}, and logs
- * out at {@link #close}. ECDSA signatures come out as DER (SunPKCS11 converts the token's raw r‖s; where the token
+ * provider is configured per module and slot (never registered globally); signers on the same slot share its login
+ * ({@link Pkcs11Logins}: a second open still needs the right PIN, and the token is logged out when the last signer
+ * closes). ECDSA signatures come out as DER (SunPKCS11 converts the token's raw r‖s; where the token
  * has no combined ECDSA-SHA256 mechanism, as SoftHSM, it hashes in software). The public key is the one in the
  * certificate stored with the key; {@link #open} proves with a test signature that the two belong together.
  * Ed25519 is not possible: SunPKCS11 has no EdDSA.
  */
 public final class Pkcs11Signer implements Signer {
     private static final byte[] PROBE = "image-trust PKCS#11 key check".getBytes(StandardCharsets.US_ASCII);
-    private final AuthProvider provider;
+    private final Pkcs11Logins.Login login;
     private final PrivateKey privateKey;
     private final PublicKey publicKey;
     private final SignatureScheme scheme;
     private final String alias;
     private boolean closed;
 
-    private Pkcs11Signer(AuthProvider provider, PrivateKey privateKey, PublicKey publicKey, SignatureScheme scheme, String alias) {
-        this.provider = provider;
+    private Pkcs11Signer(Pkcs11Logins.Login login, PrivateKey privateKey, PublicKey publicKey, SignatureScheme scheme, String alias) {
+        this.login = login;
         this.privateKey = privateKey;
         this.publicKey = publicKey;
         this.scheme = scheme;
@@ -57,10 +53,10 @@ public final class Pkcs11Signer implements Signer {
         if (pin == null) {
             throw new KeyException("a PIN is required to use the PKCS#11 key (" + config + ")");
         }
-        AuthProvider provider = configure(config);
+        Pkcs11Logins.Login login = Pkcs11Logins.acquire(config, pin);
         boolean opened = false;
         try {
-            KeyStore keyStore = login(provider, config, pin);
+            KeyStore keyStore = Pkcs11Logins.keyStore(login, config);
             String alias = chooseAlias(keyStore, config);
             Key key = keyStore.getKey(alias, null);
             Certificate certificate = keyStore.getCertificate(alias);
@@ -73,7 +69,7 @@ public final class Pkcs11Signer implements Signer {
                 throw new KeyException("the scheme " + chosen + " cannot be used with the PKCS#11 key '" + alias + "' ("
                         + KeyMaterial.describe(publicKey) + ")");
             }
-            Pkcs11Signer signer = new Pkcs11Signer(provider, (PrivateKey) key, publicKey, chosen, alias);
+            Pkcs11Signer signer = new Pkcs11Signer(login, (PrivateKey) key, publicKey, chosen, alias);
             signer.checkKeyMatchesCertificate();
             opened = true;
             return signer;
@@ -81,42 +77,8 @@ public final class Pkcs11Signer implements Signer {
             throw new KeyException("could not read the key from the PKCS#11 token (" + config + "): " + e.getMessage(), e);
         } finally {
             if (!opened) {
-                logout(provider);
+                Pkcs11Logins.release(login);
             }
-        }
-    }
-
-    private static AuthProvider configure(Pkcs11Config config) throws KeyException {
-        Provider base = Security.getProvider("SunPKCS11");
-        if (base == null) {
-            throw new KeyException("the JDK's SunPKCS11 provider is not available (module jdk.crypto.cryptoki is missing from this Java runtime)");
-        }
-        try {
-            return (AuthProvider) base.configure(config.sunPkcs11Text());
-        } catch (ProviderException | IllegalArgumentException e) {
-            // e.g. "slotListIndex is 3 but token only has 2 slots", or CKR_SLOT_ID_INVALID, or a library that will not load
-            throw new KeyException("could not open the PKCS#11 token (" + config + "): " + rootMessage(e), e);
-        }
-    }
-
-    private static KeyStore login(AuthProvider provider, Pkcs11Config config, char[] pin) throws KeyException, GeneralSecurityException {
-        KeyStore keyStore = KeyStore.getInstance("PKCS11", provider);
-        char[] copy = pin.clone();
-        try {
-            keyStore.load(null, copy);
-            return keyStore;
-        } catch (IOException e) {
-            String code = pkcs11Code(e);
-            if (code != null && code.startsWith("CKR_PIN")) {
-                throw new KeyException("the PKCS#11 token rejected the PIN (" + code + ") for " + config.slotDescription()
-                        + (code.equals("CKR_PIN_LOCKED") ? ": the PIN is locked, the security officer must reset it" : ""), e);
-            }
-            if (hasCause(e, LoginException.class)) {
-                throw new KeyException("login to the PKCS#11 token failed (" + config + "): " + rootMessage(e), e);
-            }
-            throw new KeyException("could not open the PKCS#11 key store (" + config + "): " + rootMessage(e), e);
-        } finally {
-            Secrets.clear(copy);
         }
     }
 
@@ -192,12 +154,12 @@ public final class Pkcs11Signer implements Signer {
             throw new KeyException("the PKCS#11 signer for key '" + alias + "' is closed");
         }
         try {
-            Signature signature = SignatureVerifier.newSignature(scheme, provider);
+            Signature signature = SignatureVerifier.newSignature(scheme, login.provider());
             signature.initSign(privateKey);
             signature.update(message);
             return signature.sign();
         } catch (GeneralSecurityException | ProviderException e) {
-            throw new KeyException("the PKCS#11 token could not sign with key '" + alias + "' (" + scheme + "): " + rootMessage(e), e);
+            throw new KeyException("the PKCS#11 token could not sign with key '" + alias + "' (" + scheme + "): " + Pkcs11Logins.rootMessage(e), e);
         }
     }
 
@@ -205,55 +167,12 @@ public final class Pkcs11Signer implements Signer {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            logout(provider);
+            Pkcs11Logins.release(login);
         }
     }
 
     @Override
     public String toString() {
         return "Pkcs11Signer[" + alias + ", " + KeyMaterial.describe(publicKey) + ", " + keyId().shortForm() + ", " + scheme + "]";
-    }
-
-    private static void logout(AuthProvider provider) {
-        try {
-            provider.logout();
-        } catch (LoginException | ProviderException e) {
-            // nothing more to release: the session ends with the provider
-        }
-    }
-
-    /** The PKCS#11 return code (CKR_…) somewhere in the cause chain, or null. */
-    private static String pkcs11Code(Throwable thrown) {
-        for (Throwable t = thrown; t != null; t = t.getCause()) {
-            String message = t.getMessage();
-            if (message != null) {
-                int at = message.indexOf("CKR_");
-                if (at >= 0) {
-                    int end = at;
-                    while (end < message.length() && (Character.isLetterOrDigit(message.charAt(end)) || message.charAt(end) == '_')) {
-                        end++;
-                    }
-                    return message.substring(at, end);
-                }
-            }
-        }
-        return null;
-    }
-
-    private static boolean hasCause(Throwable thrown, Class<? extends Throwable> type) {
-        for (Throwable t = thrown; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String rootMessage(Throwable thrown) {
-        Throwable root = thrown;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

@@ -72,6 +72,23 @@ class Pkcs11SignerTest {
     }
 
     @Test
+    void aSecondSignerInTheSameProcessStillNeedsTheRightPin() {
+        // PKCS#11 login state belongs to the process: SunPKCS11 skips C_Login when the token is already logged in
+        String wrongPin = "000111";
+        JavaRun run = twoSigners(PIN, wrongPin);
+        assertThat(run.output()).contains("FIRST OPENED")
+                .contains("SECOND KEY_EXCEPTION the PKCS#11 token rejected the PIN")
+                .contains("FIRST STILL SIGNS true")
+                .doesNotContain(wrongPin).doesNotContain(PIN);
+    }
+
+    @Test
+    void closingOneSignerDoesNotLogOutAnother() {
+        JavaRun run = twoSigners(PIN, PIN);
+        assertThat(run.output()).contains("SECOND OPENED").contains("SECOND SIGNS AFTER FIRST CLOSED true").contains("SECOND CLOSED");
+    }
+
+    @Test
     void anUnknownKeyNamesTheKeysThatExist() throws Exception {
         JavaRun run = probe("no-such-key", "-", "-", PIN);
         assertThat(run.exitCode()).isEqualTo(3);
@@ -104,6 +121,11 @@ class Pkcs11SignerTest {
         Files.write(message, MESSAGE);
         return HSM.runJava(Pkcs11SignProbe.class, List.of(HSM.module().toString(), Long.toString(HSM.slotId()), label, id, scheme,
                 message.toString(), HSM.dir().resolve("reported.pub").toString()), pin + "\n");
+    }
+
+    private JavaRun twoSigners(String firstPin, String secondPin) {
+        return HSM.runJava(Pkcs11TwoSignersProbe.class, List.of(HSM.module().toString(), Long.toString(HSM.slotId()), "release-ec"),
+                firstPin + "\n" + secondPin + "\n");
     }
 
     private static PublicKey reportedPublicKey() throws Exception {
