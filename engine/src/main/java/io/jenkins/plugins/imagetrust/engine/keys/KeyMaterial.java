@@ -133,10 +133,15 @@ final class KeyMaterial {
         try {
             if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
                 ASN1ObjectIdentifier curve = namedCurve(spki.getAlgorithm());
-                ECNamedCurveTable.getByOID(curve).getCurve().decodePoint(spki.getPublicKeyData().getOctets()); // on the curve?
+                // decodePoint refuses points off the curve; the point at infinity decodes but is no key either
+                if (ECNamedCurveTable.getByOID(curve).getCurve().decodePoint(spki.getPublicKeyData().getOctets()).isInfinity()) {
+                    throw new KeyException("the EC public key is the point at infinity");
+                }
                 jdkAlgorithm = "EC";
             } else if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm)) {
-                checkRsaSize(RSAPublicKey.getInstance(spki.parsePublicKey()).getModulus());
+                RSAPublicKey rsa = RSAPublicKey.getInstance(spki.parsePublicKey());
+                checkRsaSize(rsa.getModulus());
+                checkRsaExponent(rsa.getPublicExponent());
                 jdkAlgorithm = "RSA";
             } else if (EdECObjectIdentifiers.id_Ed25519.equals(algorithm)) {
                 if (spki.getPublicKeyData().getOctets().length != 32) {
@@ -252,6 +257,13 @@ final class KeyMaterial {
         }
         if (bits > MAX_RSA_BITS) {
             throw new KeyException("the RSA key has " + bits + " bits: more than the " + MAX_RSA_BITS + " accepted");
+        }
+    }
+
+    /** e=1 would make every message its own signature; Go's crypto/rsa also wants 2 ≤ e < 2^31 (and odd in practice). */
+    private static void checkRsaExponent(BigInteger exponent) throws KeyException {
+        if (exponent.compareTo(BigInteger.valueOf(3)) < 0 || !exponent.testBit(0) || exponent.bitLength() > 31) {
+            throw new KeyException("the RSA public exponent " + exponent + " is not acceptable (it must be odd, at least 3 and below 2^31)");
         }
     }
 

@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jenkins.plugins.imagetrust.engine.testing.InteropFixtures;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.RSAPublicKey;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +74,13 @@ class PublicKeysTest {
         der[der.length - 1] ^= 1; // the last byte of y: the point leaves the curve
         String offCurve = new String(Pem.encode("PUBLIC KEY", der), StandardCharsets.US_ASCII);
         assertThatThrownBy(() -> PublicKeys.parse(offCurve)).isInstanceOf(KeyException.class).hasMessageContaining("malformed");
+        SubjectPublicKeyInfo real = SubjectPublicKeyInfo.getInstance(java.util.Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "")));
+        String atInfinity = new String(Pem.encode("PUBLIC KEY", new SubjectPublicKeyInfo(real.getAlgorithm(), new byte[] {0}).getEncoded()), StandardCharsets.US_ASCII);
+        assertThatThrownBy(() -> PublicKeys.parse(atInfinity)).isInstanceOf(KeyException.class).hasMessageContaining("point at infinity");
+        RSAPublicKey weakExponent = new RSAPublicKey(((java.security.interfaces.RSAPublicKey) KeyPairs.generate(KeyAlgorithm.RSA_2048).getPublic()).getModulus(), BigInteger.ONE);
+        String eOne = new String(Pem.encode("PUBLIC KEY", new SubjectPublicKeyInfo(
+                new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE), weakExponent).getEncoded()), StandardCharsets.US_ASCII);
+        assertThatThrownBy(() -> PublicKeys.parse(eOne)).isInstanceOf(KeyException.class).hasMessageContaining("public exponent 1 is not acceptable");
         assertThatThrownBy(() -> PublicKeys.parse(pem.substring(0, 60))).isInstanceOf(KeyException.class).hasMessageContaining("no '-----END PUBLIC KEY-----' line");
         assertThatThrownBy(() -> PublicKeys.parse(InteropFixtures.text("cosign/signing-key.cosign.key")))
                 .isInstanceOf(KeyException.class).hasMessageContaining("this is a private key");
