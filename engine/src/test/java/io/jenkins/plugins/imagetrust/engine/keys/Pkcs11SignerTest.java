@@ -36,6 +36,7 @@ class Pkcs11SignerTest {
     static void generateKeysInTheToken() {
         ecPublic = HSM.generateKeyPair("EC:prime256v1", "01", "release-ec", "release-ec");
         rsaPublic = HSM.generateKeyPair("rsa:2048", "02", "release-rsa", null); // no certificate label: found by id
+        HSM.generateKeyPairWithoutCertificate("EC:prime256v1", "03", "no-certificate");
     }
 
     @Test
@@ -102,6 +103,24 @@ class Pkcs11SignerTest {
     void aSchemeThatDoesNotFitTheTokenKeyIsRefused() throws Exception {
         JavaRun run = probe("release-ec", "-", "RSA_PSS_SHA256", PIN);
         assertThat(run.output()).contains("KEY_EXCEPTION the scheme RSA_PSS_SHA256 cannot be used with the PKCS#11 key 'release-ec' (ECDSA P-256)");
+    }
+
+    @Test
+    void aKeyWithoutCertificateIsInvisibleAndTheErrorSaysWhy() throws Exception {
+        JavaRun run = probe("no-certificate", "-", "-", PIN);
+        assertThat(run.output()).contains("KEY_EXCEPTION no private key labelled 'no-certificate'")
+                .contains("SunPKCS11 lists a private key only when a certificate with the same CKA_ID is on the token");
+    }
+
+    @Test
+    void aSlotThatDoesNotExistIsNamed() throws Exception {
+        Path message = HSM.dir().resolve("message");
+        Files.write(message, MESSAGE);
+        JavaRun run = HSM.runJava(Pkcs11SignProbe.class, List.of(HSM.module().toString(), "424242", "release-ec", "-", "-",
+                message.toString(), HSM.dir().resolve("unused.pub").toString()), PIN + "\n");
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.output()).contains("KEY_EXCEPTION could not open the PKCS#11 token").contains("slot 424242")
+                .contains("CKR_SLOT_ID_INVALID").doesNotContain(PIN);
     }
 
     @Test
