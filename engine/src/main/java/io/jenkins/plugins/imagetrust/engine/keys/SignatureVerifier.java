@@ -1,6 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.keys;
 
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.MGF1ParameterSpec;
@@ -31,7 +32,15 @@ public final class SignatureVerifier {
 
     /** A JDK {@link Signature} set up for {@code scheme} (PSS parameters included). */
     public static Signature newSignature(SignatureScheme scheme) throws GeneralSecurityException {
-        Signature signature = Signature.getInstance(scheme.jcaName());
+        return withParameters(Signature.getInstance(scheme.jcaName()), scheme);
+    }
+
+    /** The same from one provider (a PKCS#11 token's, whose keys only its own provider can use). */
+    static Signature newSignature(SignatureScheme scheme, Provider provider) throws GeneralSecurityException {
+        return withParameters(Signature.getInstance(scheme.jcaName(), provider), scheme);
+    }
+
+    private static Signature withParameters(Signature signature, SignatureScheme scheme) throws GeneralSecurityException {
         if (scheme == SignatureScheme.RSA_PSS_SHA256) {
             signature.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
         }
