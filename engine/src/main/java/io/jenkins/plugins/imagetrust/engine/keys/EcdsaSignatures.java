@@ -2,6 +2,8 @@ package io.jenkins.plugins.imagetrust.engine.keys;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.security.PublicKey;
+import java.security.interfaces.ECKey;
 import java.util.Arrays;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
@@ -16,6 +18,14 @@ import org.bouncycastle.asn1.DERSequence;
  */
 public final class EcdsaSignatures {
     private EcdsaSignatures() {
+    }
+
+    /** The width of r and of s in raw form for {@code key}'s curve: 32 for P-256, 48 for P-384. */
+    public static int scalarBytes(PublicKey key) throws KeyException {
+        if (!(key instanceof ECKey)) {
+            throw new KeyException("not an EC key: " + key.getAlgorithm());
+        }
+        return (((ECKey) key).getParams().getOrder().bitLength() + 7) / 8;
     }
 
     /** Raw r‖s, each left-padded to {@code scalarBytes} (32 for P-256, 48 for P-384). */

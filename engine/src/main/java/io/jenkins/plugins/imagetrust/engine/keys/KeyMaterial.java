@@ -192,15 +192,6 @@ final class KeyMaterial {
         }
     }
 
-    /** Bytes of one coordinate (and of r and s) for an EC key: 32 for P-256, 48 for P-384. */
-    static int ecFieldBytes(PublicKey key) throws KeyException {
-        if (!(key instanceof java.security.interfaces.ECKey)) {
-            throw new KeyException("not an EC key: " + key.getAlgorithm());
-        }
-        int bits = ((java.security.interfaces.ECKey) key).getParams().getOrder().bitLength();
-        return (bits + 7) / 8;
-    }
-
     private static ASN1ObjectIdentifier namedCurve(AlgorithmIdentifier algorithm) throws KeyException {
         ASN1Encodable parameters = algorithm.getParameters();
         if (parameters == null) {

@@ -189,14 +189,22 @@ final class Pem {
         return ascii(line, prefix.length, end - DASHES.length);
     }
 
+    /**
+     * The lines of {@code text} without line ends and without leading blanks (keys pasted into a web form are often
+     * indented); a UTF-8 byte order mark at the start is skipped.
+     */
     private static List<byte[]> splitLines(byte[] text) {
         List<byte[]> lines = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i <= text.length; i++) {
+        boolean bom = text.length >= 3 && text[0] == (byte) 0xEF && text[1] == (byte) 0xBB && text[2] == (byte) 0xBF;
+        int start = bom ? 3 : 0;
+        for (int i = start; i <= text.length; i++) {
             if (i == text.length || text[i] == '\n') {
                 int end = i;
                 if (end > start && text[end - 1] == '\r') {
                     end--;
+                }
+                while (start < end && (text[start] == ' ' || text[start] == '\t')) {
+                    start++;
                 }
                 lines.add(Arrays.copyOfRange(text, start, end));
                 start = i + 1;

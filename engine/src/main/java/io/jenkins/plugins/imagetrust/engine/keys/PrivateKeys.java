@@ -81,6 +81,21 @@ public final class PrivateKeys {
         }
     }
 
+    /**
+     * Whether the private key in {@code pem} needs a passphrase (cosign files, encrypted PKCS#8, legacy
+     * {@code Proc-Type: 4,ENCRYPTED}), so a caller knows whether to ask for one. Nothing is decrypted.
+     */
+    public static boolean needsPassphrase(byte[] pem) throws KeyException {
+        List<Pem.Block> blocks = Pem.parse(pem);
+        try {
+            Pem.Block block = privateKeyBlock(blocks);
+            return CosignKeyFile.isCosignPemType(block.type()) || ENCRYPTED_PKCS8.equals(block.type())
+                    || block.headers().containsKey("Proc-Type");
+        } finally {
+            blocks.forEach(Pem.Block::clear);
+        }
+    }
+
     private static Pem.Block privateKeyBlock(List<Pem.Block> blocks) throws KeyException {
         for (Pem.Block block : blocks) {
             if (ACCEPTED_TYPES.contains(block.type())) {

@@ -129,6 +129,17 @@ class PrivateKeysTest {
     }
 
     @Test
+    void tellsWhetherAPassphraseIsNeeded() throws Exception {
+        openssl.run("pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "ec256.p8.pem", "-passout", "pass:" + PASSPHRASE, "-out", "np-pkcs8.pem");
+        openssl.run("ec", "-in", "ec256.p8.pem", "-aes256", "-passout", "pass:" + PASSPHRASE, "-out", "np-sec1.pem");
+        assertThat(PrivateKeys.needsPassphrase(openssl.bytes("ec256.p8.pem"))).isFalse();
+        assertThat(PrivateKeys.needsPassphrase(openssl.bytes("rsa2048.pkcs1.pem"))).isFalse();
+        assertThat(PrivateKeys.needsPassphrase(openssl.bytes("np-pkcs8.pem"))).isTrue();
+        assertThat(PrivateKeys.needsPassphrase(openssl.bytes("np-sec1.pem"))).isTrue();
+        assertThat(PrivateKeys.needsPassphrase(io.jenkins.plugins.imagetrust.engine.testing.InteropFixtures.bytes("cosign/signing-key.cosign.key"))).isTrue();
+    }
+
+    @Test
     void rejectsSmallRsaKeys() {
         openssl.run("genrsa", "-traditional", "-out", "rsa1024.pem", "1024");
         assertThatThrownBy(() -> load("rsa1024.pem", null))

@@ -32,6 +32,14 @@ class PublicKeysTest {
     }
 
     @Test
+    void toleratesWindowsLineEndsIndentationAndAByteOrderMark() throws Exception {
+        String pem = InteropFixtures.text("cosign/signing-key.pub");
+        PublicKey expected = PublicKeys.parse(pem);
+        String pasted = "\uFEFF" + ("    " + pem.trim()).replace("\n", "\r\n    ") + "\r\n";
+        assertThat(PublicKeys.parse(pasted).getEncoded()).isEqualTo(expected.getEncoded());
+    }
+
+    @Test
     void parsesCertificatesAndUsesTheirKey() throws Exception {
         OpenSsl openssl = new OpenSsl(dir);
         openssl.run("req", "-x509", "-newkey", "rsa:3072", "-nodes", "-keyout", "key.pem", "-out", "cert.pem",

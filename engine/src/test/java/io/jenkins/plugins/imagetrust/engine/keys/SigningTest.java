@@ -116,7 +116,8 @@ class SigningTest {
     void ecdsaDerAndRawConvertBothWays() throws Exception {
         for (KeyAlgorithm algorithm : new KeyAlgorithm[] {KeyAlgorithm.ECDSA_P256, KeyAlgorithm.ECDSA_P384}) {
             KeyPair pair = KeyPairs.generate(algorithm);
-            int scalar = algorithm == KeyAlgorithm.ECDSA_P256 ? 32 : 48;
+            int scalar = EcdsaSignatures.scalarBytes(pair.getPublic());
+            assertThat(scalar).isEqualTo(algorithm == KeyAlgorithm.ECDSA_P256 ? 32 : 48);
             try (InMemorySigner signer = new InMemorySigner(pair)) {
                 for (int i = 0; i < 20; i++) { // short r or s (leading zero bytes) show up within a few tries
                     byte[] der = signer.sign(MESSAGE);
