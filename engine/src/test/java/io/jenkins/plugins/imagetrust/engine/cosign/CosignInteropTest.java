@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.imagetrust.engine.keys.PrivateKeys;
 import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
+import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureScheme;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureVerifier;
 import io.jenkins.plugins.imagetrust.engine.policy.IdentityRule;
@@ -166,6 +168,26 @@ class CosignInteropTest {
         assertThat(payload.manifestDigest()).isEqualTo(IMAGE_DIGEST);
         assertThat(payload.optional().get("timestamp").isIntegralNumber()).isTrue();
         assertThat(payload.annotations()).containsEntry("creator", "containers/image 5.22.1").doesNotContainKey("timestamp");
+    }
+
+    @Test
+    void c13OurSignatureWithTheInteropKeyVerifiesAndOurPayloadHasTheirCriticalStructure() throws Exception {
+        byte[] ours = SimpleSigningPayload.create(IMAGE, IMAGE_DIGEST, Map.of());
+        byte[] signature;
+        try (Signer signer = PrivateKeys.loadSigner(InteropFixtures.bytes("cosign/signing-key.cosign.key"), "sigstore-pass".toCharArray())) {
+            signature = signer.sign(ours);
+        }
+        VerificationReport report = evaluate(trusting("signing-key.pub"), IMAGE_DIGEST,
+                List.of(SignatureCandidate.of("ours", Digest.sha256(ours), ours, signature)));
+        assertThat(report.trusted()).isTrue();
+        ObjectMapper json = new ObjectMapper();
+        JsonNode theirs = json.readTree(InteropFixtures.bytes("cosign/signature-payload.json")).get("critical");
+        JsonNode mine = json.readTree(ours).get("critical");
+        assertThat(mine.fieldNames()).toIterable().containsExactlyElementsOf(() -> theirs.fieldNames());
+        assertThat(mine.get("type")).isEqualTo(theirs.get("type"));
+        assertThat(mine.get("image")).isEqualTo(theirs.get("image"));
+        // cosign writes the repository without the tag; containers/image wrote it with the tag
+        assertThat(mine.at("/identity/docker-reference").asText()).isEqualTo("127.0.0.1:5001/lab/sigstore");
     }
 
     @Test

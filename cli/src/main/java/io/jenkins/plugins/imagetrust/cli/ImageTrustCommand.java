@@ -1,0 +1,91 @@
+package io.jenkins.plugins.imagetrust.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code image-trust}: sign container images and verify them, in the cosign signature format. */
+@Command(name = "image-trust",
+        mixinStandardHelpOptions = true,
+        versionProvider = ImageTrustCommand.Version.class,
+        description = "Sign container images by digest and verify them against trusted keys.",
+        subcommands = {GenerateKeyPairCommand.class, SignCommand.class, VerifyCommand.class, DigestCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 done/verified, 1 error, 2 usage, 3 not trusted (a batch exits with the most severe).",
+                "Passwords for encrypted keys: IMAGE_TRUST_PASSWORD, else COSIGN_PASSWORD, else a prompt on a terminal."})
+public final class ImageTrustCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(CliContext.system(), args));
+    }
+
+    /** Runs the command with {@code context}'s streams and environment; returns the exit code. */
+    public static int run(CliContext context, String... args) {
+        CommandLine commandLine = new CommandLine(new ImageTrustCommand(), new ContextFactory(context))
+                .setOut(context.out())
+                .setErr(context.err())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof CliUsageException) {
+                        cmd.getErr().println("image-trust: " + e.getMessage());
+                        cmd.getErr().println(cmd.getHelp().fullSynopsis());
+                        return ExitCodes.USAGE;
+                    }
+                    cmd.getErr().println("image-trust: error: " + describe(e));
+                    return ExitCodes.ERROR;
+                });
+        commandLine.setUsageHelpAutoWidth(true);
+        int code = commandLine.execute(args);
+        context.out().flush();
+        context.err().flush();
+        return code;
+    }
+
+    /** The exception's own message, with its cause when that adds something (never a stack trace). */
+    static String describe(Throwable e) {
+        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+            message += " (" + cause.getMessage() + ")";
+        }
+        return message;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    /** Gives every command the same {@link CliContext}. */
+    private static final class ContextFactory implements CommandLine.IFactory {
+        private final CliContext context;
+        private final CommandLine.IFactory fallback = CommandLine.defaultFactory();
+
+        ContextFactory(CliContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            K instance = fallback.create(type);
+            if (instance instanceof ContextAware) {
+                ((ContextAware) instance).setContext(context);
+            }
+            return instance;
+        }
+    }
+
+    /** Implemented by commands that need the context. */
+    interface ContextAware {
+        void setContext(CliContext context);
+    }
+
+    /** The version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = ImageTrustCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"image-trust " + (version != null ? version : "(development build)")};
+        }
+    }
+}

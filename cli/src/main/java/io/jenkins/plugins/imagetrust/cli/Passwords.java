@@ -1,0 +1,71 @@
+package io.jenkins.plugins.imagetrust.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Where passwords come from: the environment ({@code IMAGE_TRUST_PASSWORD}, else {@code COSIGN_PASSWORD}), standard
+ * input, or a prompt when a terminal is attached; never the command line, where every process listing shows it.
+ */
+final class Passwords {
+    static final String ENV = "IMAGE_TRUST_PASSWORD";
+    static final String COSIGN_ENV = "COSIGN_PASSWORD";
+    private static final int MAX_LINE = 4096;
+
+    private Passwords() {
+    }
+
+    /** The key passphrase, or an error saying how to give one. {@code confirm} prompts twice (key generation). */
+    static char[] keyPassphrase(CliContext context, String purpose, boolean confirm) throws CliUsageException {
+        String fromEnv = context.environment().get(ENV);
+        if (fromEnv == null) {
+            fromEnv = context.environment().get(COSIGN_ENV);
+        }
+        if (fromEnv != null) {
+            return fromEnv.toCharArray();
+        }
+        if (context.console() == null) {
+            throw new CliUsageException(purpose + " needs a passphrase: set " + ENV + " (or " + COSIGN_ENV + ")");
+        }
+        char[] first = context.console().readPassword("Passphrase for %s: ", purpose);
+        if (first == null) {
+            throw new CliUsageException("no passphrase was entered");
+        }
+        if (confirm) {
+            char[] second = context.console().readPassword("Repeat the passphrase: ");
+            boolean same = second != null && Arrays.equals(first, second);
+            if (second != null) {
+                Arrays.fill(second, '\0');
+            }
+            if (!same) {
+                Arrays.fill(first, '\0');
+                throw new CliUsageException("the passphrases differ");
+            }
+        }
+        return first;
+    }
+
+    /** The first line of {@code in} (trailing CR/LF removed), for {@code --password-stdin}. */
+    static char[] firstLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0 && b != '\n') {
+            if (line.size() >= MAX_LINE) {
+                throw new IOException("the password on standard input is longer than " + MAX_LINE + " bytes");
+            }
+            line.write(b);
+        }
+        byte[] bytes = line.toByteArray();
+        int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        CharBuffer chars = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(bytes, 0, length));
+        char[] password = Arrays.copyOf(chars.array(), chars.limit());
+        Arrays.fill(bytes, (byte) 0);
+        Arrays.fill(chars.array(), '\0');
+        return password;
+    }
+}

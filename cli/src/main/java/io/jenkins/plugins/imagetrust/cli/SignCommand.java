@@ -1,0 +1,113 @@
+package io.jenkins.plugins.imagetrust.cli;
+
+import io.jenkins.plugins.imagetrust.engine.ImageSigner;
+import io.jenkins.plugins.imagetrust.engine.SignRequest;
+import io.jenkins.plugins.imagetrust.engine.SignResult;
+import io.jenkins.plugins.imagetrust.engine.SigningException;
+import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
+import io.jenkins.plugins.imagetrust.engine.keys.PrivateKeys;
+import io.jenkins.plugins.imagetrust.engine.keys.Signer;
+import io.jenkins.plugins.imagetrust.engine.reference.Digest;
+import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
+import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code image-trust sign}: sign image digests and store the signatures in the cosign format. */
+@Command(name = "sign", description = {"Sign each image's manifest digest (never a tag) and store the signature at sha256-<hex>.sig.",
+        "Prints IMAGE@DIGEST for every image signed."})
+final class SignCommand implements Callable<Integer>, ImageTrustCommand.ContextAware {
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Option(names = "--key", required = true, paramLabel = "FILE",
+            description = "Private key: cosign encrypted key file, PKCS#8, SEC1 or PKCS#1 PEM. Passphrase from IMAGE_TRUST_PASSWORD / COSIGN_PASSWORD / prompt.")
+    Path key;
+
+    @Option(names = {"-a", "--annotation"}, paramLabel = "KEY=VALUE", description = "Annotation written into the signed payload (repeatable).")
+    Map<String, String> annotations = new LinkedHashMap<>();
+
+    @Option(names = "--signature-repository", paramLabel = "REPO",
+            description = "Store signatures in this repository instead of the image's own (like COSIGN_REPOSITORY).")
+    String signatureRepository;
+
+    @Option(names = "--expect-digest", paramLabel = "sha256:HEX",
+            description = "The digest the build pushed: refuse to sign if the tag now names another (one IMAGE only).")
+    String expectDigest;
+
+    @Option(names = "--sign-registry-digest",
+            description = "With --expect-digest: when the tag moved, sign what the registry has now instead of refusing.")
+    boolean signRegistryDigest;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image references (tag or digest).")
+    List<String> images;
+
+    private CliContext context;
+
+    @Override
+    public void setContext(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (expectDigest != null && images.size() != 1) {
+            throw new CliUsageException("--expect-digest names one image's digest; give exactly one IMAGE");
+        }
+        Digest expected = expectDigest == null ? null : Digest.parse(expectDigest);
+        RegistryClient registry = common.registry(context);
+        int exit = ExitCodes.OK;
+        try (Signer signer = loadSigner()) {
+            ImageSigner imageSigner = ImageSigner.builder()
+                    .registry(registry)
+                    .signer(signer)
+                    .listener(common.listener(context))
+                    .signatureRepository(signatureRepository == null ? null : ImageReference.parse(signatureRepository))
+                    .build();
+            for (String text : images) {
+                try {
+                    SignResult result = imageSigner.sign(SignRequest.builder(ImageReference.parse(text))
+                            .expectedDigest(expected)
+                            .signRegistryDigest(signRegistryDigest)
+                            .annotations(annotations)
+                            .build());
+                    context.out().println(result.pinnedReference());
+                } catch (RegistryException | SigningException | IllegalArgumentException e) {
+                    context.err().println("image-trust: error: " + text + ": " + ImageTrustCommand.describe(e));
+                    exit = ExitCodes.worst(exit, ExitCodes.ERROR);
+                }
+            }
+        }
+        context.out().flush();
+        return exit;
+    }
+
+    private Signer loadSigner() throws Exception {
+        byte[] pem = Files.readAllBytes(key);
+        try {
+            if (!PrivateKeys.needsPassphrase(pem)) {
+                return PrivateKeys.loadSigner(pem, null);
+            }
+            char[] passphrase = Passwords.keyPassphrase(context, "the key " + key, false);
+            try {
+                return PrivateKeys.loadSigner(pem, passphrase);
+            } finally {
+                Arrays.fill(passphrase, '\0');
+            }
+        } catch (KeyException e) {
+            throw new KeyException(key + ": " + e.getMessage(), e);
+        } finally {
+            Arrays.fill(pem, (byte) 0);
+        }
+    }
+}

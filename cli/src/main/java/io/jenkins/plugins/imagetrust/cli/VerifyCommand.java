@@ -1,0 +1,167 @@
+package io.jenkins.plugins.imagetrust.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.imagetrust.engine.ImageVerifier;
+import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
+import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
+import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
+import io.jenkins.plugins.imagetrust.engine.policy.IdentityRule;
+import io.jenkins.plugins.imagetrust.engine.policy.PolicyFiles;
+import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
+import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
+import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import io.jenkins.plugins.imagetrust.engine.verify.SignatureCheck;
+import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code image-trust verify}: check images' signatures against trusted keys or a policy file. */
+@Command(name = "verify", description = {"Verify each image's cosign-format signatures against trusted keys or a policy.",
+        "Exit 0 when every image is trusted, 3 when the policy is not met (in warn mode: 0 with a warning), 1 on errors."})
+final class VerifyCommand implements Callable<Integer>, ImageTrustCommand.ContextAware {
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    TrustSource trust;
+
+    static final class TrustSource {
+        @Option(names = "--key", paramLabel = "FILE", required = true,
+                description = "Trusted public key (PKIX PEM or X.509 certificate); repeatable.")
+        List<Path> keys;
+
+        @Option(names = "--policy", paramLabel = "FILE", required = true, description = "Trust policy file, JSON or YAML (see docs/policy.md).")
+        Path policy;
+    }
+
+    @Option(names = "--threshold", paramLabel = "N", description = "How many distinct trusted keys must have signed (overrides the policy).")
+    Integer threshold;
+
+    @Option(names = {"-a", "--annotation"}, paramLabel = "KEY=VALUE", description = "Annotation every counted signature must carry (repeatable).")
+    Map<String, String> annotations = new LinkedHashMap<>();
+
+    @Option(names = "--identity", paramLabel = "RULE", description = "same-repository (default), exact-reference or ignore (overrides the policy).")
+    String identity;
+
+    @Option(names = "--signature-repository", paramLabel = "REPO", description = "Read signatures from this repository instead of the image's own.")
+    String signatureRepository;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json (schema in docs/cli.md).")
+    String output;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image references (tag or digest).")
+    List<String> images;
+
+    private CliContext context;
+
+    @Override
+    public void setContext(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!output.equals("text") && !output.equals("json")) {
+            throw new CliUsageException("--output is 'text' or 'json', not '" + output + "'");
+        }
+        TrustPolicy policy = policy();
+        ImageVerifier verifier = ImageVerifier.builder()
+                .registry(common.registry(context))
+                .policy(policy)
+                .listener(common.listener(context))
+                .signatureRepository(signatureRepository == null ? null : ImageReference.parse(signatureRepository))
+                .build();
+        ObjectMapper json = new ObjectMapper();
+        ArrayNode results = json.createArrayNode();
+        int exit = ExitCodes.OK;
+        for (String text : images) {
+            try {
+                VerificationReport report = verifier.verify(ImageReference.parse(text));
+                results.add(report.toJsonTree());
+                if (output.equals("text")) {
+                    printText(report);
+                }
+                if (!report.trusted()) {
+                    if (policy.mode() == EnforcementMode.WARN) {
+                        context.err().println("WARNING: " + text + " is not trusted; mode is warn, so this does not fail");
+                    } else {
+                        exit = ExitCodes.worst(exit, ExitCodes.NOT_TRUSTED);
+                    }
+                }
+            } catch (RegistryException | IllegalArgumentException e) {
+                String message = ImageTrustCommand.describe(e);
+                context.err().println("image-trust: error: " + text + ": " + message);
+                ObjectNode error = results.addObject();
+                error.put("schemaVersion", VerificationReport.JSON_SCHEMA_VERSION);
+                error.put("image", text);
+                error.put("verified", false);
+                error.put("verdict", "ERROR");
+                error.put("error", message);
+                exit = ExitCodes.worst(exit, ExitCodes.ERROR);
+            }
+        }
+        if (output.equals("json")) {
+            ObjectNode root = json.createObjectNode();
+            root.put("schemaVersion", VerificationReport.JSON_SCHEMA_VERSION);
+            root.set("results", results);
+            context.out().println(json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        }
+        context.out().flush();
+        return exit;
+    }
+
+    private void printText(VerificationReport report) {
+        context.out().println(report.summary());
+        for (SignatureCheck check : report.signatures()) {
+            context.out().println("  " + (check.counted() ? "counted " : "rejected") + "  " + check.source()
+                    + check.keyId().map(id -> "  key " + id.shortForm()).orElse("")
+                    + check.reason().map(r -> "  " + r.name()).orElse("") + "  " + check.detail());
+        }
+    }
+
+    private TrustPolicy policy() throws Exception {
+        TrustPolicy.Builder builder;
+        if (trust.policy != null) {
+            builder = PolicyFiles.read(trust.policy).toBuilder();
+        } else {
+            builder = TrustPolicy.builder();
+            for (Path file : trust.keys) {
+                try {
+                    builder.key(TrustedKey.builder(file.getFileName().toString(),
+                            PublicKeys.parse(Files.readString(file, StandardCharsets.US_ASCII))).build());
+                } catch (KeyException e) {
+                    throw new KeyException(file + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        if (threshold != null) {
+            builder.threshold(threshold);
+        }
+        builder.requiredAnnotations(annotations);
+        if (identity != null) {
+            try {
+                builder.identity(IdentityRule.fromId(identity));
+            } catch (IllegalArgumentException e) {
+                throw new CliUsageException(e.getMessage());
+            }
+        }
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new CliUsageException(e.getMessage());
+        }
+    }
+}
