@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.cli;
 
+import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +22,7 @@ final class Passwords {
     }
 
     /** The key passphrase, or an error saying how to give one. {@code confirm} prompts twice (key generation). */
-    static char[] keyPassphrase(CliContext context, String purpose, boolean confirm) throws CliUsageException {
+    static char[] keyPassphrase(CliContext context, String purpose, boolean confirm) throws CliUsageException, KeyException {
         String fromEnv = context.environment().get(ENV);
         if (fromEnv == null) {
             fromEnv = context.environment().get(COSIGN_ENV);
@@ -30,7 +31,7 @@ final class Passwords {
             return fromEnv.toCharArray();
         }
         if (context.console() == null) {
-            throw new CliUsageException(purpose + " needs a passphrase: set " + ENV + " (or " + COSIGN_ENV + ")");
+            throw new KeyException(purpose + " needs a passphrase: set " + ENV + " (or " + COSIGN_ENV + "); no terminal is attached to ask");
         }
         char[] first = context.console().readPassword("Passphrase for %s: ", purpose);
         if (first == null) {

@@ -1,0 +1,67 @@
+package io.jenkins.plugins.imagetrust.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jenkins.plugins.imagetrust.engine.reference.Digest;
+import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
+import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
+import io.jenkins.plugins.imagetrust.engine.testing.TestImages;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged command as users run it: bin/image-trust and the shaded jar, as separate processes. */
+class LauncherJarIT {
+    @RegisterExtension
+    static final RegistryFixture REGISTRY = new RegistryFixture();
+
+    private static final Path LAUNCHER = Path.of("..", "bin", "image-trust").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    private Result launch(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        builder.environment().put("IMAGE_TRUST_PASSWORD", "launcher-pass");
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process process = builder.start();
+        process.getOutputStream().close();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("image-trust finished").isTrue();
+        return new Result(process.exitValue(), Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8),
+                Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theLauncherSignsAndVerifiesAndExitsThreeOnTamper() throws Exception {
+        assertThat(LAUNCHER).exists();
+        assertThat(Path.of("target", "image-trust.jar")).exists();
+        Result version = launch("--version");
+        assertThat(version.exit()).as(version.err()).isZero();
+        assertThat(version.out()).startsWith("image-trust ");
+
+        assertThat(launch("generate-key-pair", "--output-key-prefix", "k").exit()).isZero();
+        ImageReference image = REGISTRY.reference("launcher/app:1");
+        RegistryClient registry = RegistryClient.builder().build();
+        Digest digest = TestImages.push(registry, image);
+        Result signed = launch("sign", "--key", "k.key", image.toString());
+        assertThat(signed.exit()).as(signed.err()).isZero();
+        assertThat(signed.out().strip()).isEqualTo(image.repositoryOnly() + "@" + digest);
+        Result verified = launch("verify", "--key", "k.pub", image.toString());
+        assertThat(verified.exit()).as(verified.err()).isZero();
+        TestImages.push(registry, image);
+        assertThat(launch("verify", "--key", "k.pub", image.toString()).exit()).isEqualTo(ExitCodes.NOT_TRUSTED);
+        assertThat(launch("verify", image.toString()).exit()).isEqualTo(ExitCodes.USAGE);
+    }
+}
