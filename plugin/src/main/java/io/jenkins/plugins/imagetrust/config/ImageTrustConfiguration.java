@@ -279,7 +279,8 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
             TrustedPublicKey match = getTrustedKeys().stream()
                     .filter(key -> key.isNamed(wanted))
                     .findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException(Messages.ImageTrustConfiguration_UnknownKey(wanted)));
+                    .orElseThrow(
+                            () -> new IllegalArgumentException(Messages.ImageTrustConfiguration_UnknownKey(wanted)));
             if (!selected.contains(match)) {
                 selected.add(match);
             }

@@ -84,7 +84,8 @@ public class TrustedPublicKey implements Describable<TrustedPublicKey> {
     @NonNull
     public String getKeyId() {
         try {
-            return KeyId.of(PublicKeys.parse(publicKey == null ? "" : publicKey)).hex();
+            return KeyId.of(PublicKeys.parse(publicKey == null ? "" : publicKey))
+                    .hex();
         } catch (KeyException | RuntimeException e) {
             return "";
         }
@@ -96,7 +97,8 @@ public class TrustedPublicKey implements Describable<TrustedPublicKey> {
         if (name == null || publicKey == null) {
             throw new KeyException("a trusted key needs a name and a public key");
         }
-        TrustedKey.Builder key = TrustedKey.builder(name, PublicKeys.parse(publicKey)).revoked(revoked);
+        TrustedKey.Builder key =
+                TrustedKey.builder(name, PublicKeys.parse(publicKey)).revoked(revoked);
         if (notBefore != null) {
             key.notBefore(parseInstant(notBefore));
         }
@@ -165,7 +167,8 @@ public class TrustedPublicKey implements Describable<TrustedPublicKey> {
         public FormValidation doCheckNotAfter(@QueryParameter String value, @QueryParameter String notBefore) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
             FormValidation own = checkInstant(value);
-            if (own.kind != FormValidation.Kind.OK || Util.fixEmptyAndTrim(value) == null
+            if (own.kind != FormValidation.Kind.OK
+                    || Util.fixEmptyAndTrim(value) == null
                     || Util.fixEmptyAndTrim(notBefore) == null) {
                 return own;
             }

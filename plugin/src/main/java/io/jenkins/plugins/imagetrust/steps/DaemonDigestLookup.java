@@ -40,7 +40,8 @@ final class DaemonDigestLookup extends MasterToSlaveCallable<String, IOException
     /** A lookup of {@code image} honouring the build's {@code DOCKER_HOST}, {@code DOCKER_TLS_VERIFY} and cert path. */
     static DaemonDigestLookup forEnvironment(ImageReference image, @CheckForNull EnvVars env) {
         String host = env == null ? null : blankToNull(env.get("DOCKER_HOST"));
-        boolean tls = env != null && blankToNull(env.get("DOCKER_TLS_VERIFY")) != null
+        boolean tls = env != null
+                && blankToNull(env.get("DOCKER_TLS_VERIFY")) != null
                 && !"0".equals(env.get("DOCKER_TLS_VERIFY"));
         String certPath = tls ? blankToNull(env.get("DOCKER_CERT_PATH")) : null;
         if (tls && certPath == null) {

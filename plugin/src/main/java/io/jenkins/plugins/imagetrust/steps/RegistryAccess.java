@@ -36,8 +36,9 @@ final class RegistryAccess implements AutoCloseable {
             @NonNull ImageTrustConfiguration config,
             @NonNull ProgressListener listener)
             throws AbortException {
-        RegistryClient.Builder builder =
-                RegistryClient.builder().insecureRegistries(config.insecureRegistrySet()).listener(listener);
+        RegistryClient.Builder builder = RegistryClient.builder()
+                .insecureRegistries(config.insecureRegistrySet())
+                .listener(listener);
         char[] password = new char[0];
         if (registryCredentialsId != null) {
             StandardUsernamePasswordCredentials login = Credentials.require(

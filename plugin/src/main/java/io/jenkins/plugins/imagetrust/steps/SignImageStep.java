@@ -232,9 +232,8 @@ public class SignImageStep extends Step {
                         .signer(signer)
                         .listener(log)
                         .clock(Clock.systemUTC());
-                String signatureRepository = step.signatureRepository != null
-                        ? step.signatureRepository
-                        : config.getSignatureRepository();
+                String signatureRepository =
+                        step.signatureRepository != null ? step.signatureRepository : config.getSignatureRepository();
                 if (signatureRepository != null) {
                     signing.signatureRepository(ImageReference.parse(signatureRepository));
                 }
@@ -275,7 +274,8 @@ public class SignImageStep extends Step {
                 log.line("not inside node {}: signing the digest the registry serves now for " + image);
                 return null;
             }
-            DaemonDigestLookup lookup = DaemonDigestLookup.forEnvironment(image, getContext().get(EnvVars.class));
+            DaemonDigestLookup lookup =
+                    DaemonDigestLookup.forEnvironment(image, getContext().get(EnvVars.class));
             try {
                 String fromDaemon = workspace.act(lookup);
                 if (fromDaemon == null) {
@@ -298,7 +298,8 @@ public class SignImageStep extends Step {
             Map<String, String> all = new LinkedHashMap<>(step.annotations);
             for (String reserved : List.of(ANNOTATION_JOB, ANNOTATION_BUILD_NUMBER, ANNOTATION_BUILD_URL)) {
                 if (all.containsKey(reserved)) {
-                    throw new AbortException("annotation " + reserved + " is set by Jenkins itself; choose another key");
+                    throw new AbortException(
+                            "annotation " + reserved + " is set by Jenkins itself; choose another key");
                 }
             }
             all.put(ANNOTATION_JOB, run.getParent().getFullName());
@@ -310,7 +311,8 @@ public class SignImageStep extends Step {
             return all;
         }
 
-        private static Map<String, Object> report(Run<?, ?> run, BuildLog log, ImageReference image, SignResult result) {
+        private static Map<String, Object> report(
+                Run<?, ?> run, BuildLog log, ImageReference image, SignResult result) {
             String pinned = image.withDigest(result.digest()).pinned();
             String keyId = result.keyId().hex();
             log.line((result.alreadyPresent() ? "already signed " : "signed ") + pinned + " with key " + keyId
@@ -353,8 +355,7 @@ public class SignImageStep extends Step {
         }
 
         @POST
-        public ListBoxModel doFillCredentialsIdItems(
-                @AncestorInPath Item item, @QueryParameter String credentialsId) {
+        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
             ListBoxModel keys = StepSupport.credentialItems(item, credentialsId, ImageSigningKeyCredentials.class);
             ListBoxModel files = StepSupport.credentialItems(item, null, FileCredentials.class);
             for (ListBoxModel.Option file : files) {
@@ -374,8 +375,7 @@ public class SignImageStep extends Step {
         @POST
         public ListBoxModel doFillRegistryCredentialsIdItems(
                 @AncestorInPath Item item, @QueryParameter String registryCredentialsId) {
-            return StepSupport.credentialItems(
-                    item, registryCredentialsId, StandardUsernamePasswordCredentials.class);
+            return StepSupport.credentialItems(item, registryCredentialsId, StandardUsernamePasswordCredentials.class);
         }
 
         @POST

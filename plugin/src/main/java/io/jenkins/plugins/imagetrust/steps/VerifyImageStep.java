@@ -199,8 +199,8 @@ public class VerifyImageStep extends Step {
             ImageReference image = ImageReference.parse(step.image);
             List<TrustedPublicKey> trusted = config.selectKeys(step.keys);
             if (trusted.isEmpty()) {
-                throw new AbortException("no trusted keys: an administrator adds them under Manage Jenkins, System,"
-                        + " Image Trust");
+                throw new AbortException(
+                        "no trusted keys: an administrator adds them under Manage Jenkins, System, Image Trust");
             }
             TrustPolicy.Builder policy = TrustPolicy.builder();
             for (TrustedPublicKey key : trusted) {
@@ -218,9 +218,8 @@ public class VerifyImageStep extends Step {
                         .policy(policy.build())
                         .listener(log)
                         .clock(Clock.systemUTC());
-                String signatureRepository = step.signatureRepository != null
-                        ? step.signatureRepository
-                        : config.getSignatureRepository();
+                String signatureRepository =
+                        step.signatureRepository != null ? step.signatureRepository : config.getSignatureRepository();
                 if (signatureRepository != null) {
                     verifier.signatureRepository(ImageReference.parse(signatureRepository));
                 }
@@ -243,7 +242,8 @@ public class VerifyImageStep extends Step {
                 signature.put("keyId", keyId);
                 signature.put("keyName", check.keyName());
                 signature.put("counted", check.counted());
-                signature.put("reason", check.reason().map(reason -> reason.name()).orElse(null));
+                signature.put(
+                        "reason", check.reason().map(reason -> reason.name()).orElse(null));
                 signature.put("detail", check.detail());
                 signatures.add(signature);
             }
@@ -261,8 +261,10 @@ public class VerifyImageStep extends Step {
                 log.line("NOT verified " + pinned + ": " + reason);
                 for (SignatureCheck check : report.signatures()) {
                     if (!check.counted()) {
-                        log.line("  signature " + check.keyId().map(id -> "by key " + id.hex()).orElse("by an unknown key")
-                                + " did not count: " + check.reason().map(r -> r.name()).orElse("?") + " "
+                        log.line("  signature "
+                                + check.keyId().map(id -> "by key " + id.hex()).orElse("by an unknown key")
+                                + " did not count: "
+                                + check.reason().map(r -> r.name()).orElse("?") + " "
                                 + check.detail());
                     }
                 }
@@ -302,8 +304,7 @@ public class VerifyImageStep extends Step {
         @POST
         public ListBoxModel doFillRegistryCredentialsIdItems(
                 @AncestorInPath Item item, @QueryParameter String registryCredentialsId) {
-            return StepSupport.credentialItems(
-                    item, registryCredentialsId, StandardUsernamePasswordCredentials.class);
+            return StepSupport.credentialItems(item, registryCredentialsId, StandardUsernamePasswordCredentials.class);
         }
 
         @POST

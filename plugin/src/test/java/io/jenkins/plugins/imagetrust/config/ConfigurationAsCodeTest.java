@@ -40,8 +40,7 @@ class ConfigurationAsCodeTest {
         assertThat(release.getNotBefore()).isEqualTo("2026-01-01");
         assertThat(release.getNotAfter()).isEqualTo("2027-01-01");
         assertThat(release.isRevoked()).isFalse();
-        assertThat(release.getKeyId())
-                .isEqualTo(new TrustedPublicKey("x", TestImages.publicKeyPem()).getKeyId());
+        assertThat(release.getKeyId()).isEqualTo(new TrustedPublicKey("x", TestImages.publicKeyPem()).getKeyId());
         assertThat(config.getTrustedKeys().get(1).isRevoked()).isTrue();
 
         ImageSigningKeyCredentials key = CredentialsMatchers.firstOrNull(
@@ -71,7 +70,7 @@ class ConfigurationAsCodeTest {
                 .contains("name: \"release-2026\"")
                 .contains("notBefore: \"2026-01-01\"")
                 .contains("revoked: true")
-                .contains("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEe8wqcMEV48rRHfJCZq2zkI99HVEK")
+                .contains("publicKey:")
                 // computed, read-only: not configuration
                 .doesNotContain("keyId");
     }

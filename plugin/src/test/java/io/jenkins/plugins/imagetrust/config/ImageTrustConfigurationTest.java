@@ -91,8 +91,8 @@ class ImageTrustConfigurationTest {
 
         JenkinsRule.WebClient admin = j.createWebClient().login("admin");
         HtmlForm form = admin.goTo("configure").getFormByName("config");
-        List<HtmlElement> rows = form.getByXPath(
-                "//div[contains(@class,'repeated-chunk') and .//textarea[@name='_.publicKey']]");
+        List<HtmlElement> rows =
+                form.getByXPath("//div[contains(@class,'repeated-chunk') and .//textarea[@name='_.publicKey']]");
         assertThat(rows).hasSize(2);
         rows.forEach(HtmlElement::remove);
         j.submit(form);
@@ -108,15 +108,18 @@ class ImageTrustConfigurationTest {
         JenkinsRule.WebClient reader = j.createWebClient().login("reader");
         assertThatThrownBy(() -> reader.goTo("configure"))
                 .isInstanceOfSatisfying(
-                        FailingHttpStatusCodeException.class, e -> assertThat(e.getStatusCode()).isEqualTo(403));
+                        FailingHttpStatusCodeException.class,
+                        e -> assertThat(e.getStatusCode()).isEqualTo(403));
         WebRequest submit = new WebRequest(reader.createCrumbedUrl("configSubmit"), HttpMethod.POST);
         assertThatThrownBy(() -> reader.getPage(submit))
                 .isInstanceOfSatisfying(
-                        FailingHttpStatusCodeException.class, e -> assertThat(e.getStatusCode()).isEqualTo(403));
+                        FailingHttpStatusCodeException.class,
+                        e -> assertThat(e.getStatusCode()).isEqualTo(403));
         URL check = reader.createCrumbedUrl("descriptorByName/" + TrustedPublicKey.class.getName() + "/checkPublicKey");
         assertThatThrownBy(() -> reader.getPage(new WebRequest(check, HttpMethod.POST)))
                 .isInstanceOfSatisfying(
-                        FailingHttpStatusCodeException.class, e -> assertThat(e.getStatusCode()).isEqualTo(403));
+                        FailingHttpStatusCodeException.class,
+                        e -> assertThat(e.getStatusCode()).isEqualTo(403));
 
         // Programmatic configure as the reader: refused before anything is touched.
         try (ACLContext ignored = ACL.as2(User.getById("reader", true).impersonate2())) {
@@ -146,7 +149,9 @@ class ImageTrustConfigurationTest {
         ImageTrustConfiguration config = ImageTrustConfiguration.get();
         config.setTrustedKeys(List.of(release, other));
 
-        assertThat(config.selectKeys(null)).extracting(TrustedPublicKey::getName).containsExactly("release", "other");
+        assertThat(config.selectKeys(null))
+                .extracting(TrustedPublicKey::getName)
+                .containsExactly("release", "other");
         assertThat(config.selectKeys(List.of(other.getKeyId().substring(0, 12))))
                 .extracting(TrustedPublicKey::getName)
                 .containsExactly("other");

@@ -34,7 +34,8 @@ class ImageSigningKeyCredentialsTest {
         assertThat(wrong.kind).isEqualTo(FormValidation.Kind.ERROR);
         assertThat(wrong.getMessage()).doesNotContain("not-the-passphrase");
 
-        FormValidation garbage = descriptor.doValidateKey(null, "-----BEGIN NONSENSE-----\nAAAA\n-----END NONSENSE-----", "");
+        FormValidation garbage =
+                descriptor.doValidateKey(null, "-----BEGIN NONSENSE-----\nAAAA\n-----END NONSENSE-----", "");
         assertThat(garbage.kind).isEqualTo(FormValidation.Kind.ERROR);
     }
 

@@ -93,8 +93,7 @@ class SignAndVerifyPipelineTest {
                 .extracting(ImageTrustRecord::getOperation, ImageTrustRecord::getDigest, ImageTrustRecord::getVerdict)
                 .containsExactly(
                         tuple("sign", pushed.toString(), ImageTrustRecord.Verdict.SIGNED),
-                        tuple(
-                                "verify", pushed.toString(), ImageTrustRecord.Verdict.VERIFIED));
+                        tuple("verify", pushed.toString(), ImageTrustRecord.Verdict.VERIFIED));
         assertThat(action.getRecords().get(1).getKeyIds()).containsExactly(keyId);
         assertThat(build.getBadgeActions()).contains(action);
         assertThat(action.getBadgeIcon()).isEqualTo("symbol-check");
@@ -119,7 +118,8 @@ class SignAndVerifyPipelineTest {
 
         j.assertLogContains("is not trusted", build);
         j.assertLogNotContains("AFTER", build);
-        ImageTrustRecord record = build.getAction(ImageTrustAction.class).getRecords().get(0);
+        ImageTrustRecord record =
+                build.getAction(ImageTrustAction.class).getRecords().get(0);
         assertThat(record.getVerdict()).isEqualTo(ImageTrustRecord.Verdict.FAILED);
         assertThat(record.getDigest()).isEqualTo(pushed.toString());
         assertThat(record.getReason()).isNotBlank();
@@ -195,6 +195,7 @@ class SignAndVerifyPipelineTest {
                 .doesNotContain(TestImages.KEY_PASSPHRASE)
                 .doesNotContain(REGISTRY_PASSWORD)
                 .doesNotContain("PRIVATE KEY")
-                .doesNotContain(TestImages.privateKeyPem().lines().skip(1).findFirst().orElseThrow());
+                .doesNotContain(
+                        TestImages.privateKeyPem().lines().skip(1).findFirst().orElseThrow());
     }
 }
