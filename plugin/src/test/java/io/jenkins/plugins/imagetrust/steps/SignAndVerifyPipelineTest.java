@@ -77,7 +77,7 @@ class SignAndVerifyPipelineTest {
                         + " registryCredentialsId: 'registry-login', annotations: [git: 'abc123']\n"
                         + "echo \"SIGNED ${s.reference} KEY ${s.keyId} TAG ${s.signatureTag}\"\n"
                         + "def v = verifyImage image: '" + image + "', requiredAnnotations: [git: 'abc123']\n"
-                        + "echo \"VERIFIED ${v.verified} ${v.digest} COUNTED ${v.signatures[0].counted}\"\n",
+                        + "echo \"VERIFIED ${v.verified} ${v.digest} COUNTED ${v.signatures.get(0).counted}\"\n",
                 Result.SUCCESS);
 
         String keyId = new TrustedPublicKey("release", TestImages.publicKeyPem()).getKeyId();
@@ -149,7 +149,7 @@ class SignAndVerifyPipelineTest {
         WorkflowRun build = run(
                 "signImage image: '" + image + "', credentialsId: 'release-key'\n"
                         + "def v = verifyImage image: '" + image + "', mode: 'warn'\n"
-                        + "echo \"COUNTED ${v.signatures[0].counted} REASON ${v.signatures[0].reason}\"\n",
+                        + "echo \"COUNTED ${v.signatures.get(0).counted} REASON ${v.signatures.get(0).reason}\"\n",
                 Result.UNSTABLE);
 
         j.assertLogContains("COUNTED false REASON ", build);
