@@ -316,7 +316,7 @@ public class SignImageStep extends Step {
             String pinned = image.withDigest(result.digest()).pinned();
             String keyId = result.keyId().hex();
             log.line((result.alreadyPresent() ? "already signed " : "signed ") + pinned + " with key " + keyId
-                    + " (signature " + result.signatureRepository() + ":" + result.signatureTag() + ")");
+                    + " (signature tag " + result.signatureTag() + " in " + result.signatureRepository() + ")");
             ImageTrustAction.record(
                     run,
                     new ImageTrustRecord(
