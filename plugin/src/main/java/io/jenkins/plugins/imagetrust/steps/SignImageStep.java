@@ -1,0 +1,405 @@
+package io.jenkins.plugins.imagetrust.steps;
+
+import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.EnvVars;
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.Util;
+import hudson.model.Item;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.imagetrust.config.ImageTrustConfiguration;
+import io.jenkins.plugins.imagetrust.credentials.ImageSigningKeyCredentials;
+import io.jenkins.plugins.imagetrust.credentials.SignerFactory;
+import io.jenkins.plugins.imagetrust.engine.ImageSigner;
+import io.jenkins.plugins.imagetrust.engine.SignRequest;
+import io.jenkins.plugins.imagetrust.engine.SignResult;
+import io.jenkins.plugins.imagetrust.engine.keys.Signer;
+import io.jenkins.plugins.imagetrust.engine.reference.Digest;
+import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.run.ImageTrustAction;
+import io.jenkins.plugins.imagetrust.run.ImageTrustRecord;
+import java.io.IOException;
+import java.io.Serial;
+import java.net.URI;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import jenkins.model.Jenkins;
+import org.jenkinsci.plugins.plaincredentials.FileCredentials;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.stapler.AncestorInPath;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * {@code signImage image: 'registry.example.com/app:1.0', credentialsId: 'release-key'}: signs the image this build
+ * pushed, in the cosign signature format (and Docker Content Trust with {@code notary: true}). The controller signs;
+ * the private key never reaches an agent or a workspace. Returns {@code digest}, {@code reference}, {@code keyId} and
+ * {@code signatureTag}.
+ */
+public class SignImageStep extends Step {
+    /** Annotations every signature carries, naming the build that made it; a step cannot override them. */
+    static final String ANNOTATION_JOB = "jenkins.io/job";
+
+    static final String ANNOTATION_BUILD_NUMBER = "jenkins.io/build-number";
+    static final String ANNOTATION_BUILD_URL = "jenkins.io/build-url";
+
+    private final String image;
+    private String credentialsId;
+    private String passphraseCredentialsId;
+    private boolean hsm;
+    private String registryCredentialsId;
+    private Map<String, String> annotations = new LinkedHashMap<>();
+    private String signatureRepository;
+    private String digest;
+    private boolean notary;
+
+    @DataBoundConstructor
+    public SignImageStep(String image) {
+        this.image = Util.fixEmptyAndTrim(image);
+    }
+
+    public String getImage() {
+        return image;
+    }
+
+    /** An "Image signing key" or a "Secret file" credential holding the private key. */
+    @CheckForNull
+    public String getCredentialsId() {
+        return credentialsId;
+    }
+
+    @DataBoundSetter
+    public void setCredentialsId(String credentialsId) {
+        this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
+    }
+
+    /** A "Secret text" credential with the passphrase of a "Secret file" key. */
+    @CheckForNull
+    public String getPassphraseCredentialsId() {
+        return passphraseCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setPassphraseCredentialsId(String passphraseCredentialsId) {
+        this.passphraseCredentialsId = Util.fixEmptyAndTrim(passphraseCredentialsId);
+    }
+
+    /** Sign with the hardware security module configured on the global page instead of a credential. */
+    public boolean isHsm() {
+        return hsm;
+    }
+
+    @DataBoundSetter
+    public void setHsm(boolean hsm) {
+        this.hsm = hsm;
+    }
+
+    @CheckForNull
+    public String getRegistryCredentialsId() {
+        return registryCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setRegistryCredentialsId(String registryCredentialsId) {
+        this.registryCredentialsId = Util.fixEmptyAndTrim(registryCredentialsId);
+    }
+
+    /** Extra key/value pairs signed with the image (cosign annotations), e.g. {@code [git: env.GIT_COMMIT]}. */
+    @NonNull
+    public Map<String, String> getAnnotations() {
+        return new LinkedHashMap<>(annotations);
+    }
+
+    @DataBoundSetter
+    public void setAnnotations(Map<String, String> annotations) {
+        this.annotations = StepSupport.stringMap(annotations);
+    }
+
+    @CheckForNull
+    public String getSignatureRepository() {
+        return signatureRepository;
+    }
+
+    @DataBoundSetter
+    public void setSignatureRepository(String signatureRepository) {
+        this.signatureRepository = Util.fixEmptyAndTrim(signatureRepository);
+    }
+
+    /** Sign exactly this digest (the registry must still serve it under the image's tag). */
+    @CheckForNull
+    public String getDigest() {
+        return digest;
+    }
+
+    @DataBoundSetter
+    public void setDigest(String digest) {
+        this.digest = Util.fixEmptyAndTrim(digest);
+    }
+
+    /** Also publish Docker Content Trust (Notary v1) metadata to the configured Notary server. */
+    public boolean isNotary() {
+        return notary;
+    }
+
+    @DataBoundSetter
+    public void setNotary(boolean notary) {
+        this.notary = notary;
+    }
+
+    @Override
+    public StepExecution start(StepContext context) throws Exception {
+        return new Execution(this, context);
+    }
+
+    @Override
+    public String toString() {
+        return "signImage(" + image + ")";
+    }
+
+    /** Runs the signing off the CPS thread: it talks to registries and may wait for an HSM. */
+    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        // A restarted controller does not resume this execution (SynchronousNonBlockingStepExecution fails it).
+        private final transient SignImageStep step;
+
+        Execution(SignImageStep step, StepContext context) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        protected Map<String, Object> run() throws Exception {
+            Run<?, ?> run = getContext().get(Run.class);
+            BuildLog log = new BuildLog(getContext().get(TaskListener.class));
+            try {
+                return sign(run, log);
+            } catch (Exception e) {
+                String reason = StepSupport.reason(e);
+                if (!(e instanceof InterruptedException)) {
+                    ImageTrustAction.record(
+                            run,
+                            new ImageTrustRecord(
+                                    "sign",
+                                    String.valueOf(step.image),
+                                    null,
+                                    List.of(),
+                                    ImageTrustRecord.Verdict.FAILED,
+                                    reason));
+                    log.line("NOT signed " + step.image + ": " + reason);
+                }
+                throw StepSupport.toStepFailure(e);
+            }
+        }
+
+        private Map<String, Object> sign(Run<?, ?> run, BuildLog log) throws Exception {
+            if (step.image == null) {
+                throw new AbortException("signImage needs image: 'registry/repository:tag'");
+            }
+            if ((step.credentialsId == null) == !step.hsm) {
+                throw new AbortException(
+                        "signImage needs exactly one of credentialsId: '<signing key credential>' or hsm: true");
+            }
+            ImageTrustConfiguration config = ImageTrustConfiguration.get();
+            ImageReference image = ImageReference.parse(step.image);
+            Digest expected = expectedDigest(image, log);
+            Map<String, String> annotations = annotations(run);
+
+            try (RegistryAccess registry = RegistryAccess.open(run, step.registryCredentialsId, config, log);
+                    Signer signer = step.hsm
+                            ? SignerFactory.fromHsm(run, config)
+                            : SignerFactory.fromCredentials(run, step.credentialsId, step.passphraseCredentialsId)) {
+                ImageSigner.Builder signing = ImageSigner.builder()
+                        .registry(registry.client())
+                        .signer(signer)
+                        .listener(log)
+                        .clock(Clock.systemUTC());
+                String signatureRepository =
+                        step.signatureRepository != null ? step.signatureRepository : config.getSignatureRepository();
+                if (signatureRepository != null) {
+                    signing.signatureRepository(ImageReference.parse(signatureRepository));
+                }
+                if (step.notary) {
+                    if (config.getNotaryServerUrl() == null) {
+                        throw new AbortException("signImage notary: true needs a Notary server URL on the global"
+                                + " Image Trust configuration");
+                    }
+                    signing.notaryServer(URI.create(config.getNotaryServerUrl()), config.getNotaryCaCertificate());
+                }
+                SignResult result = signing.build()
+                        .sign(SignRequest.builder(image)
+                                .expectedDigest(expected)
+                                .annotations(annotations)
+                                .build());
+                return report(run, log, image, result);
+            }
+        }
+
+        /**
+         * The digest to sign: the one given, the one the image reference pins, or the one the agent's Docker daemon
+         * pushed. Null means "what the registry serves now", which the log says.
+         */
+        @CheckForNull
+        private Digest expectedDigest(ImageReference image, BuildLog log) throws IOException, InterruptedException {
+            if (step.digest != null) {
+                Digest given = Digest.parse(step.digest);
+                if (image.digest().isPresent() && !image.digest().get().equals(given)) {
+                    throw new AbortException("image " + image + " pins another digest than digest: " + given);
+                }
+                return given;
+            }
+            if (image.digest().isPresent()) {
+                return image.digest().get();
+            }
+            FilePath workspace = getContext().get(FilePath.class);
+            if (workspace == null) {
+                log.line("not inside node {}: signing the digest the registry serves now for " + image);
+                return null;
+            }
+            DaemonDigestLookup lookup =
+                    DaemonDigestLookup.forEnvironment(image, getContext().get(EnvVars.class));
+            try {
+                String fromDaemon = workspace.act(lookup);
+                if (fromDaemon == null) {
+                    log.line(lookup.daemonDescription() + " has no pushed digest for " + image
+                            + ": signing the digest the registry serves now");
+                    return null;
+                }
+                Digest digest = Digest.parse(fromDaemon);
+                log.line("digest pushed by this agent's Docker daemon: " + digest
+                        + " (the signature is refused if the registry's tag now points elsewhere)");
+                return digest;
+            } catch (IOException e) {
+                log.line("could not ask " + lookup.daemonDescription() + " (" + StepSupport.reason(e)
+                        + "): signing the digest the registry serves now for " + image);
+                return null;
+            }
+        }
+
+        private Map<String, String> annotations(Run<?, ?> run) throws AbortException {
+            Map<String, String> all = new LinkedHashMap<>(step.annotations);
+            for (String reserved : List.of(ANNOTATION_JOB, ANNOTATION_BUILD_NUMBER, ANNOTATION_BUILD_URL)) {
+                if (all.containsKey(reserved)) {
+                    throw new AbortException(
+                            "annotation " + reserved + " is set by Jenkins itself; choose another key");
+                }
+            }
+            all.put(ANNOTATION_JOB, run.getParent().getFullName());
+            all.put(ANNOTATION_BUILD_NUMBER, String.valueOf(run.getNumber()));
+            String rootUrl = Jenkins.get().getRootUrl();
+            if (rootUrl != null) {
+                all.put(ANNOTATION_BUILD_URL, rootUrl + run.getUrl());
+            }
+            return all;
+        }
+
+        private static Map<String, Object> report(
+                Run<?, ?> run, BuildLog log, ImageReference image, SignResult result) {
+            String pinned = image.withDigest(result.digest()).pinned();
+            String keyId = result.keyId().hex();
+            log.line((result.alreadyPresent() ? "already signed " : "signed ") + pinned + " with key " + keyId
+                    + " (signature tag " + result.signatureTag() + " in " + result.signatureRepository() + ")");
+            ImageTrustAction.record(
+                    run,
+                    new ImageTrustRecord(
+                            "sign",
+                            image.toString(),
+                            result.digest().toString(),
+                            List.of(keyId),
+                            ImageTrustRecord.Verdict.SIGNED,
+                            result.alreadyPresent() ? "this key had already signed this digest" : null));
+            Map<String, Object> value = new HashMap<>();
+            value.put("digest", result.digest().toString());
+            value.put("reference", pinned);
+            value.put("keyId", keyId);
+            value.put("signatureTag", result.signatureTag());
+            return value;
+        }
+    }
+
+    /** {@code signImage} in the Snippet Generator and the Pipeline DSL. */
+    @Extension
+    public static final class DescriptorImpl extends StepDescriptor {
+        @Override
+        public String getFunctionName() {
+            return "signImage";
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return Messages.SignImageStep_DisplayName();
+        }
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return StepSupport.REQUIRED_CONTEXT;
+        }
+
+        @POST
+        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
+            ListBoxModel keys = StepSupport.credentialItems(item, credentialsId, ImageSigningKeyCredentials.class);
+            ListBoxModel files = StepSupport.credentialItems(item, null, FileCredentials.class);
+            for (ListBoxModel.Option file : files) {
+                if (!file.value.isEmpty() && keys.stream().noneMatch(o -> o.value.equals(file.value))) {
+                    keys.add(file);
+                }
+            }
+            return keys;
+        }
+
+        @POST
+        public ListBoxModel doFillPassphraseCredentialsIdItems(
+                @AncestorInPath Item item, @QueryParameter String passphraseCredentialsId) {
+            return StepSupport.credentialItems(item, passphraseCredentialsId, StringCredentials.class);
+        }
+
+        @POST
+        public ListBoxModel doFillRegistryCredentialsIdItems(
+                @AncestorInPath Item item, @QueryParameter String registryCredentialsId) {
+            return StepSupport.credentialItems(item, registryCredentialsId, StandardUsernamePasswordCredentials.class);
+        }
+
+        @POST
+        public FormValidation doCheckImage(@QueryParameter String value) {
+            return ImageChecks.checkImage(value);
+        }
+
+        @POST
+        public FormValidation doCheckDigest(@QueryParameter String value) {
+            String text = Util.fixEmptyAndTrim(value);
+            if (text == null) {
+                return FormValidation.ok();
+            }
+            try {
+                Digest.parse(text);
+                return FormValidation.ok();
+            } catch (IllegalArgumentException e) {
+                return FormValidation.error(e.getMessage());
+            }
+        }
+
+        @POST
+        public FormValidation doCheckSignatureRepository(@QueryParameter String value) {
+            return Util.fixEmptyAndTrim(value) == null ? FormValidation.ok() : ImageChecks.checkImage(value);
+        }
+    }
+}

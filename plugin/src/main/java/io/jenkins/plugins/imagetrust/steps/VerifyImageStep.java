@@ -1,0 +1,338 @@
+package io.jenkins.plugins.imagetrust.steps;
+
+import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.Util;
+import hudson.model.Item;
+import hudson.model.Result;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.imagetrust.config.ImageTrustConfiguration;
+import io.jenkins.plugins.imagetrust.config.TrustedPublicKey;
+import io.jenkins.plugins.imagetrust.engine.ImageVerifier;
+import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
+import io.jenkins.plugins.imagetrust.engine.policy.IdentityRule;
+import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
+import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.verify.SignatureCheck;
+import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
+import io.jenkins.plugins.imagetrust.run.ImageTrustAction;
+import io.jenkins.plugins.imagetrust.run.ImageTrustRecord;
+import java.io.Serial;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.stapler.AncestorInPath;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * {@code verifyImage image: 'registry.example.com/app:1.0'}: checks the image's signatures against the trusted keys of
+ * the global page. Returns {@code verified}, {@code digest} and {@code signatures} (one map per signature found: key
+ * id, key name, counted, reason). When the image is not trusted, {@code mode: 'enforce'} fails the step with the
+ * reason and {@code mode: 'warn'} marks the build UNSTABLE.
+ */
+public class VerifyImageStep extends Step {
+    private final String image;
+    private List<String> keys = new ArrayList<>();
+    private int threshold;
+    private Map<String, String> requiredAnnotations = new LinkedHashMap<>();
+    private String mode;
+    private String registryCredentialsId;
+    private String signatureRepository;
+
+    @DataBoundConstructor
+    public VerifyImageStep(String image) {
+        this.image = Util.fixEmptyAndTrim(image);
+    }
+
+    public String getImage() {
+        return image;
+    }
+
+    /** Names or key ids of trusted keys to accept; empty for all trusted keys. */
+    @NonNull
+    public List<String> getKeys() {
+        return new ArrayList<>(keys);
+    }
+
+    @DataBoundSetter
+    public void setKeys(List<String> keys) {
+        List<String> cleaned = new ArrayList<>();
+        if (keys != null) {
+            for (Object key : keys) { // Groovy may hand over GStrings
+                String text = Util.fixEmptyAndTrim(String.valueOf(key));
+                if (text != null) {
+                    cleaned.add(text);
+                }
+            }
+        }
+        this.keys = cleaned;
+    }
+
+    /** Valid signatures from distinct keys needed; 0 for the global default. */
+    public int getThreshold() {
+        return threshold;
+    }
+
+    @DataBoundSetter
+    public void setThreshold(int threshold) {
+        this.threshold = Math.max(0, threshold);
+    }
+
+    /** Annotations every counted signature must carry with exactly these values, e.g. {@code [git: env.GIT_COMMIT]}. */
+    @NonNull
+    public Map<String, String> getRequiredAnnotations() {
+        return new LinkedHashMap<>(requiredAnnotations);
+    }
+
+    @DataBoundSetter
+    public void setRequiredAnnotations(Map<String, String> requiredAnnotations) {
+        this.requiredAnnotations = StepSupport.stringMap(requiredAnnotations);
+    }
+
+    /** {@code enforce} or {@code warn}; empty for the global default. */
+    @CheckForNull
+    public String getMode() {
+        return mode;
+    }
+
+    @DataBoundSetter
+    public void setMode(String mode) {
+        this.mode = Util.fixEmptyAndTrim(mode);
+    }
+
+    @CheckForNull
+    public String getRegistryCredentialsId() {
+        return registryCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setRegistryCredentialsId(String registryCredentialsId) {
+        this.registryCredentialsId = Util.fixEmptyAndTrim(registryCredentialsId);
+    }
+
+    @CheckForNull
+    public String getSignatureRepository() {
+        return signatureRepository;
+    }
+
+    @DataBoundSetter
+    public void setSignatureRepository(String signatureRepository) {
+        this.signatureRepository = Util.fixEmptyAndTrim(signatureRepository);
+    }
+
+    @Override
+    public StepExecution start(StepContext context) throws Exception {
+        return new Execution(this, context);
+    }
+
+    @Override
+    public String toString() {
+        return "verifyImage(" + image + ")";
+    }
+
+    /** Runs the verification off the CPS thread. */
+    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        // A restarted controller does not resume this execution (SynchronousNonBlockingStepExecution fails it).
+        private final transient VerifyImageStep step;
+
+        Execution(VerifyImageStep step, StepContext context) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        protected Map<String, Object> run() throws Exception {
+            Run<?, ?> run = getContext().get(Run.class);
+            BuildLog log = new BuildLog(getContext().get(TaskListener.class));
+            EnforcementMode mode;
+            VerificationReport report;
+            try {
+                ImageTrustConfiguration config = ImageTrustConfiguration.get();
+                mode = ImageTrustConfiguration.parseMode(step.mode != null ? step.mode : config.getDefaultMode());
+                report = verify(run, log, config, mode);
+            } catch (Exception e) {
+                // The image could not even be checked (bad input, registry down): that is a failure in either mode.
+                String reason = StepSupport.reason(e);
+                if (!(e instanceof InterruptedException)) {
+                    ImageTrustAction.record(
+                            run,
+                            new ImageTrustRecord(
+                                    "verify",
+                                    String.valueOf(step.image),
+                                    null,
+                                    List.of(),
+                                    ImageTrustRecord.Verdict.FAILED,
+                                    reason));
+                    log.line("NOT verified " + step.image + ": " + reason);
+                }
+                throw StepSupport.toStepFailure(e);
+            }
+            return conclude(run, log, mode, report);
+        }
+
+        private VerificationReport verify(
+                Run<?, ?> run, BuildLog log, ImageTrustConfiguration config, EnforcementMode mode) throws Exception {
+            if (step.image == null) {
+                throw new AbortException("verifyImage needs image: 'registry/repository:tag'");
+            }
+            ImageReference image = ImageReference.parse(step.image);
+            List<TrustedPublicKey> trusted = config.selectKeys(step.keys);
+            if (trusted.isEmpty()) {
+                throw new AbortException(
+                        "no trusted keys: an administrator adds them under Manage Jenkins, System, Image Trust");
+            }
+            TrustPolicy.Builder policy = TrustPolicy.builder();
+            for (TrustedPublicKey key : trusted) {
+                policy.key(key.toEngineKey());
+            }
+            policy.threshold(step.threshold > 0 ? step.threshold : config.getDefaultThreshold())
+                    .mode(mode)
+                    .identity(IdentityRule.SAME_REPOSITORY);
+            for (Map.Entry<String, String> required : step.requiredAnnotations.entrySet()) {
+                policy.requiredAnnotation(required.getKey(), required.getValue());
+            }
+            try (RegistryAccess registry = RegistryAccess.open(run, step.registryCredentialsId, config, log)) {
+                ImageVerifier.Builder verifier = ImageVerifier.builder()
+                        .registry(registry.client())
+                        .policy(policy.build())
+                        .listener(log)
+                        .clock(Clock.systemUTC());
+                String signatureRepository =
+                        step.signatureRepository != null ? step.signatureRepository : config.getSignatureRepository();
+                if (signatureRepository != null) {
+                    verifier.signatureRepository(ImageReference.parse(signatureRepository));
+                }
+                return verifier.build().verify(image);
+            }
+        }
+
+        /** Log line, run action, build result and the step's value; throws in enforce mode when not trusted. */
+        private Map<String, Object> conclude(
+                Run<?, ?> run, BuildLog log, EnforcementMode mode, VerificationReport report) throws AbortException {
+            String pinned = report.image().withDigest(report.digest()).pinned();
+            List<String> countedKeyIds = new ArrayList<>();
+            List<Map<String, Object>> signatures = new ArrayList<>();
+            for (SignatureCheck check : report.signatures()) {
+                String keyId = check.keyId().map(id -> id.hex()).orElse(null);
+                if (check.counted() && keyId != null) {
+                    countedKeyIds.add(keyId);
+                }
+                Map<String, Object> signature = new HashMap<>();
+                signature.put("keyId", keyId);
+                signature.put("keyName", check.keyName());
+                signature.put("counted", check.counted());
+                signature.put(
+                        "reason", check.reason().map(reason -> reason.name()).orElse(null));
+                signature.put("detail", check.detail());
+                signatures.add(signature);
+            }
+            String reason = report.trusted() ? null : report.reason().orElse("not trusted");
+            ImageTrustRecord.Verdict verdict = report.trusted()
+                    ? ImageTrustRecord.Verdict.VERIFIED
+                    : mode == EnforcementMode.WARN ? ImageTrustRecord.Verdict.WARNED : ImageTrustRecord.Verdict.FAILED;
+            ImageTrustAction.record(
+                    run,
+                    new ImageTrustRecord(
+                            "verify", step.image, report.digest().toString(), countedKeyIds, verdict, reason));
+            if (report.trusted()) {
+                log.line("verified " + pinned + ": signed by " + String.join(", ", countedKeyIds));
+            } else {
+                log.line("NOT verified " + pinned + ": " + reason);
+                for (SignatureCheck check : report.signatures()) {
+                    if (!check.counted()) {
+                        log.line("  signature "
+                                + check.keyId().map(id -> "by key " + id.hex()).orElse("by an unknown key")
+                                + " did not count: "
+                                + check.reason().map(r -> r.name()).orElse("?") + " "
+                                + check.detail());
+                    }
+                }
+                if (mode == EnforcementMode.ENFORCE) {
+                    throw new AbortException("image " + pinned + " is not trusted: " + reason);
+                }
+                log.line("mode warn: marking the build UNSTABLE and continuing");
+                run.setResult(Result.UNSTABLE);
+            }
+            Map<String, Object> value = new HashMap<>();
+            value.put("verified", report.trusted());
+            value.put("digest", report.digest().toString());
+            value.put("signatures", signatures);
+            return value;
+        }
+    }
+
+    /** {@code verifyImage} in the Snippet Generator and the Pipeline DSL. */
+    @Extension
+    public static final class DescriptorImpl extends StepDescriptor {
+        @Override
+        public String getFunctionName() {
+            return "verifyImage";
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return Messages.VerifyImageStep_DisplayName();
+        }
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return StepSupport.REQUIRED_CONTEXT;
+        }
+
+        @POST
+        public ListBoxModel doFillRegistryCredentialsIdItems(
+                @AncestorInPath Item item, @QueryParameter String registryCredentialsId) {
+            return StepSupport.credentialItems(item, registryCredentialsId, StandardUsernamePasswordCredentials.class);
+        }
+
+        @POST
+        public FormValidation doCheckImage(@QueryParameter String value) {
+            return ImageChecks.checkImage(value);
+        }
+
+        @POST
+        public FormValidation doCheckMode(@QueryParameter String value) {
+            try {
+                ImageTrustConfiguration.parseMode(value);
+                return FormValidation.ok();
+            } catch (IllegalArgumentException e) {
+                return FormValidation.error(e.getMessage());
+            }
+        }
+
+        @POST
+        public FormValidation doCheckThreshold(@QueryParameter String value) {
+            String text = Util.fixEmptyAndTrim(value);
+            return text == null || "0".equals(text)
+                    ? FormValidation.ok()
+                    : FormValidation.validatePositiveInteger(text);
+        }
+
+        @POST
+        public FormValidation doCheckSignatureRepository(@QueryParameter String value) {
+            return Util.fixEmptyAndTrim(value) == null ? FormValidation.ok() : ImageChecks.checkImage(value);
+        }
+    }
+}

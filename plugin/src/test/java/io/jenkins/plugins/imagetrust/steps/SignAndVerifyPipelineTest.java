@@ -1,0 +1,201 @@
+package io.jenkins.plugins.imagetrust.steps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.domains.Domain;
+import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
+import hudson.model.Result;
+import hudson.util.Secret;
+import io.jenkins.plugins.imagetrust.TestImages;
+import io.jenkins.plugins.imagetrust.config.ImageTrustConfiguration;
+import io.jenkins.plugins.imagetrust.config.TrustedPublicKey;
+import io.jenkins.plugins.imagetrust.credentials.ImageSigningKeyCredentials;
+import io.jenkins.plugins.imagetrust.engine.reference.Digest;
+import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
+import io.jenkins.plugins.imagetrust.run.ImageTrustAction;
+import io.jenkins.plugins.imagetrust.run.ImageTrustRecord;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+/**
+ * Pipelines (in the Groovy sandbox) that sign and verify images in a real docker-registry, with the real cosign test
+ * key. Nothing is pushed by the Pipeline itself: the images are put into the registry by the test.
+ */
+@WithJenkins
+class SignAndVerifyPipelineTest {
+    @RegisterExtension
+    static final RegistryFixture REGISTRY = new RegistryFixture();
+
+    private static final String REGISTRY_PASSWORD = "registry-pw-never-logged";
+
+    private JenkinsRule j;
+
+    @BeforeEach
+    void setUp(JenkinsRule rule) throws Exception {
+        j = rule;
+        CredentialsProvider.lookupStores(j.jenkins)
+                .iterator()
+                .next()
+                .addCredentials(
+                        Domain.global(),
+                        new ImageSigningKeyCredentials(
+                                CredentialsScope.GLOBAL,
+                                "release-key",
+                                "release signing key",
+                                Secret.fromString(TestImages.privateKeyPem()),
+                                Secret.fromString(TestImages.KEY_PASSPHRASE)));
+        CredentialsProvider.lookupStores(j.jenkins)
+                .iterator()
+                .next()
+                .addCredentials(
+                        Domain.global(),
+                        new UsernamePasswordCredentialsImpl(
+                                CredentialsScope.GLOBAL, "registry-login", "registry", "ci", REGISTRY_PASSWORD));
+        ImageTrustConfiguration.get()
+                .setTrustedKeys(List.of(new TrustedPublicKey("release", TestImages.publicKeyPem())));
+    }
+
+    @Test
+    void signsThenVerifiesInTheSandbox() throws Exception {
+        String image = REGISTRY.host() + "/lab/app:1.0";
+        Digest pushed = TestImages.push(REGISTRY.reference("lab/app:1.0"), "app 1.0");
+
+        WorkflowRun build = run(
+                "def s = signImage image: '" + image + "', credentialsId: 'release-key',"
+                        + " registryCredentialsId: 'registry-login', annotations: [git: 'abc123']\n"
+                        + "echo \"SIGNED ${s.reference} KEY ${s.keyId} TAG ${s.signatureTag}\"\n"
+                        + "def v = verifyImage image: '" + image + "', requiredAnnotations: [git: 'abc123']\n"
+                        + "echo \"VERIFIED ${v.verified} ${v.digest} COUNTED ${v.signatures.get(0).counted}\"\n",
+                Result.SUCCESS);
+
+        String keyId = new TrustedPublicKey("release", TestImages.publicKeyPem()).getKeyId();
+        j.assertLogContains("SIGNED " + REGISTRY.host() + "/lab/app@" + pushed, build);
+        j.assertLogContains("KEY " + keyId, build);
+        j.assertLogContains("TAG " + pushed.signatureTag(), build);
+        j.assertLogContains("VERIFIED true " + pushed + " COUNTED true", build);
+        j.assertLogContains("not inside node {}", build);
+
+        ImageTrustAction action = build.getAction(ImageTrustAction.class);
+        assertThat(action).isNotNull();
+        assertThat(action.getRecords())
+                .extracting(ImageTrustRecord::getOperation, ImageTrustRecord::getDigest, ImageTrustRecord::getVerdict)
+                .containsExactly(
+                        tuple("sign", pushed.toString(), ImageTrustRecord.Verdict.SIGNED),
+                        tuple("verify", pushed.toString(), ImageTrustRecord.Verdict.VERIFIED));
+        assertThat(action.getRecords().get(1).getKeyIds()).containsExactly(keyId);
+        assertThat(build.getBadgeActions()).contains(action);
+        assertThat(action.getBadgeIcon()).isEqualTo("symbol-check");
+
+        // Persisted with the run.
+        String buildXml = Files.readString(build.getRootDir().toPath().resolve("build.xml"), StandardCharsets.UTF_8);
+        assertThat(buildXml).contains("ImageTrustAction").contains(pushed.toString());
+
+        // The build page shows the summary table.
+        String page = j.createWebClient().goTo(build.getUrl()).asNormalizedText();
+        assertThat(page).contains("Image Trust").contains(pushed.toString()).contains("verified");
+
+        assertNoSecretIn(build);
+    }
+
+    @Test
+    void enforceFailsTheBuildWithTheReason() throws Exception {
+        String image = REGISTRY.host() + "/lab/unsigned:1.0";
+        Digest pushed = TestImages.push(REGISTRY.reference("lab/unsigned:1.0"), "never signed");
+
+        WorkflowRun build = run("verifyImage image: '" + image + "', mode: 'enforce'\necho 'AFTER'\n", Result.FAILURE);
+
+        j.assertLogContains("is not trusted", build);
+        j.assertLogNotContains("AFTER", build);
+        ImageTrustRecord record =
+                build.getAction(ImageTrustAction.class).getRecords().get(0);
+        assertThat(record.getVerdict()).isEqualTo(ImageTrustRecord.Verdict.FAILED);
+        assertThat(record.getDigest()).isEqualTo(pushed.toString());
+        assertThat(record.getReason()).isNotBlank();
+    }
+
+    @Test
+    void warnMarksUnstableAndContinues() throws Exception {
+        String image = REGISTRY.host() + "/lab/unsigned-warn:1.0";
+        TestImages.push(REGISTRY.reference("lab/unsigned-warn:1.0"), "never signed either");
+
+        WorkflowRun build = run(
+                "def v = verifyImage image: '" + image + "', mode: 'warn'\necho \"AFTER verified=${v.verified}\"\n",
+                Result.UNSTABLE);
+
+        j.assertLogContains("AFTER verified=false", build);
+        assertThat(build.getAction(ImageTrustAction.class).getOverallVerdict())
+                .isEqualTo(ImageTrustRecord.Verdict.WARNED);
+    }
+
+    @Test
+    void aSignatureByAnUntrustedKeyDoesNotCount() throws Exception {
+        String image = REGISTRY.host() + "/lab/other-key:1.0";
+        TestImages.push(REGISTRY.reference("lab/other-key:1.0"), "signed by release, trusted: only another key");
+        ImageTrustConfiguration.get()
+                .setTrustedKeys(List.of(new TrustedPublicKey("other", TestImages.otherPublicKeyPem())));
+
+        WorkflowRun build = run(
+                "signImage image: '" + image + "', credentialsId: 'release-key'\n"
+                        + "def v = verifyImage image: '" + image + "', mode: 'warn'\n"
+                        + "echo \"COUNTED ${v.signatures.get(0).counted} REASON ${v.signatures.get(0).reason}\"\n",
+                Result.UNSTABLE);
+
+        j.assertLogContains("COUNTED false REASON ", build);
+        assertNoSecretIn(build);
+    }
+
+    @Test
+    void aMissingCredentialFailsClearly() throws Exception {
+        WorkflowRun build = run(
+                "signImage image: '" + REGISTRY.host() + "/lab/app:1.0', credentialsId: 'no-such-key'\n",
+                Result.FAILURE);
+
+        j.assertLogContains("no credential with id \"no-such-key\"", build);
+    }
+
+    @Test
+    void insideNodeTheDigestComesFromTheAgentOrTheLogSaysWhyNot() throws Exception {
+        String image = REGISTRY.host() + "/lab/in-node:1.0";
+        Digest pushed = TestImages.push(REGISTRY.reference("lab/in-node:1.0"), "in node");
+
+        // The test daemon address answers nothing: the step must say so and fall back to the registry's digest.
+        WorkflowRun build = run(
+                "node { withEnv(['DOCKER_HOST=unix:///nonexistent/docker.sock']) {\n"
+                        + "  def s = signImage image: '" + image + "', credentialsId: 'release-key'\n"
+                        + "  echo \"SIGNED ${s.digest}\"\n"
+                        + "} }\n",
+                Result.SUCCESS);
+
+        j.assertLogContains("could not ask unix:///nonexistent/docker.sock", build);
+        j.assertLogContains("SIGNED " + pushed, build);
+        assertNoSecretIn(build);
+    }
+
+    private WorkflowRun run(String script, Result expected) throws Exception {
+        WorkflowJob job = j.createProject(WorkflowJob.class);
+        job.setDefinition(new CpsFlowDefinition(script, true));
+        return j.buildAndAssertStatus(expected, job);
+    }
+
+    private void assertNoSecretIn(WorkflowRun build) throws Exception {
+        String log = JenkinsRule.getLog(build);
+        assertThat(log)
+                .doesNotContain(TestImages.KEY_PASSPHRASE)
+                .doesNotContain(REGISTRY_PASSWORD)
+                .doesNotContain("PRIVATE KEY")
+                .doesNotContain(
+                        TestImages.privateKeyPem().lines().skip(1).findFirst().orElseThrow());
+    }
+}
