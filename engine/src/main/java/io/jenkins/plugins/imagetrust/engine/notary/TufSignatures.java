@@ -1,5 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.notary;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureScheme;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureVerifier;
@@ -89,6 +91,23 @@ public final class TufSignatures {
             case RSA_PKCS1_SHA256 -> SignatureMethod.RSA_PKCS1V15;
             case ED25519 -> SignatureMethod.EDDSA;
         };
+    }
+
+    /** A signer and the key id under which the role lists its key. */
+    public record SigningKey(Signer signer, String keyId) {
+    }
+
+    /**
+     * A complete metadata file: {@code signed} in canonical form and one signature per key, in the envelope
+     * order notary-server expects ({@code signed} first).
+     */
+    public static byte[] signEnvelope(JsonNode signed, List<SigningKey> keys) throws KeyException {
+        byte[] canonical = CanonicalJson.encode(signed);
+        ArrayNode signatures = CanonicalJson.mapper().createArrayNode();
+        for (SigningKey key : keys) {
+            signatures.add(sign(key.signer(), key.keyId(), canonical).toJson());
+        }
+        return CanonicalJson.encodeEnvelope(signed, signatures);
     }
 
     /**
