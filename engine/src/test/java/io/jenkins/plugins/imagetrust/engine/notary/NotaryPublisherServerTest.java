@@ -1,0 +1,177 @@
+package io.jenkins.plugins.imagetrust.engine.notary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jenkins.plugins.imagetrust.engine.keys.Signer;
+import io.jenkins.plugins.imagetrust.engine.notary.model.FileMeta;
+import io.jenkins.plugins.imagetrust.engine.notary.model.RoleNames;
+import io.jenkins.plugins.imagetrust.engine.notary.model.TargetsMetadata;
+import io.jenkins.plugins.imagetrust.engine.notary.store.NotaryClient;
+import io.jenkins.plugins.imagetrust.engine.reference.Digest;
+import io.jenkins.plugins.imagetrust.engine.testing.ManagedProcess;
+import io.jenkins.plugins.imagetrust.engine.testing.NotaryFixture;
+import io.jenkins.plugins.imagetrust.engine.testing.RequiredBinaries;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Our publisher and verifier against a real notary-server 0.7.0 + notary-signer, checked by the real notary CLI. */
+class NotaryPublisherServerTest {
+    @RegisterExtension
+    static NotaryFixture notary = new NotaryFixture();
+
+    private static final AtomicInteger REPOSITORIES = new AtomicInteger();
+    private static final byte[] MANIFEST_1 = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\"}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] MANIFEST_2 = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"x\":2}".getBytes(StandardCharsets.UTF_8);
+
+    private final Signer rootKey = TestSigners.ecdsa();
+    private final Signer targetsKey = TestSigners.ecdsa();
+
+    private static String newGun() {
+        return "127.0.0.1:5000/lab/app" + REPOSITORIES.incrementAndGet();
+    }
+
+    private static NotaryClient client() {
+        return NotaryClient.builder(notary.url()).trustedCaPem(notary.caPem()).requestTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    private static NotaryPublisher publisher() {
+        return NotaryPublisher.builder().client(client()).build();
+    }
+
+    private PublishRequest request(String gun, String tag, byte[] manifest) {
+        return new PublishRequest(gun, tag, Digest.sha256(manifest), manifest.length, targetsKey, rootKey);
+    }
+
+    private static TrustedRepository readWithFreshTrust(String gun) throws NotaryException {
+        return TufVerifier.builder().fetcher(client()).rootPin(RootPin.trustOnFirstUse()).build().verify(gun);
+    }
+
+    @Test
+    void publishesANewRepositoryThatOurVerifierAndTheNotaryCliRead(@TempDir Path trustDir) throws Exception {
+        String gun = newGun();
+
+        PublishResult result = publisher().publish(request(gun, "v1", MANIFEST_1));
+
+        assertThat(result.initialised()).isTrue();
+        assertThat(result.alreadyPresent()).isFalse();
+        assertThat(result.targetsVersion()).isEqualTo(1);
+        TargetResolution resolution = readWithFreshTrust(gun).resolve("v1");
+        assertThat(resolution.digest()).isEqualTo(Digest.sha256(MANIFEST_1));
+        assertThat(resolution.length()).isEqualTo(MANIFEST_1.length);
+        assertThat(resolution.role()).isEqualTo("targets");
+
+        String listing = notaryCli(trustDir, "list", gun);
+        assertThat(listing).containsPattern("v1\\s+" + Digest.sha256(MANIFEST_1).hex() + "\\s+" + MANIFEST_1.length + "\\s+targets");
+    }
+
+    @Test
+    void addsAndReplacesTagsInTheExistingTargets(@TempDir Path trustDir) throws Exception {
+        String gun = newGun();
+        publisher().publish(request(gun, "v1", MANIFEST_1));
+
+        PublishResult second = publisher().publish(request(gun, "v2", MANIFEST_2));
+        PublishResult again = publisher().publish(request(gun, "v2", MANIFEST_2));
+        PublishResult replaced = publisher().publish(request(gun, "v1", MANIFEST_2));
+
+        assertThat(second.initialised()).isFalse();
+        assertThat(second.targetsVersion()).isEqualTo(2);
+        assertThat(again.alreadyPresent()).isTrue();
+        assertThat(again.targetsVersion()).isEqualTo(2);
+        assertThat(replaced.targetsVersion()).isEqualTo(3);
+        TrustedRepository repository = readWithFreshTrust(gun);
+        assertThat(repository.resolve("v1").digest()).isEqualTo(Digest.sha256(MANIFEST_2));
+        assertThat(repository.resolve("v2").digest()).isEqualTo(Digest.sha256(MANIFEST_2));
+        String listing = notaryCli(trustDir, "list", gun);
+        assertThat(listing).contains("v1").contains("v2").contains(Digest.sha256(MANIFEST_2).hex());
+    }
+
+    @Test
+    void aRejectedPublishSurfacesTheServersReasonAndChangesNothing() throws Exception {
+        String gun = newGun();
+        publisher().publish(request(gun, "v1", MANIFEST_1));
+        TrustedRepository before = readWithFreshTrust(gun);
+        Signer unlisted = TestSigners.ecdsa();
+        FileMeta evil = NotaryMetadataBuilder.target(Digest.sha256(MANIFEST_2), MANIFEST_2.length);
+
+        assertThatThrownBy(() -> client().publish(gun, List.of(
+                NotaryMetadataBuilder.updatedTargets(before.targets(), "v1", evil, unlisted, Instant.now()))))
+                .isInstanceOfSatisfying(NotaryServerException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.code()).contains("INVALID_UPDATE");
+                    assertThat(e.detail()).contains("valid signatures did not meet threshold for targets");
+                });
+
+        TrustedRepository after = readWithFreshTrust(gun);
+        assertThat(after.targets().version()).isEqualTo(before.targets().version());
+        assertThat(after.resolve("v1").digest()).isEqualTo(Digest.sha256(MANIFEST_1));
+    }
+
+    @Test
+    void ourPublisherRefusesATargetsKeyTheRepositoryDoesNotList() throws Exception {
+        String gun = newGun();
+        publisher().publish(request(gun, "v1", MANIFEST_1));
+
+        assertThatThrownBy(() -> publisher().publish(new PublishRequest(gun, "v1", Digest.sha256(MANIFEST_2), MANIFEST_2.length, TestSigners.ecdsa(), rootKey)))
+                .isInstanceOf(NotaryException.class)
+                .hasMessageContaining("is not a targets key of " + gun);
+        assertThat(readWithFreshTrust(gun).resolve("v1").digest()).isEqualTo(Digest.sha256(MANIFEST_1));
+    }
+
+    @Test
+    void reinitialisingWithAnotherRootKeyIsRefusedByTheVerifierPin() throws Exception {
+        String gun = newGun();
+        publisher().publish(request(gun, "v1", MANIFEST_1));
+
+        assertThatThrownBy(() -> publisher().publish(new PublishRequest(gun, "v1", Digest.sha256(MANIFEST_2), MANIFEST_2.length, targetsKey, TestSigners.ecdsa())))
+                .isInstanceOf(UntrustedRootException.class)
+                .hasMessageContaining("does not list the pinned root key");
+    }
+
+    @Test
+    void aRepositoryWithoutTrustDataIsNotFound() {
+        assertThatThrownBy(() -> readWithFreshTrust(newGun()))
+                .isInstanceOfSatisfying(MetadataNotFoundException.class, e -> assertThat(e.name()).isEqualTo("root"));
+        assertThatThrownBy(() -> publisher().publish(new PublishRequest(newGun(), "v1", Digest.sha256(MANIFEST_1), MANIFEST_1.length, targetsKey, null)))
+                .hasMessageContaining("has no trust data yet; initialising it needs the root key");
+    }
+
+    @Test
+    void theServersSnapshotRecordsOurExactBytes() throws Exception {
+        String gun = newGun();
+        publisher().publish(request(gun, "v1", MANIFEST_1));
+        NotaryClient client = client();
+
+        byte[] targets = client.fetch(gun, "targets", 1 << 20);
+        TargetsMetadata parsed = TargetsMetadata.from(io.jenkins.plugins.imagetrust.engine.notary.model.SignedMetadata.parse("targets", targets));
+        assertThat(parsed.delegations()).isEmpty();
+        assertThat(new String(targets, StandardCharsets.UTF_8)).contains("\"delegations\":{\"keys\":{},\"roles\":[]}");
+        assertThat(client.serverKey(gun, RoleNames.TIMESTAMP).id()).isIn(readWithFreshTrust(gun).root().role(RoleNames.TIMESTAMP).keyIds());
+        assertThat(Map.of("targets", targets)).isNotEmpty();
+    }
+
+    private static String notaryCli(Path trustDir, String... arguments) throws Exception {
+        Path binary = RequiredBinaries.require("notary");
+        List<String> command = new java.util.ArrayList<>(List.of(binary.toString(), "-s", notary.url(), "--tlscacert", notary.caFile().toString(),
+                "-d", trustDir.resolve("trust").toString()));
+        command.addAll(List.of(arguments));
+        Path work = Files.createDirectories(trustDir.resolve("work"));
+        try (ManagedProcess process = ManagedProcess.start("notary-cli", command, Map.of("HOME", trustDir.toString()), work)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (process.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(process.isAlive()).as("notary CLI did not finish: " + process.logText()).isFalse();
+            return process.logText();
+        }
+    }
+}
