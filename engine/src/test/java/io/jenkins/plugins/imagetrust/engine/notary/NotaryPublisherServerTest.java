@@ -159,6 +159,17 @@ class NotaryPublisherServerTest {
         assertThat(Map.of("targets", targets)).isNotEmpty();
     }
 
+    @Test
+    void aServerCertificateFromAnUnconfiguredCaIsRefused() {
+        NotaryClient trustingTheJdkOnly = NotaryClient.builder(notary.url()).requestTimeout(Duration.ofSeconds(10)).build();
+
+        assertThatThrownBy(() -> trustingTheJdkOnly.fetch(newGun(), "root", 1024))
+                .isInstanceOfSatisfying(NotaryServerException.class, e -> {
+                    assertThat(e.status()).isEqualTo(-1);
+                    assertThat(e.getMessage()).containsAnyOf("TLS", "PKIX", "certification path");
+                });
+    }
+
     private static String notaryCli(Path trustDir, String... arguments) throws Exception {
         Path binary = RequiredBinaries.require("notary");
         List<String> command = new java.util.ArrayList<>(List.of(binary.toString(), "-s", notary.url(), "--tlscacert", notary.caFile().toString(),
