@@ -7,13 +7,12 @@ import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.notary.model.FileMeta;
 import io.jenkins.plugins.imagetrust.engine.notary.model.RoleNames;
 import io.jenkins.plugins.imagetrust.engine.notary.model.TargetsMetadata;
+import io.jenkins.plugins.imagetrust.engine.notary.store.InMemoryTrustCache;
 import io.jenkins.plugins.imagetrust.engine.notary.store.NotaryClient;
+import io.jenkins.plugins.imagetrust.engine.notary.store.TrustCache;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
-import io.jenkins.plugins.imagetrust.engine.testing.ManagedProcess;
 import io.jenkins.plugins.imagetrust.engine.testing.NotaryFixture;
-import io.jenkins.plugins.imagetrust.engine.testing.RequiredBinaries;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -160,6 +159,29 @@ class NotaryPublisherServerTest {
     }
 
     @Test
+    void ourVerifierReadsWhatTheNotaryCliPublishes(@TempDir Path home) throws Exception {
+        String gun = newGun();
+        Path manifest = java.nio.file.Files.write(home.resolve("manifest.json"), MANIFEST_2);
+        NotaryCli cli = new NotaryCli(notary, home);
+
+        cli.run("init", gun, "-p");
+        cli.run("add", gun, "v9", manifest.toString(), "-p");
+        TrustCache cache = new InMemoryTrustCache();
+        TufVerifier verifier = TufVerifier.builder().fetcher(client()).rootPin(RootPin.trustOnFirstUse()).cache(cache).build();
+        assertThat(verifier.verify(gun).resolve("v9").digest()).isEqualTo(Digest.sha256(MANIFEST_2));
+
+        // Handing the snapshot key to the server rotates root (v2, signed by the same root key).
+        cli.run("key", "rotate", gun, "snapshot", "-r");
+        cli.run("add", gun, "v10", manifest.toString(), "-p");
+
+        TrustedRepository repository = verifier.verify(gun);
+        assertThat(repository.root().version()).isEqualTo(2);
+        assertThat(cache.lastVersion(gun, "root")).isEqualTo(2);
+        assertThat(repository.resolve("v9").digest()).isEqualTo(Digest.sha256(MANIFEST_2));
+        assertThat(repository.resolve("v10").length()).isEqualTo(MANIFEST_2.length);
+    }
+
+    @Test
     void aServerCertificateFromAnUnconfiguredCaIsRefused() {
         NotaryClient trustingTheJdkOnly = NotaryClient.builder(notary.url()).requestTimeout(Duration.ofSeconds(10)).build();
 
@@ -170,19 +192,7 @@ class NotaryPublisherServerTest {
                 });
     }
 
-    private static String notaryCli(Path trustDir, String... arguments) throws Exception {
-        Path binary = RequiredBinaries.require("notary");
-        List<String> command = new java.util.ArrayList<>(List.of(binary.toString(), "-s", notary.url(), "--tlscacert", notary.caFile().toString(),
-                "-d", trustDir.resolve("trust").toString()));
-        command.addAll(List.of(arguments));
-        Path work = Files.createDirectories(trustDir.resolve("work"));
-        try (ManagedProcess process = ManagedProcess.start("notary-cli", command, Map.of("HOME", trustDir.toString()), work)) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (process.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertThat(process.isAlive()).as("notary CLI did not finish: " + process.logText()).isFalse();
-            return process.logText();
-        }
+    private static String notaryCli(Path home, String... arguments) throws Exception {
+        return new NotaryCli(notary, home).run(arguments);
     }
 }
