@@ -3,7 +3,6 @@ package io.jenkins.plugins.imagetrust.engine.notary;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -75,7 +74,7 @@ public final class RootPin {
     @Override
     public String toString() {
         return rootFile != null ? "RootPin[root.json, " + rootFile.length + " bytes]"
-                : rootKey != null ? "RootPin[key " + new String(java.util.Base64.getEncoder().encode(rootKey.getEncoded()), StandardCharsets.US_ASCII).substring(0, 16) + "…]"
+                : rootKey != null ? "RootPin[" + rootKey.getAlgorithm() + " root key]"
                 : "RootPin[trust on first use]";
     }
 }

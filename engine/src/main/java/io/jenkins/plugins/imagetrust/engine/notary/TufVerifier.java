@@ -136,7 +136,7 @@ public final class TufVerifier {
         if (meta.length() > limits.metadataBytes()) {
             throw new MetadataTooLargeException(role, limits.metadataBytes());
         }
-        byte[] bytes = fetcher.fetch(gun, role + "." + meta.sha256Hex(), meta.length());
+        byte[] bytes = fetcher.fetch(gun, role + "." + meta.sha256Hex(role), meta.length());
         meta.verify(role, bytes);
         return SignedMetadata.parse(role, bytes);
     }

@@ -78,11 +78,15 @@ public final class FileMeta {
         return copy;
     }
 
-    /** Lowercase hex of the sha256 hash, the name under which the server serves the file by checksum. */
-    public String sha256Hex() throws MalformedMetadataException {
+    /**
+     * Lowercase hex of the sha256 hash, the name under which the server serves the file by checksum.
+     *
+     * @param role the file this entry describes, for the error message
+     */
+    public String sha256Hex(String role) throws MalformedMetadataException {
         byte[] sha256 = hashes.get("sha256");
         if (sha256 == null || sha256.length != 32) {
-            throw new MalformedMetadataException("snapshot", "no 32-byte sha256 hash recorded");
+            throw new MalformedMetadataException(role, "its parent records no 32-byte sha256 hash for it");
         }
         return HexFormat.of().formatHex(sha256);
     }

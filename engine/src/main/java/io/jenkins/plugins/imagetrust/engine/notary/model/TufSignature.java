@@ -44,6 +44,17 @@ public record TufSignature(String keyId, SignatureMethod method, String methodNa
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof TufSignature other && keyId.equals(other.keyId) && methodName.equals(other.methodName)
+                && java.util.Arrays.equals(value, other.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(keyId, methodName, java.util.Arrays.hashCode(value));
+    }
+
+    @Override
     public String toString() {
         return "TufSignature[" + keyId + ", " + methodName + ", " + value.length + " bytes]";
     }
