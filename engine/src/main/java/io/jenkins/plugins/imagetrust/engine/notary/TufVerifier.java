@@ -36,6 +36,9 @@ import javax.security.auth.x500.X500Principal;
  * passed. Failures are {@link TufException} subclasses carrying their facts.
  */
 public final class TufVerifier {
+    /** More root versions than this between two verifications is treated as an attack, not a history. */
+    private static final int MAX_ROOT_ROTATIONS = 1024;
+
     private final MetadataFetcher fetcher;
     private final TrustCache cache;
     private final Clock clock;
@@ -158,13 +161,7 @@ public final class TufVerifier {
                 if (candidateRoot.version() == trustedRoot.version()) {
                     throw new UntrustedRootException(gun, "the server offers a different root with the trusted version " + trustedRoot.version());
                 }
-                try {
-                    // A rotation must be signed by the keys of the root we already trust.
-                    TufSignatures.requireThreshold(candidate, trustedRoot.keys(), trustedRoot.role(RoleNames.ROOT));
-                } catch (SignatureThresholdException e) {
-                    throw new UntrustedRootException(gun, "root v" + candidateRoot.version() + " is not signed by the trusted root v"
-                            + trustedRoot.version() + " (" + e.getMessage() + ")");
-                }
+                requireRotationChain(gun, trustedRoot, candidate, candidateRoot);
                 listener.info("notary-verify", gun + ": root rotated from v" + trustedRoot.version() + " to v" + candidateRoot.version());
             }
         } else if (pin.rootKey().isEmpty() && !pin.trustOnFirstUseAllowed()) {
@@ -185,6 +182,45 @@ public final class TufVerifier {
             throw new RoleExpiredException(RoleNames.ROOT, candidateRoot.expires(), now);
         }
         return candidate;
+    }
+
+    /**
+     * Walks from the trusted root to the offered one through every intermediate version ({@code <n>.root}),
+     * each signed by the keys and threshold of the version before it (and, below, by its own).
+     */
+    private void requireRotationChain(String gun, RootMetadata trustedRoot, SignedMetadata candidate, RootMetadata candidateRoot)
+            throws NotaryException {
+        if (candidateRoot.version() - trustedRoot.version() > MAX_ROOT_ROTATIONS) {
+            throw new UntrustedRootException(gun, "root jumps from v" + trustedRoot.version() + " to v" + candidateRoot.version()
+                    + ", more than " + MAX_ROOT_ROTATIONS + " rotations");
+        }
+        RootMetadata previous = trustedRoot;
+        for (long version = trustedRoot.version() + 1; version < candidateRoot.version(); version++) {
+            SignedMetadata step;
+            try {
+                step = SignedMetadata.parse(RoleNames.ROOT, fetcher.fetch(gun, MetadataNames.versioned(version, RoleNames.ROOT), limits.rootBytes()));
+            } catch (MetadataNotFoundException e) {
+                throw new UntrustedRootException(gun, "the server does not have root v" + version + " between the trusted v"
+                        + trustedRoot.version() + " and the offered v" + candidateRoot.version());
+            }
+            RootMetadata stepRoot = RootMetadata.from(step);
+            if (stepRoot.version() != version) {
+                throw new UntrustedRootException(gun, "the file served as root v" + version + " is root v" + stepRoot.version());
+            }
+            requireSignedBy(gun, step, stepRoot, previous);
+            TufSignatures.requireThreshold(step, stepRoot.keys(), stepRoot.role(RoleNames.ROOT));
+            previous = stepRoot;
+        }
+        requireSignedBy(gun, candidate, candidateRoot, previous);
+    }
+
+    private static void requireSignedBy(String gun, SignedMetadata file, RootMetadata root, RootMetadata previous) throws UntrustedRootException {
+        try {
+            TufSignatures.requireThreshold(file, previous.keys(), previous.role(RoleNames.ROOT));
+        } catch (SignatureThresholdException e) {
+            throw new UntrustedRootException(gun, "root v" + root.version() + " is not signed by the trusted root v"
+                    + previous.version() + " (" + e.getMessage() + ")");
+        }
     }
 
     private static void requirePinnedKey(String gun, SignedMetadata file, RootMetadata root, PublicKey pinned) throws UntrustedRootException {

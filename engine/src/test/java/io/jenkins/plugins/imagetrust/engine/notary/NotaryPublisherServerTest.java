@@ -179,6 +179,9 @@ class NotaryPublisherServerTest {
         assertThat(cache.lastVersion(gun, "root")).isEqualTo(2);
         assertThat(repository.resolve("v9").digest()).isEqualTo(Digest.sha256(MANIFEST_2));
         assertThat(repository.resolve("v10").length()).isEqualTo(MANIFEST_2.length);
+        // The server keeps every root version for clients walking a rotation chain.
+        byte[] firstRoot = client().fetch(gun, io.jenkins.plugins.imagetrust.engine.notary.store.MetadataNames.versioned(1, "root"), 1 << 20);
+        assertThat(io.jenkins.plugins.imagetrust.engine.notary.model.SignedMetadata.parse("root", firstRoot).version()).isEqualTo(1);
     }
 
     @Test

@@ -29,7 +29,9 @@ final class TestRepository {
     static final String GUN = "registry.test:5000/team/app";
     static final Instant NOW = Instant.parse("2026-11-26T00:00:00Z");
 
-    final Signer rootKey = TestSigners.ecdsa();
+    Signer rootKey = TestSigners.ecdsa();
+    /** Former root keys that also sign root (a rotation must be signed by the previous root). */
+    List<Signer> previousRootKeys = List.of();
     final Signer targetsKey = TestSigners.ecdsa();
     final Signer snapshotKey = TestSigners.ecdsa();
     final Signer timestampKey = TestSigners.ecdsa();
@@ -83,7 +85,10 @@ final class TestRepository {
                 "timestamp", new RoleKeys(List.of(key(timestampKey).id()), 1)));
         if (!files.containsKey("root") || signedRootVersion != rootVersion) {
             // ECDSA signatures are randomised: re-sign root only when it changes, as a real publisher does.
-            files.put("root", TufSignatures.signEnvelope(root.toJson(), List.of(signing(rootKey))));
+            List<SigningKey> rootSigners = new ArrayList<>(List.of(signing(rootKey)));
+            previousRootKeys.forEach(k -> rootSigners.add(signing(k)));
+            files.put("root", TufSignatures.signEnvelope(root.toJson(), rootSigners));
+            files.put(rootVersion + ".root", files.get("root"));
             signedRootVersion = rootVersion;
         }
 
@@ -111,8 +116,8 @@ final class TestRepository {
     MetadataFetcher fetcher() {
         return (gun, name, maxBytes) -> {
             String role = MetadataNames.roleOf(name);
-            byte[] bytes = files.get(role);
             String checksum = MetadataNames.checksumOf(name);
+            byte[] bytes = checksum == null ? files.get(name) : files.get(role);
             if (bytes == null || (checksum != null && !checksum.equals(HexFormat.of().formatHex(
                     io.jenkins.plugins.imagetrust.engine.reference.Digest.sha256(bytes).raw())))) {
                 throw new MetadataNotFoundException(gun, name);

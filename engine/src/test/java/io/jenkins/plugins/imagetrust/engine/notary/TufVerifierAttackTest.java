@@ -244,6 +244,52 @@ class TufVerifierAttackTest {
     }
 
     @Test
+    void rootRotationsAreFollowedThroughEveryIntermediateVersion() throws Exception {
+        repository.targets.put("1.0", TestRepository.target(MANIFEST));
+        repository.publish();
+        verify();
+        Signer first = repository.rootKey;
+        Signer second = TestSigners.ecdsa();
+        Signer third = TestSigners.ecdsa();
+
+        repository.rootKey = second; // v2: signed by v1's key and its own
+        repository.previousRootKeys = List.of(first);
+        repository.rootVersion = 2;
+        repository.publish();
+        repository.rootKey = third; // v3: signed by v2's key and its own, not by v1's
+        repository.previousRootKeys = List.of(second);
+        repository.rootVersion = 3;
+        repository.snapshotVersion = 2;
+        repository.timestampVersion = 2;
+        repository.publish();
+
+        TrustedRepository trusted = verify();
+        assertThat(trusted.root().version()).isEqualTo(3);
+        assertThat(cache.lastVersion(TestRepository.GUN, "root")).isEqualTo(3);
+
+        repository.files.remove("2.root");
+        TrustCache fresh = new InMemoryTrustCache();
+        fresh.save(TestRepository.GUN, repository.files.get("1.root"), Map.of());
+        assertThatThrownBy(() -> TufVerifier.builder().fetcher(repository.fetcher()).cache(fresh).rootPin(RootPin.trustOnFirstUse())
+                .clock(Clock.fixed(TestRepository.NOW, ZoneOffset.UTC)).build().verify(TestRepository.GUN))
+                .isInstanceOf(UntrustedRootException.class)
+                .hasMessageContaining("does not have root v2");
+    }
+
+    @Test
+    void aRotationSkippingTheOldKeyIsRefusedEvenThroughIntermediates() throws Exception {
+        repository.publish();
+        verify();
+        Signer second = TestSigners.ecdsa();
+
+        repository.rootKey = second; // v2 signed only by its own new key
+        repository.rootVersion = 2;
+        repository.publish();
+
+        assertThatThrownBy(this::verify).isInstanceOf(UntrustedRootException.class).hasMessageContaining("root v2 is not signed by the trusted root v1");
+    }
+
+    @Test
     void otherSignatureMethodsVerify() throws Exception {
         for (Signer signer : List.of(TestSigners.rsaPss(), TestSigners.ed25519())) {
             TestRepository other = new TestRepository();

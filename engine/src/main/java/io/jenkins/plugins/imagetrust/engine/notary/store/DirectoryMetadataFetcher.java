@@ -16,7 +16,7 @@ import java.util.HexFormat;
  * Serves one repository's metadata from a folder laid out like the server's ({@code root.json},
  * {@code targets/releases.json}…), e.g. an exported copy for offline verification. A checksum name
  * ({@code snapshot.<sha256 hex>}) is served from {@code snapshot.json} only if the file has that sha256,
- * as a server's checksum URL would.
+ * as a server's checksum URL would. A versioned name ({@code 2.root}) is served from {@code 2.root.json}.
  */
 public final class DirectoryMetadataFetcher implements MetadataFetcher {
     private final Path directory;
@@ -29,12 +29,12 @@ public final class DirectoryMetadataFetcher implements MetadataFetcher {
     public byte[] fetch(String gun, String name, long maxBytes) throws NotaryException {
         MetadataNames.checkName(name);
         String role = MetadataNames.roleOf(name);
-        Path file = directory.resolve(role + ".json").normalize();
+        String checksum = MetadataNames.checksumOf(name);
+        Path file = directory.resolve((checksum == null ? name : role) + ".json").normalize();
         if (!file.startsWith(directory)) {
             throw new IllegalArgumentException("not a Notary metadata name: '" + name + "'");
         }
         byte[] bytes = readCapped(file, role, gun, name, maxBytes);
-        String checksum = MetadataNames.checksumOf(name);
         if (checksum != null && !checksum.equals(hex(checksum.length(), bytes))) {
             throw new MetadataNotFoundException(gun, name);
         }

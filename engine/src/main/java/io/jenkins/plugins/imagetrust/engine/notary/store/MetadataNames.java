@@ -12,14 +12,31 @@ public final class MetadataNames {
     private MetadataNames() {
     }
 
-    /** The role part of {@code name} ({@code snapshot.<hex>} → {@code snapshot}). */
+    private static final Pattern VERSIONED = Pattern.compile("([1-9][0-9]{0,18})\\.(.+)");
+
+    /** The name of a role's file at one version, as the server serves it: {@code <version>.<role>}. */
+    public static String versioned(long version, String role) {
+        if (version < 1) {
+            throw new IllegalArgumentException("versions start at 1, not " + version);
+        }
+        return version + "." + role;
+    }
+
+    /** The role part of {@code name} ({@code snapshot.<hex>} → {@code snapshot}, {@code 2.root} → {@code root}). */
     public static String roleOf(String name) {
+        java.util.regex.Matcher versioned = VERSIONED.matcher(name);
+        if (versioned.matches()) {
+            return versioned.group(2);
+        }
         int dot = name.lastIndexOf('.');
         return dot > 0 && CHECKSUM.matcher(name.substring(dot + 1)).matches() ? name.substring(0, dot) : name;
     }
 
-    /** The checksum part of {@code name}, or {@code null} for a plain role name. */
+    /** The checksum part of {@code name}, or {@code null} for a plain or versioned role name. */
     public static String checksumOf(String name) {
+        if (VERSIONED.matcher(name).matches()) {
+            return null;
+        }
         String role = roleOf(name);
         return role.length() == name.length() ? null : name.substring(role.length() + 1);
     }
