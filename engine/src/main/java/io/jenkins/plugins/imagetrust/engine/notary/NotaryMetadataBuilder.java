@@ -3,6 +3,7 @@ package io.jenkins.plugins.imagetrust.engine.notary;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.notary.TufSignatures.SigningKey;
+import io.jenkins.plugins.imagetrust.engine.notary.model.DelegatedRole;
 import io.jenkins.plugins.imagetrust.engine.notary.model.FileMeta;
 import io.jenkins.plugins.imagetrust.engine.notary.model.RoleKeys;
 import io.jenkins.plugins.imagetrust.engine.notary.model.RoleNames;
@@ -74,6 +75,32 @@ public final class NotaryMetadataBuilder {
         TargetsMetadata.checkTargetName(tag, RoleNames.TARGETS);
         return signedTargets(current.withTarget(tag, target, current.version() + 1, now.truncatedTo(ChronoUnit.SECONDS).plus(TARGETS_VALIDITY)),
                 targetsSigner);
+    }
+
+    /**
+     * The next version of {@code current} delegating {@code targets/releases} (all paths, threshold 1) to
+     * {@code delegateKey}, as {@code docker trust signer add} does; an existing releases delegation is replaced.
+     */
+    public static Multipart.Part delegatingReleases(TargetsMetadata current, TufKey delegateKey, Signer targetsSigner, Instant now)
+            throws KeyException, MalformedMetadataException {
+        Map<String, TufKey> keys = new LinkedHashMap<>(current.delegationKeys());
+        keys.put(delegateKey.id(), delegateKey);
+        List<DelegatedRole> roles = new java.util.ArrayList<>(current.delegations().stream().filter(d -> !d.name().equals(RoleNames.RELEASES)).toList());
+        roles.add(new DelegatedRole(RoleNames.RELEASES, new RoleKeys(List.of(delegateKey.id()), 1), List.of("")));
+        TargetsMetadata updated = new TargetsMetadata(current.version() + 1, now.truncatedTo(ChronoUnit.SECONDS).plus(TARGETS_VALIDITY),
+                current.targets(), keys, roles);
+        return signedTargets(updated, targetsSigner);
+    }
+
+    /** The next version of a delegation's targets (or its first, if {@code current} is null) with {@code tag} set. */
+    public static Multipart.Part updatedDelegation(String role, TargetsMetadata current, String tag, FileMeta target, Signer delegateSigner, Instant now)
+            throws KeyException, MalformedMetadataException {
+        TargetsMetadata.checkTargetName(tag, role);
+        Instant expires = now.truncatedTo(ChronoUnit.SECONDS).plus(TARGETS_VALIDITY);
+        TargetsMetadata base = current != null ? current : new TargetsMetadata(0, expires, Map.of(), Map.of(), List.of());
+        TargetsMetadata updated = base.withTarget(tag, target, base.version() + 1, expires);
+        String keyId = TufKey.forPublicKey(delegateSigner.publicKey()).id();
+        return new Multipart.Part(role, TufSignatures.signEnvelope(updated.toJson(), List.of(new SigningKey(delegateSigner, keyId))));
     }
 
     private static Multipart.Part signedTargets(TargetsMetadata targets, Signer targetsSigner) throws KeyException, MalformedMetadataException {

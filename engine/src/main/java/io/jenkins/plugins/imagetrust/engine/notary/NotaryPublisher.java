@@ -2,8 +2,11 @@ package io.jenkins.plugins.imagetrust.engine.notary;
 
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
+import io.jenkins.plugins.imagetrust.engine.keys.Signer;
+import io.jenkins.plugins.imagetrust.engine.notary.model.DelegatedRole;
 import io.jenkins.plugins.imagetrust.engine.notary.model.FileMeta;
 import io.jenkins.plugins.imagetrust.engine.notary.model.RoleNames;
+import io.jenkins.plugins.imagetrust.engine.notary.model.TargetsMetadata;
 import io.jenkins.plugins.imagetrust.engine.notary.model.TufKey;
 import io.jenkins.plugins.imagetrust.engine.notary.store.InMemoryTrustCache;
 import io.jenkins.plugins.imagetrust.engine.notary.store.MetadataNames;
@@ -11,6 +14,7 @@ import io.jenkins.plugins.imagetrust.engine.notary.store.Multipart;
 import io.jenkins.plugins.imagetrust.engine.notary.store.NotaryClient;
 import io.jenkins.plugins.imagetrust.engine.notary.store.TrustCache;
 import java.security.MessageDigest;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -58,7 +62,7 @@ public final class NotaryPublisher {
         Instant now = clock.instant();
         boolean exists = repositoryExists(request.gun());
         if (!exists) {
-            Optional<io.jenkins.plugins.imagetrust.engine.keys.Signer> rootSigner = request.root();
+            Optional<Signer> rootSigner = request.root();
             if (rootSigner.isEmpty()) {
                 throw new NotaryException(request.gun() + " has no trust data yet; initialising it needs the root key");
             }
@@ -70,23 +74,67 @@ public final class NotaryPublisher {
             client.publish(request.gun(), List.of(
                     NotaryMetadataBuilder.initialRoot(request.gun(), rootSigner.get(), request.targetsSigner(), snapshotKey, timestampKey, now),
                     NotaryMetadataBuilder.initialTargets(request.tag(), target, request.targetsSigner(), now)));
-            return readBack(request, pinFor(request), true, false);
+            return readBack(request, pinFor(request.root()), true, false);
         }
-        TrustedRepository current = verifier(pinFor(request)).verify(request.gun());
-        String targetsKeyId = TufKey.forPublicKey(request.targetsSigner().publicKey()).id();
-        if (!current.root().role(RoleNames.TARGETS).keyIds().contains(targetsKeyId)) {
-            throw new NotaryException("the given targets key " + targetsKeyId + " is not a targets key of " + request.gun()
+        TrustedRepository current = verifier(pinFor(request.root())).verify(request.gun());
+        String signerKeyId = TufKey.forPublicKey(request.targetsSigner().publicKey()).id();
+        Optional<DelegatedRole> releases = current.targets().delegation(RoleNames.RELEASES);
+        if (releases.isPresent() && releases.get().keys().keyIds().contains(signerKeyId)) {
+            return publishToReleases(request, current, releases.get(), target, now);
+        }
+        if (releases.isPresent() && releases.get().allows(request.tag())) {
+            // docker resolves targets/releases first: a tag signed into targets would be shadowed or ignored.
+            throw new NotaryException(request.gun() + ":" + request.tag() + " resolves through targets/releases, which the key "
+                    + signerKeyId + " may not sign (releases keys: " + releases.get().keys().keyIds() + ")");
+        }
+        if (!current.root().role(RoleNames.TARGETS).keyIds().contains(signerKeyId)) {
+            throw new NotaryException("the given targets key " + signerKeyId + " is not a targets key of " + request.gun()
                     + " (root lists " + current.root().role(RoleNames.TARGETS).keyIds() + ")");
         }
-        FileMeta existing = current.targets().targets().get(request.tag());
-        if (existing != null && existing.length() == target.length()
-                && MessageDigest.isEqual(existing.hashes().get("sha256"), target.hashes().get("sha256"))) {
-            listener.info("notary-publish", request.gun() + ":" + request.tag() + " is already signed to " + request.digest());
-            return new PublishResult(current.resolve(request.tag()), current.targets().version(), false, true);
+        if (alreadySigned(current.targets().targets().get(request.tag()), target)) {
+            return unchanged(request, current, current.targets().version());
         }
         Multipart.Part targets = NotaryMetadataBuilder.updatedTargets(current.targets(), request.tag(), target, request.targetsSigner(), now);
         client.publish(request.gun(), List.of(targets));
-        return readBack(request, pinFor(request), false, false);
+        return readBack(request, pinFor(request.root()), false, false);
+    }
+
+    private PublishResult publishToReleases(PublishRequest request, TrustedRepository current, DelegatedRole releases, FileMeta target, Instant now)
+            throws NotaryException, KeyException {
+        if (!releases.allows(request.tag())) {
+            throw new DelegationPathException(RoleNames.RELEASES, request.tag(), releases.paths());
+        }
+        TargetsMetadata published = current.delegations().get(RoleNames.RELEASES);
+        if (published != null && alreadySigned(published.targets().get(request.tag()), target)) {
+            return unchanged(request, current, published.version());
+        }
+        client.publish(request.gun(), List.of(
+                NotaryMetadataBuilder.updatedDelegation(RoleNames.RELEASES, published, request.tag(), target, request.targetsSigner(), now)));
+        return readBack(request, pinFor(request.root()), false, false);
+    }
+
+    /**
+     * Delegates {@code targets/releases} to {@code delegateKey} (like {@code docker trust signer add}), so that
+     * holders of that key can sign tags without the repository's targets key.
+     *
+     * @param targetsSigner the repository's targets key, which signs the new targets version
+     * @param rootSigner the repository's root key, used only to pin the root (may be null with {@link Builder#existingRootPin})
+     */
+    public void delegateReleases(String gun, Signer targetsSigner, Signer rootSigner, PublicKey delegateKey) throws NotaryException, KeyException {
+        MetadataNames.checkGun(gun);
+        TrustedRepository current = verifier(pinFor(Optional.ofNullable(rootSigner))).verify(gun);
+        client.publish(gun, List.of(NotaryMetadataBuilder.delegatingReleases(current.targets(), TufKey.forPublicKey(delegateKey), targetsSigner, clock.instant())));
+        listener.info("notary-publish", gun + ": targets/releases delegated to key " + TufKey.forPublicKey(delegateKey).id().substring(0, 12));
+    }
+
+    private static boolean alreadySigned(FileMeta existing, FileMeta target) {
+        return existing != null && existing.length() == target.length()
+                && MessageDigest.isEqual(existing.hashes().get("sha256"), target.hashes().get("sha256"));
+    }
+
+    private PublishResult unchanged(PublishRequest request, TrustedRepository current, long version) throws NotaryException {
+        listener.info("notary-publish", request.gun() + ":" + request.tag() + " is already signed to " + request.digest());
+        return new PublishResult(current.resolve(request.tag()), version, false, true);
     }
 
     private boolean repositoryExists(String gun) throws NotaryException {
@@ -98,9 +146,9 @@ public final class NotaryPublisher {
         }
     }
 
-    private RootPin pinFor(PublishRequest request) {
-        if (request.root().isPresent()) {
-            return RootPin.rootKey(pem(request.root().get().publicKey().getEncoded()));
+    private RootPin pinFor(Optional<Signer> rootSigner) {
+        if (rootSigner.isPresent()) {
+            return RootPin.rootKey(pem(rootSigner.get().publicKey().getEncoded()));
         }
         if (existingRootPin == null) {
             throw new IllegalStateException("publishing to an existing repository without its root key needs a root pin (Builder.existingRootPin)");
@@ -125,9 +173,11 @@ public final class NotaryPublisher {
             throw new NotaryException("after publishing, " + request.gun() + ":" + request.tag() + " resolves to " + resolution.digest()
                     + " (" + resolution.length() + " bytes), not " + request.digest() + " (" + request.length() + " bytes)");
         }
+        long version = RoleNames.TARGETS.equals(resolution.role()) ? published.targets().version()
+                : published.delegations().get(resolution.role()).version();
         listener.info("notary-publish", "signed " + request.gun() + ":" + request.tag() + " → " + request.digest()
-                + " (targets v" + published.targets().version() + ")");
-        return new PublishResult(resolution, published.targets().version(), initialised, alreadyPresent);
+                + " (" + resolution.role() + " v" + version + ")");
+        return new PublishResult(resolution, version, initialised, alreadyPresent);
     }
 
     /** Configures a {@link NotaryPublisher}. */

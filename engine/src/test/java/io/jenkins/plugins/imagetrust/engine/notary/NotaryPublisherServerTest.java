@@ -63,7 +63,7 @@ class NotaryPublisherServerTest {
 
         assertThat(result.initialised()).isTrue();
         assertThat(result.alreadyPresent()).isFalse();
-        assertThat(result.targetsVersion()).isEqualTo(1);
+        assertThat(result.roleVersion()).isEqualTo(1);
         TargetResolution resolution = readWithFreshTrust(gun).resolve("v1");
         assertThat(resolution.digest()).isEqualTo(Digest.sha256(MANIFEST_1));
         assertThat(resolution.length()).isEqualTo(MANIFEST_1.length);
@@ -83,15 +83,39 @@ class NotaryPublisherServerTest {
         PublishResult replaced = publisher().publish(request(gun, "v1", MANIFEST_2));
 
         assertThat(second.initialised()).isFalse();
-        assertThat(second.targetsVersion()).isEqualTo(2);
+        assertThat(second.roleVersion()).isEqualTo(2);
         assertThat(again.alreadyPresent()).isTrue();
-        assertThat(again.targetsVersion()).isEqualTo(2);
-        assertThat(replaced.targetsVersion()).isEqualTo(3);
+        assertThat(again.roleVersion()).isEqualTo(2);
+        assertThat(replaced.roleVersion()).isEqualTo(3);
         TrustedRepository repository = readWithFreshTrust(gun);
         assertThat(repository.resolve("v1").digest()).isEqualTo(Digest.sha256(MANIFEST_2));
         assertThat(repository.resolve("v2").digest()).isEqualTo(Digest.sha256(MANIFEST_2));
         String listing = notaryCli(trustDir, "list", gun);
         assertThat(listing).contains("v1").contains("v2").contains(Digest.sha256(MANIFEST_2).hex());
+    }
+
+    @Test
+    void signsIntoTargetsReleasesOnceItIsDelegatedLikeDockerTrustSign(@TempDir Path home) throws Exception {
+        String gun = newGun();
+        publisher().publish(request(gun, "v1", MANIFEST_1));
+        Signer releasesKey = TestSigners.ecdsa();
+
+        publisher().delegateReleases(gun, targetsKey, rootKey, releasesKey.publicKey());
+        PublishResult delegated = publisher().publish(new PublishRequest(gun, "v2", Digest.sha256(MANIFEST_2), MANIFEST_2.length, releasesKey, rootKey));
+        PublishResult again = publisher().publish(new PublishRequest(gun, "v2", Digest.sha256(MANIFEST_2), MANIFEST_2.length, releasesKey, rootKey));
+
+        assertThat(delegated.resolution().role()).isEqualTo("targets/releases");
+        assertThat(delegated.roleVersion()).isEqualTo(1);
+        assertThat(again.alreadyPresent()).isTrue();
+        TrustedRepository repository = readWithFreshTrust(gun);
+        assertThat(repository.resolve("v2").role()).isEqualTo("targets/releases");
+        assertThat(repository.resolve("v1").role()).isEqualTo("targets");
+        assertThat(notaryCli(home, "list", gun)).containsPattern("v2\\s+" + Digest.sha256(MANIFEST_2).hex() + "\\s+" + MANIFEST_2.length + "\\s+targets/releases");
+
+        // The targets key can no longer sign tags that docker would resolve through releases.
+        assertThatThrownBy(() -> publisher().publish(request(gun, "v3", MANIFEST_1)))
+                .isInstanceOf(NotaryException.class)
+                .hasMessageContaining("resolves through targets/releases");
     }
 
     @Test
