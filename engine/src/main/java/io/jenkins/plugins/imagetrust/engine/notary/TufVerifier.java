@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -81,21 +82,21 @@ public final class TufVerifier {
         versions.put(RoleNames.ROOT, root.version());
 
         SignedMetadata timestampFile = SignedMetadata.parse(RoleNames.TIMESTAMP, fetcher.fetch(gun, RoleNames.TIMESTAMP, limits.timestampBytes()));
-        TimestampMetadata timestamp = TimestampMetadata.from(timestampFile);
         checkRole(gun, timestampFile, root.keys(), root.role(RoleNames.TIMESTAMP), now);
+        TimestampMetadata timestamp = TimestampMetadata.from(timestampFile);
         versions.put(RoleNames.TIMESTAMP, timestamp.version());
 
         SignedMetadata snapshotFile = fetchRecorded(gun, RoleNames.SNAPSHOT, timestamp.snapshot());
-        SnapshotMetadata snapshot = SnapshotMetadata.from(snapshotFile);
         checkRole(gun, snapshotFile, root.keys(), root.role(RoleNames.SNAPSHOT), now);
+        SnapshotMetadata snapshot = SnapshotMetadata.from(snapshotFile);
         versions.put(RoleNames.SNAPSHOT, snapshot.version());
 
         // Mix-and-match: the root we trust must be the one this snapshot describes.
         recorded(snapshot, RoleNames.ROOT).verify(RoleNames.ROOT, rootFile.raw());
 
         SignedMetadata targetsFile = fetchRecorded(gun, RoleNames.TARGETS, recorded(snapshot, RoleNames.TARGETS));
-        TargetsMetadata targets = TargetsMetadata.from(targetsFile);
         checkRole(gun, targetsFile, root.keys(), root.role(RoleNames.TARGETS), now);
+        TargetsMetadata targets = TargetsMetadata.from(targetsFile);
         versions.put(RoleNames.TARGETS, targets.version());
 
         Map<String, TargetsMetadata> delegations = new LinkedHashMap<>();
@@ -106,8 +107,8 @@ public final class TufVerifier {
                 continue;
             }
             SignedMetadata delegationFile = fetchRecorded(gun, delegation.name(), meta.get());
-            TargetsMetadata delegated = TargetsMetadata.from(delegationFile);
             checkRole(gun, delegationFile, targets.delegationKeys(), delegation.keys(), now);
+            TargetsMetadata delegated = TargetsMetadata.from(delegationFile);
             versions.put(delegation.name(), delegated.version());
             delegations.put(delegation.name(), delegated);
         }
@@ -118,7 +119,7 @@ public final class TufVerifier {
         return new TrustedRepository(gun, root, timestamp, snapshot, targets, delegations);
     }
 
-    /** Signatures and threshold, then rollback, then expiry: the same order for every role. */
+    /** Signatures and threshold (before the content is interpreted), then rollback, then expiry: the same order for every role. */
     private void checkRole(String gun, SignedMetadata file, Map<String, TufKey> keys, RoleKeys roleKeys, Instant now) throws TufException {
         TufSignatures.requireThreshold(file, keys, roleKeys);
         long cached = cache.lastVersion(gun, file.role());
@@ -228,7 +229,7 @@ public final class TufVerifier {
             TufKey key = root.keys().get(keyId);
             if (key != null && MessageDigest.isEqual(key.publicKey().getEncoded(), pinned.getEncoded())) {
                 try {
-                    TufSignatures.requireThreshold(file, Map.of(keyId, key), new RoleKeys(java.util.List.of(keyId), 1));
+                    TufSignatures.requireThreshold(file, Map.of(keyId, key), new RoleKeys(List.of(keyId), 1));
                     return;
                 } catch (SignatureThresholdException e) {
                     throw new UntrustedRootException(gun, "the pinned root key " + keyId + " did not sign root.json");
