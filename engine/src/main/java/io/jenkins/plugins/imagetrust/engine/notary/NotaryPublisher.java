@@ -1,0 +1,224 @@
+package io.jenkins.plugins.imagetrust.engine.notary;
+
+import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
+import io.jenkins.plugins.imagetrust.engine.keys.Signer;
+import io.jenkins.plugins.imagetrust.engine.notary.model.DelegatedRole;
+import io.jenkins.plugins.imagetrust.engine.notary.model.FileMeta;
+import io.jenkins.plugins.imagetrust.engine.notary.model.RoleNames;
+import io.jenkins.plugins.imagetrust.engine.notary.model.TargetsMetadata;
+import io.jenkins.plugins.imagetrust.engine.notary.model.TufKey;
+import io.jenkins.plugins.imagetrust.engine.notary.store.InMemoryTrustCache;
+import io.jenkins.plugins.imagetrust.engine.notary.store.MetadataNames;
+import io.jenkins.plugins.imagetrust.engine.notary.store.Multipart;
+import io.jenkins.plugins.imagetrust.engine.notary.store.NotaryClient;
+import io.jenkins.plugins.imagetrust.engine.notary.store.TrustCache;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Signs a tag into a repository's Notary trust data, like {@code DOCKER_CONTENT_TRUST=1 docker push}: the tag
+ * goes straight into {@code targets} (no delegations); snapshot and timestamp stay server-managed. A new
+ * repository is initialised (root with the {@code ecdsa-x509} root certificate, targets key, the server's
+ * keys) in the same single multipart POST. An existing repository is first verified (pinned to the given root
+ * key, else to the configured pin) and its targets re-signed one version up. The result is read back and
+ * verified before it is reported.
+ */
+public final class NotaryPublisher {
+    private final NotaryClient client;
+    private final Clock clock;
+    private final TrustCache cache;
+    private final RootPin existingRootPin;
+    private final ProgressListener listener;
+
+    private NotaryPublisher(Builder builder) {
+        this.client = Objects.requireNonNull(builder.client, "a Notary client is required");
+        this.clock = builder.clock;
+        this.cache = builder.cache;
+        this.existingRootPin = builder.existingRootPin;
+        this.listener = builder.listener;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Publishes {@code request.tag()} → digest and length.
+     *
+     * @throws NotaryServerException if the server rejects the upload (its code and reason included); the
+     *     server then stored nothing
+     * @throws TufException if the repository's current trust data does not verify
+     * @throws KeyException if a key cannot sign
+     */
+    public PublishResult publish(PublishRequest request) throws NotaryException, KeyException {
+        MetadataNames.checkGun(request.gun());
+        FileMeta target = NotaryMetadataBuilder.target(request.digest(), request.length());
+        Instant now = clock.instant();
+        boolean exists = repositoryExists(request.gun());
+        if (!exists) {
+            Optional<Signer> rootSigner = request.root();
+            if (rootSigner.isEmpty()) {
+                throw new NotaryException(request.gun() + " has no trust data yet; initialising it needs the root key");
+            }
+            TufKey snapshotKey = client.serverKey(request.gun(), RoleNames.SNAPSHOT);
+            TufKey timestampKey = client.serverKey(request.gun(), RoleNames.TIMESTAMP);
+            listener.info("notary-publish", "initialising trust data of " + request.gun() + " (root key "
+                    + TufKey.forPublicKey(rootSigner.get().publicKey()).id().substring(0, 12) + ", targets key "
+                    + TufKey.forPublicKey(request.targetsSigner().publicKey()).id().substring(0, 12) + ")");
+            client.publish(request.gun(), List.of(
+                    NotaryMetadataBuilder.initialRoot(request.gun(), rootSigner.get(), request.targetsSigner(), snapshotKey, timestampKey, now),
+                    NotaryMetadataBuilder.initialTargets(request.tag(), target, request.targetsSigner(), now)));
+            return readBack(request, pinFor(request.root()), true, false);
+        }
+        TrustedRepository current = verifier(pinFor(request.root())).verify(request.gun());
+        String signerKeyId = TufKey.forPublicKey(request.targetsSigner().publicKey()).id();
+        Optional<DelegatedRole> releases = current.targets().delegation(RoleNames.RELEASES);
+        if (releases.isPresent() && releases.get().keys().keyIds().contains(signerKeyId)) {
+            return publishToReleases(request, current, releases.get(), target, now);
+        }
+        if (releases.isPresent() && releases.get().allows(request.tag())) {
+            // docker resolves targets/releases first: a tag signed into targets would be shadowed or ignored.
+            throw new NotaryException(request.gun() + ":" + request.tag() + " resolves through targets/releases, which the key "
+                    + signerKeyId + " may not sign (releases keys: " + releases.get().keys().keyIds() + ")");
+        }
+        if (!current.root().role(RoleNames.TARGETS).keyIds().contains(signerKeyId)) {
+            throw new NotaryException("the given targets key " + signerKeyId + " is not a targets key of " + request.gun()
+                    + " (root lists " + current.root().role(RoleNames.TARGETS).keyIds() + ")");
+        }
+        if (alreadySigned(current.targets().targets().get(request.tag()), target)) {
+            return unchanged(request, current, current.targets().version());
+        }
+        Multipart.Part targets = NotaryMetadataBuilder.updatedTargets(current.targets(), request.tag(), target, request.targetsSigner(), now);
+        client.publish(request.gun(), List.of(targets));
+        return readBack(request, pinFor(request.root()), false, false);
+    }
+
+    private PublishResult publishToReleases(PublishRequest request, TrustedRepository current, DelegatedRole releases, FileMeta target, Instant now)
+            throws NotaryException, KeyException {
+        if (!releases.allows(request.tag())) {
+            throw new DelegationPathException(RoleNames.RELEASES, request.tag(), releases.paths());
+        }
+        TargetsMetadata published = current.delegations().get(RoleNames.RELEASES);
+        if (published != null && alreadySigned(published.targets().get(request.tag()), target)) {
+            return unchanged(request, current, published.version());
+        }
+        client.publish(request.gun(), List.of(
+                NotaryMetadataBuilder.updatedDelegation(RoleNames.RELEASES, published, request.tag(), target, request.targetsSigner(), now)));
+        return readBack(request, pinFor(request.root()), false, false);
+    }
+
+    /**
+     * Delegates {@code targets/releases} to {@code delegateKey} (like {@code docker trust signer add}), so that
+     * holders of that key can sign tags without the repository's targets key.
+     *
+     * @param targetsSigner the repository's targets key, which signs the new targets version
+     * @param rootSigner the repository's root key, used only to pin the root (may be null with {@link Builder#existingRootPin})
+     */
+    public void delegateReleases(String gun, Signer targetsSigner, Signer rootSigner, PublicKey delegateKey) throws NotaryException, KeyException {
+        MetadataNames.checkGun(gun);
+        TrustedRepository current = verifier(pinFor(Optional.ofNullable(rootSigner))).verify(gun);
+        client.publish(gun, List.of(NotaryMetadataBuilder.delegatingReleases(current.targets(), TufKey.forPublicKey(delegateKey), targetsSigner, clock.instant())));
+        listener.info("notary-publish", gun + ": targets/releases delegated to key " + TufKey.forPublicKey(delegateKey).id().substring(0, 12));
+    }
+
+    private static boolean alreadySigned(FileMeta existing, FileMeta target) {
+        return existing != null && existing.length() == target.length()
+                && MessageDigest.isEqual(existing.hashes().get("sha256"), target.hashes().get("sha256"));
+    }
+
+    private PublishResult unchanged(PublishRequest request, TrustedRepository current, long version) throws NotaryException {
+        listener.info("notary-publish", request.gun() + ":" + request.tag() + " is already signed to " + request.digest());
+        return new PublishResult(current.resolve(request.tag()), version, false, true);
+    }
+
+    private boolean repositoryExists(String gun) throws NotaryException {
+        try {
+            client.fetch(gun, RoleNames.ROOT, TufVerifier.Limits.DEFAULT.rootBytes());
+            return true;
+        } catch (MetadataNotFoundException e) {
+            return false;
+        }
+    }
+
+    private RootPin pinFor(Optional<Signer> rootSigner) {
+        if (rootSigner.isPresent()) {
+            return RootPin.rootKey(pem(rootSigner.get().publicKey().getEncoded()));
+        }
+        if (existingRootPin == null) {
+            throw new IllegalStateException("publishing to an existing repository without its root key needs a root pin (Builder.existingRootPin)");
+        }
+        return existingRootPin;
+    }
+
+    private static String pem(byte[] spki) {
+        return "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(spki)
+                + "\n-----END PUBLIC KEY-----\n";
+    }
+
+    private TufVerifier verifier(RootPin pin) {
+        return TufVerifier.builder().fetcher(client).cache(cache).clock(clock).rootPin(pin).listener(listener).build();
+    }
+
+    /** Verifies what the server now serves and checks that the tag resolves to what was asked. */
+    private PublishResult readBack(PublishRequest request, RootPin pin, boolean initialised, boolean alreadyPresent) throws NotaryException {
+        TrustedRepository published = verifier(pin).verify(request.gun());
+        TargetResolution resolution = published.resolve(request.tag());
+        if (!resolution.digest().equals(request.digest()) || resolution.length() != request.length()) {
+            throw new NotaryException("after publishing, " + request.gun() + ":" + request.tag() + " resolves to " + resolution.digest()
+                    + " (" + resolution.length() + " bytes), not " + request.digest() + " (" + request.length() + " bytes)");
+        }
+        long version = RoleNames.TARGETS.equals(resolution.role()) ? published.targets().version()
+                : published.delegations().get(resolution.role()).version();
+        listener.info("notary-publish", "signed " + request.gun() + ":" + request.tag() + " → " + request.digest()
+                + " (" + resolution.role() + " v" + version + ")");
+        return new PublishResult(resolution, version, initialised, alreadyPresent);
+    }
+
+    /** Configures a {@link NotaryPublisher}. */
+    public static final class Builder {
+        private NotaryClient client;
+        private Clock clock = Clock.systemUTC();
+        private TrustCache cache = new InMemoryTrustCache();
+        private RootPin existingRootPin;
+        private ProgressListener listener = ProgressListener.NONE;
+
+        private Builder() {
+        }
+
+        public Builder client(NotaryClient client) {
+            this.client = client;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        public Builder cache(TrustCache cache) {
+            this.cache = Objects.requireNonNull(cache);
+            return this;
+        }
+
+        /** How to trust an existing repository's root when the request carries no root key. */
+        public Builder existingRootPin(RootPin pin) {
+            this.existingRootPin = pin;
+            return this;
+        }
+
+        public Builder listener(ProgressListener listener) {
+            this.listener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        public NotaryPublisher build() {
+            return new NotaryPublisher(this);
+        }
+    }
+}
