@@ -2,6 +2,7 @@ package io.jenkins.plugins.imagetrust.engine.notary;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.jenkins.plugins.imagetrust.engine.keys.EcdsaSignatures;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureScheme;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureVerifier;
@@ -29,6 +30,15 @@ public final class TufSignatures {
     private TufSignatures() {
     }
 
+    private static boolean isValidRawEcdsa(ECPublicKey key, byte[] raw, byte[] canonicalSigned) {
+        try {
+            return raw.length == 2 * EcdsaSignatures.scalarBytes(key)
+                    && SignatureVerifier.verify(key, SignatureScheme.ECDSA_SHA256, canonicalSigned, EcdsaSignatures.rawToDer(raw));
+        } catch (KeyException e) {
+            return false; // not a well-formed raw signature
+        }
+    }
+
     /** Whether {@code signature} is a valid signature by {@code key} over {@code canonicalSigned}. */
     public static boolean isValid(TufKey key, TufSignature signature, byte[] canonicalSigned) {
         SignatureMethod method = signature.method();
@@ -38,10 +48,8 @@ public final class TufSignatures {
         byte[] value = signature.value();
         return switch (method) {
             case ECDSA -> {
-                ECPublicKey ecKey = (ECPublicKey) key.publicKey();
                 // Raw r‖s of exactly the curve's width, as notary checks; DER is not Notary's form.
-                yield value.length == EcdsaRawSignatures.rawLength(ecKey)
-                        && SignatureVerifier.verify(ecKey, SignatureScheme.ECDSA_SHA256, canonicalSigned, EcdsaRawSignatures.rawToDer(value));
+                yield isValidRawEcdsa((ECPublicKey) key.publicKey(), value, canonicalSigned);
             }
             case RSA_PSS -> strongRsa(key) && SignatureVerifier.verify(key.publicKey(), SignatureScheme.RSA_PSS_SHA256, canonicalSigned, value);
             case RSA_PKCS1V15 -> strongRsa(key) && SignatureVerifier.verify(key.publicKey(), SignatureScheme.RSA_PKCS1_SHA256, canonicalSigned, value);
@@ -118,7 +126,7 @@ public final class TufSignatures {
         byte[] value = signer.sign(canonicalSigned);
         SignatureMethod method = methodFor(signer);
         if (method == SignatureMethod.ECDSA) {
-            value = EcdsaRawSignatures.derToRaw(value, EcdsaRawSignatures.rawLength((ECPublicKey) signer.publicKey()));
+            value = EcdsaSignatures.derToRaw(value, EcdsaSignatures.scalarBytes(signer.publicKey()));
         }
         return TufSignature.of(keyId, method, value);
     }
