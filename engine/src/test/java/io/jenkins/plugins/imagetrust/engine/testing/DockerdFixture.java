@@ -107,6 +107,11 @@ public class DockerdFixture implements BeforeAllCallback, AfterAllCallback {
         return startupTime;
     }
 
+    /** The daemon's data root (images, vfs layers, its containerd's content). */
+    public Path dataRoot() {
+        return root.resolve("data");
+    }
+
     /** The daemon's socket. */
     public Path socket() {
         return root.resolve("docker.sock");
