@@ -1,0 +1,35 @@
+package io.jenkins.plugins.imagetrust.engine.daemon;
+
+import io.jenkins.plugins.imagetrust.engine.reference.Digest;
+import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The registry's digest for a tag is not the one the Docker daemon pushed: someone pushed to the tag since this
+ * daemon did (or the daemon's digest is stale). Signing what the tag points to now would sign an image this build
+ * did not push. The message names the image and both digests.
+ */
+public class TagMovedException extends UnconfirmedDigestException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient List<Digest> daemonDigests;
+
+    public TagMovedException(ImageReference image, Digest registryDigest, List<Digest> daemonDigests, String daemonEndpoint) {
+        super(image, registryDigest, "the tag " + image + " moved: the registry now has " + registryDigest
+                + " but the Docker daemon at " + daemonEndpoint + " pushed "
+                + daemonDigests.stream().map(Digest::toString).collect(Collectors.joining(" or "))
+                + "; refusing to use a digest this build did not push");
+        this.daemonDigests = List.copyOf(daemonDigests);
+    }
+
+    /** The digests the daemon knows for the image's repository (usually one), none of which the registry has. */
+    public List<Digest> daemonDigests() {
+        return daemonDigests;
+    }
+
+    /** The daemon's digest (the first when it knows several). */
+    public Digest daemonDigest() {
+        return daemonDigests.get(0);
+    }
+}
