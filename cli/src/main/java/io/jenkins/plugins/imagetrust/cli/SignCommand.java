@@ -4,6 +4,8 @@ import io.jenkins.plugins.imagetrust.engine.ImageSigner;
 import io.jenkins.plugins.imagetrust.engine.SignRequest;
 import io.jenkins.plugins.imagetrust.engine.SignResult;
 import io.jenkins.plugins.imagetrust.engine.SigningException;
+import io.jenkins.plugins.imagetrust.engine.daemon.DaemonException;
+import io.jenkins.plugins.imagetrust.engine.daemon.UnconfirmedDigestException;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.PrivateKeys;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
@@ -49,6 +51,11 @@ final class SignCommand implements Callable<Integer>, ImageTrustCommand.ContextA
             description = "With --expect-digest: when the tag moved, sign what the registry has now instead of refusing.")
     boolean signRegistryDigest;
 
+    @Option(names = "--daemon", arity = "0..1", paramLabel = "DOCKER_HOST", fallbackValue = "",
+            description = {"Insist that the digest signed is the one the Docker daemon pushed (RepoDigests); refuse if the tag moved.",
+                    "The daemon is DOCKER_HOST (or the value given), else unix:///var/run/docker.sock."})
+    String daemon;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image references (tag or digest).")
     List<String> images;
 
@@ -73,6 +80,7 @@ final class SignCommand implements Callable<Integer>, ImageTrustCommand.ContextA
                     .signer(signer)
                     .listener(common.listener(context))
                     .signatureRepository(signatureRepository == null ? null : ImageReference.parse(signatureRepository))
+                    .daemon(daemon == null ? null : DaemonConnections.open(daemon, context, common.listener(context)))
                     .build();
             for (String text : images) {
                 try {
@@ -82,7 +90,7 @@ final class SignCommand implements Callable<Integer>, ImageTrustCommand.ContextA
                             .annotations(annotations)
                             .build());
                     context.out().println(result.pinnedReference());
-                } catch (RegistryException | SigningException | IllegalArgumentException e) {
+                } catch (RegistryException | SigningException | DaemonException | UnconfirmedDigestException | IllegalArgumentException e) {
                     context.err().println("image-trust: error: " + text + ": " + ImageTrustCommand.describe(e));
                     exit = ExitCodes.worst(exit, ExitCodes.ERROR);
                 }

@@ -2,14 +2,19 @@ package io.jenkins.plugins.imagetrust.engine;
 
 import io.jenkins.plugins.imagetrust.engine.cosign.CosignPublisher;
 import io.jenkins.plugins.imagetrust.engine.cosign.SignaturePublishException;
+import io.jenkins.plugins.imagetrust.engine.daemon.DaemonException;
+import io.jenkins.plugins.imagetrust.engine.daemon.DigestResolver;
+import io.jenkins.plugins.imagetrust.engine.daemon.DockerDaemon;
+import io.jenkins.plugins.imagetrust.engine.daemon.ResolvedDigest;
+import io.jenkins.plugins.imagetrust.engine.daemon.TagMovedException;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
-import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -22,6 +27,7 @@ public final class ImageSigner {
     private final ProgressListener listener;
     private final ImageReference signatureRepository;
     private final CosignPublisher publisher;
+    private final DigestResolver resolver;
 
     private ImageSigner(Builder b) {
         this.registry = Objects.requireNonNull(b.registry, "registry");
@@ -29,13 +35,24 @@ public final class ImageSigner {
         this.listener = b.listener;
         this.signatureRepository = b.signatureRepository;
         this.publisher = new CosignPublisher(registry, listener);
+        DigestResolver.Builder resolverBuilder = DigestResolver.builder(registry::resolve).listener(listener);
+        if (b.daemon != null) {
+            resolverBuilder.daemon(b.daemon);
+        }
+        this.resolver = resolverBuilder.build();
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    public SignResult sign(SignRequest request) throws RegistryException, KeyException, SigningException {
+    /**
+     * Signs the request's image.
+     *
+     * @throws TagMovedException when the tag no longer names the digest the build pushed
+     * @throws DaemonException when a configured Docker daemon cannot be asked, or lacks the image
+     */
+    public SignResult sign(SignRequest request) throws RegistryException, KeyException, SigningException, DaemonException, TagMovedException {
         ImageReference image = request.image();
         Digest digest = digestToSign(request);
         ImageReference repository = signatureRepository != null ? signatureRepository.repositoryOnly() : image.repositoryOnly();
@@ -50,33 +67,36 @@ public final class ImageSigner {
         return new SignResult(image, digest, signer.keyId(), repository, published.signatureTag(), published.alreadyPresent());
     }
 
-    private Digest digestToSign(SignRequest request) throws RegistryException, SigningException {
+    /**
+     * The digest to sign: the reference's own digest; else the registry's, which must be the digest the build
+     * pushed when that is known (given by the caller, or asked of the configured Docker daemon).
+     */
+    private Digest digestToSign(SignRequest request) throws RegistryException, DaemonException, TagMovedException {
         ImageReference image = request.image();
-        Descriptor current = registry.resolve(image);
+        ResolvedDigest resolved = resolver.resolve(image);
         if (image.digest().isPresent()) {
             if (request.expectedDigest().isPresent() && !request.expectedDigest().get().equals(image.digest().get())) {
-                throw new SigningException("the reference names " + image.digest().get() + " but the expected digest is "
-                        + request.expectedDigest().get() + ": refusing to guess which to sign");
+                throw new TagMovedException(image, image.digest().get(), List.of(request.expectedDigest().get()), "the build");
             }
-            listener.info("resolve", image + " exists in the registry");
             return image.digest().get();
         }
-        Digest now = current.digest();
-        if (request.expectedDigest().isEmpty()) {
-            listener.info("resolve", image + " is " + now + " at the registry now (no digest from the build to compare with)");
+        Digest now = resolved.registryDigest();
+        List<Digest> pushed = request.expectedDigest().map(List::of).orElse(resolved.daemonDigests());
+        String pushedBy = request.expectedDigest().isPresent() ? "the build" : "the Docker daemon at " + resolved.daemonEndpoint().orElse("?");
+        if (pushed.isEmpty()) {
+            listener.info("resolve", "signing " + now + ", what " + image + " names at the registry now"
+                    + " (no digest from the build to compare it with)");
             return now;
         }
-        Digest expected = request.expectedDigest().get();
-        if (expected.equals(now)) {
-            listener.info("resolve", image + " is " + now + ", the digest this build pushed");
+        if (pushed.contains(now)) {
+            listener.info("resolve", image + " is " + now + ", the digest " + pushedBy + " pushed");
             return now;
         }
         if (request.signRegistryDigest()) {
-            listener.warning("resolve", image + " now names " + now + ", not the expected " + expected + "; signing the registry's digest as asked");
+            listener.warning("resolve", image + " now names " + now + ", not what " + pushedBy + " pushed; signing the registry's digest as asked");
             return now;
         }
-        throw new SigningException("the tag moved: " + image + " now names " + now + " at the registry, but the build pushed "
-                + expected + "; refusing to sign (sign the pushed digest by reference, or allow signing the registry's digest)");
+        throw new TagMovedException(image, now, pushed, pushedBy);
     }
 
     /** Builds an {@link ImageSigner}; registry and signer are required. */
@@ -85,8 +105,18 @@ public final class ImageSigner {
         private Signer signer;
         private ProgressListener listener = ProgressListener.NONE;
         private ImageReference signatureRepository;
+        private DockerDaemon daemon;
 
         private Builder() {
+        }
+
+        /**
+         * The Docker daemon that pushed the images: when set, the digest it pushed must be what the registry serves,
+         * else signing is refused ({@link TagMovedException}).
+         */
+        public Builder daemon(DockerDaemon value) {
+            this.daemon = value;
+            return this;
         }
 
         public Builder registry(RegistryClient value) {

@@ -91,7 +91,7 @@ public final class ResolvedDigest {
                     + registryDigest() + " for " + image + " is what this build pushed: the Docker daemon at " + daemonEndpoint
                     + " has the image but no digest for " + image.name() + " (it was not pushed from this daemon)");
         }
-        throw new TagMovedException(image, registryDigest(), daemonDigests, daemonEndpoint);
+        throw new TagMovedException(image, registryDigest(), daemonDigests, "the Docker daemon at " + daemonEndpoint);
     }
 
     @Override

@@ -15,9 +15,13 @@ public class TagMovedException extends UnconfirmedDigestException {
 
     private final transient List<Digest> daemonDigests;
 
-    public TagMovedException(ImageReference image, Digest registryDigest, List<Digest> daemonDigests, String daemonEndpoint) {
+    /**
+     * @param pushedBy who vouches for {@code daemonDigests}, for the message: e.g. "the Docker daemon at unix:///…"
+     *     or "the build"
+     */
+    public TagMovedException(ImageReference image, Digest registryDigest, List<Digest> daemonDigests, String pushedBy) {
         super(image, registryDigest, "the tag " + image + " moved: the registry now has " + registryDigest
-                + " but the Docker daemon at " + daemonEndpoint + " pushed "
+                + " but " + pushedBy + " pushed "
                 + daemonDigests.stream().map(Digest::toString).collect(Collectors.joining(" or "))
                 + "; refusing to use a digest this build did not push");
         this.daemonDigests = List.copyOf(daemonDigests);

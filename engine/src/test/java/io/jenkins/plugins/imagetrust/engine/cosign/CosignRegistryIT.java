@@ -7,7 +7,7 @@ import io.jenkins.plugins.imagetrust.engine.ImageSigner;
 import io.jenkins.plugins.imagetrust.engine.ImageVerifier;
 import io.jenkins.plugins.imagetrust.engine.SignRequest;
 import io.jenkins.plugins.imagetrust.engine.SignResult;
-import io.jenkins.plugins.imagetrust.engine.SigningException;
+import io.jenkins.plugins.imagetrust.engine.daemon.TagMovedException;
 import io.jenkins.plugins.imagetrust.engine.keys.InMemorySigner;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyAlgorithm;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyPairs;
@@ -201,7 +201,7 @@ class CosignRegistryIT {
         try (Signer signer = signer(KeyAlgorithm.ECDSA_P256)) {
             ImageSigner imageSigner = ImageSigner.builder().registry(registry).signer(signer).build();
             assertThatThrownBy(() -> imageSigner.sign(SignRequest.builder(image).expectedDigest(pushed).build()))
-                    .isInstanceOf(SigningException.class)
+                    .isInstanceOf(TagMovedException.class)
                     .hasMessageContaining(pushed.toString()).hasMessageContaining(swapped.toString());
             assertThat(registry.fetchManifest(image, pushed.signatureTag())).isEmpty();
             assertThat(registry.fetchManifest(image, swapped.signatureTag())).isEmpty();
