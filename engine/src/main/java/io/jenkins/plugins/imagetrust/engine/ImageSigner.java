@@ -75,14 +75,15 @@ public final class ImageSigner {
         ImageReference image = request.image();
         ResolvedDigest resolved = resolver.resolve(image);
         if (image.digest().isPresent()) {
-            if (request.expectedDigest().isPresent() && !request.expectedDigest().get().equals(image.digest().get())) {
-                throw new TagMovedException(image, image.digest().get(), List.of(request.expectedDigest().get()), "the build");
+            if (!request.expectedDigests().isEmpty() && !request.expectedDigests().contains(image.digest().get())) {
+                throw new TagMovedException(image, image.digest().get(), request.expectedDigests(), "the build");
             }
             return image.digest().get();
         }
         Digest now = resolved.registryDigest();
-        List<Digest> pushed = request.expectedDigest().map(List::of).orElse(resolved.daemonDigests());
-        String pushedBy = request.expectedDigest().isPresent() ? "the build" : "the Docker daemon at " + resolved.daemonEndpoint().orElse("?");
+        boolean fromCaller = !request.expectedDigests().isEmpty();
+        List<Digest> pushed = fromCaller ? request.expectedDigests() : resolved.daemonDigests();
+        String pushedBy = fromCaller ? "the build" : "the Docker daemon at " + resolved.daemonEndpoint().orElse("?");
         if (pushed.isEmpty()) {
             listener.info("resolve", "signing " + now + ", what " + image + " names at the registry now"
                     + " (no digest from the build to compare it with)");

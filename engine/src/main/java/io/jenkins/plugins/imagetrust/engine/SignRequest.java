@@ -2,10 +2,12 @@ package io.jenkins.plugins.imagetrust.engine;
 
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * What to sign. The signature always covers a manifest digest, never a tag: the digest in the reference if it has
@@ -14,13 +16,13 @@ import java.util.Optional;
  */
 public final class SignRequest {
     private final ImageReference image;
-    private final Digest expectedDigest;
+    private final List<Digest> expectedDigests;
     private final boolean signRegistryDigest;
     private final Map<String, String> annotations;
 
     private SignRequest(Builder b) {
         this.image = b.image;
-        this.expectedDigest = b.expectedDigest;
+        this.expectedDigests = List.copyOf(b.expectedDigests);
         this.signRegistryDigest = b.signRegistryDigest;
         this.annotations = Map.copyOf(b.annotations);
     }
@@ -33,8 +35,9 @@ public final class SignRequest {
         return image;
     }
 
-    public Optional<Digest> expectedDigest() {
-        return Optional.ofNullable(expectedDigest);
+    /** The digests the build is known to have pushed (usually one); empty when unknown. */
+    public List<Digest> expectedDigests() {
+        return expectedDigests;
     }
 
     public boolean signRegistryDigest() {
@@ -48,7 +51,7 @@ public final class SignRequest {
     /** Builds a {@link SignRequest}. */
     public static final class Builder {
         private final ImageReference image;
-        private Digest expectedDigest;
+        private final List<Digest> expectedDigests = new ArrayList<>();
         private boolean signRegistryDigest;
         private final Map<String, String> annotations = new LinkedHashMap<>();
 
@@ -56,9 +59,22 @@ public final class SignRequest {
             this.image = Objects.requireNonNull(image);
         }
 
-        /** The digest the caller knows it pushed; signing is refused if the tag now names another. */
+        /** The digest the caller knows it pushed (null: unknown); signing is refused if the tag now names another. */
         public Builder expectedDigest(Digest value) {
-            this.expectedDigest = value;
+            expectedDigests.clear();
+            if (value != null) {
+                expectedDigests.add(value);
+            }
+            return this;
+        }
+
+        /**
+         * The digests the build pushed for this repository (a daemon may know several, e.g. after pushing twice);
+         * the registry's digest must be one of them.
+         */
+        public Builder expectedDigests(Collection<Digest> values) {
+            expectedDigests.clear();
+            expectedDigests.addAll(values);
             return this;
         }
 

@@ -55,7 +55,6 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
     private String notaryCaCertificate;
     private String pkcs11ModulePath;
     private String pkcs11Slot;
-    private String pkcs11TokenLabel;
     private String pkcs11KeyAlias;
     private String pkcs11PinCredentialsId;
     private String pkcs11AllowedJobs;
@@ -196,17 +195,6 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
     @DataBoundSetter
     public void setPkcs11Slot(String pkcs11Slot) {
         this.pkcs11Slot = Util.fixEmptyAndTrim(pkcs11Slot);
-        save();
-    }
-
-    @CheckForNull
-    public String getPkcs11TokenLabel() {
-        return pkcs11TokenLabel;
-    }
-
-    @DataBoundSetter
-    public void setPkcs11TokenLabel(String pkcs11TokenLabel) {
-        this.pkcs11TokenLabel = Util.fixEmptyAndTrim(pkcs11TokenLabel);
         save();
     }
 

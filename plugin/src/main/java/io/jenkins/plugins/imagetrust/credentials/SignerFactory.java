@@ -82,12 +82,17 @@ public final class SignerFactory {
         }
         StringCredentials pinCredential = systemStringCredential(config.getPkcs11PinCredentialsId());
         CredentialsProvider.track(run, pinCredential);
-        Pkcs11Config.Builder hsm = Pkcs11Config.builder()
-                .modulePath(Path.of(config.getPkcs11ModulePath()))
-                .tokenLabel(config.getPkcs11TokenLabel())
-                .keyAlias(config.getPkcs11KeyAlias());
+        Pkcs11Config.Builder hsm = Pkcs11Config.builder(Path.of(config.getPkcs11ModulePath()))
+                .keyLabel(config.getPkcs11KeyAlias());
         if (config.getPkcs11Slot() != null) {
-            hsm.slotId(Long.parseLong(config.getPkcs11Slot()));
+            try {
+                hsm.slotId(Long.parseLong(config.getPkcs11Slot()));
+            } catch (NumberFormatException e) {
+                throw new AbortException("the PKCS#11 slot id on the Image Trust configuration page is not a number: "
+                        + config.getPkcs11Slot());
+            }
+        } else {
+            hsm.slotListIndex(0);
         }
         char[] pin = Secret.toString(pinCredential.getSecret()).toCharArray();
         try {

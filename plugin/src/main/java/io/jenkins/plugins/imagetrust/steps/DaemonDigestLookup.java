@@ -13,14 +13,15 @@ import java.io.IOException;
 import java.io.Serial;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
 import jenkins.security.MasterToSlaveCallable;
 
 /**
  * Runs on the agent: asks the agent's Docker daemon which digest it last pushed (or pulled) for an image. It carries
  * only the image name and the daemon's address, and returns only the digest: no credential travels either way.
  */
-final class DaemonDigestLookup extends MasterToSlaveCallable<String, IOException> {
+final class DaemonDigestLookup extends MasterToSlaveCallable<ArrayList<String>, IOException> {
     @Serial
     private static final long serialVersionUID = 1L;
 
@@ -55,10 +56,12 @@ final class DaemonDigestLookup extends MasterToSlaveCallable<String, IOException
         return dockerHost == null ? "the default Docker daemon" : dockerHost;
     }
 
-    /** The digest the daemon holds for the image's repository, or null when it holds none. */
+    /**
+     * The digests the daemon holds for the image's repository ({@code RepoDigests}: what it pushed or pulled there),
+     * empty when it holds none.
+     */
     @Override
-    @CheckForNull
-    public String call() throws IOException {
+    public ArrayList<String> call() throws IOException {
         URI host = URI.create(dockerHost != null ? dockerHost : defaultDockerHost());
         ApacheDockerHttpClient.Builder builder = new ApacheDockerHttpClient.Builder()
                 .dockerHost(host)
@@ -69,8 +72,11 @@ final class DaemonDigestLookup extends MasterToSlaveCallable<String, IOException
             builder.sslConfig(new LocalDirectorySSLConfig(tlsCertPath));
         }
         try (DockerHttpClient http = builder.build()) {
-            Optional<Digest> digest = new DockerDaemon(http).repoDigest(ImageReference.parse(image));
-            return digest.map(Digest::toString).orElse(null);
+            ImageReference reference = ImageReference.parse(image);
+            List<Digest> digests = DockerDaemon.builder(http, host.toString()).build().inspectImage(reference).digestsFor(reference);
+            ArrayList<String> result = new ArrayList<>();
+            digests.forEach(d -> result.add(d.toString()));
+            return result;
         } catch (IOException e) {
             throw e;
         } catch (Exception e) {

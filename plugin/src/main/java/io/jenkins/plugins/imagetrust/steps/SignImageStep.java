@@ -27,7 +27,7 @@ import io.jenkins.plugins.imagetrust.run.ImageTrustRecord;
 import java.io.IOException;
 import java.io.Serial;
 import java.net.URI;
-import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -220,7 +220,7 @@ public class SignImageStep extends Step {
             }
             ImageTrustConfiguration config = ImageTrustConfiguration.get();
             ImageReference image = ImageReference.parse(step.image);
-            Digest expected = expectedDigest(image, log);
+            List<Digest> expected = expectedDigests(image, log);
             Map<String, String> annotations = annotations(run);
 
             try (RegistryAccess registry = RegistryAccess.open(run, step.registryCredentialsId, config, log);
@@ -230,8 +230,7 @@ public class SignImageStep extends Step {
                 ImageSigner.Builder signing = ImageSigner.builder()
                         .registry(registry.client())
                         .signer(signer)
-                        .listener(log)
-                        .clock(Clock.systemUTC());
+                        .listener(log);
                 String signatureRepository =
                         step.signatureRepository != null ? step.signatureRepository : config.getSignatureRepository();
                 if (signatureRepository != null) {
@@ -246,7 +245,7 @@ public class SignImageStep extends Step {
                 }
                 SignResult result = signing.build()
                         .sign(SignRequest.builder(image)
-                                .expectedDigest(expected)
+                                .expectedDigests(expected)
                                 .annotations(annotations)
                                 .build());
                 return report(run, log, image, result);
@@ -254,43 +253,45 @@ public class SignImageStep extends Step {
         }
 
         /**
-         * The digest to sign: the one given, the one the image reference pins, or the one the agent's Docker daemon
-         * pushed. Null means "what the registry serves now", which the log says.
+         * The digests the build pushed: the one given, the one the image reference pins, or those the agent's Docker
+         * daemon pushed for the repository. Empty means "what the registry serves now", which the log says.
          */
-        @CheckForNull
-        private Digest expectedDigest(ImageReference image, BuildLog log) throws IOException, InterruptedException {
+        private List<Digest> expectedDigests(ImageReference image, BuildLog log) throws IOException, InterruptedException {
             if (step.digest != null) {
                 Digest given = Digest.parse(step.digest);
                 if (image.digest().isPresent() && !image.digest().get().equals(given)) {
                     throw new AbortException("image " + image + " pins another digest than digest: " + given);
                 }
-                return given;
+                return List.of(given);
             }
             if (image.digest().isPresent()) {
-                return image.digest().get();
+                return List.of(image.digest().get());
             }
             FilePath workspace = getContext().get(FilePath.class);
             if (workspace == null) {
                 log.line("not inside node {}: signing the digest the registry serves now for " + image);
-                return null;
+                return List.of();
             }
             DaemonDigestLookup lookup =
                     DaemonDigestLookup.forEnvironment(image, getContext().get(EnvVars.class));
             try {
-                String fromDaemon = workspace.act(lookup);
-                if (fromDaemon == null) {
+                List<String> fromDaemon = workspace.act(lookup);
+                if (fromDaemon == null || fromDaemon.isEmpty()) {
                     log.line(lookup.daemonDescription() + " has no pushed digest for " + image
                             + ": signing the digest the registry serves now");
-                    return null;
+                    return List.of();
                 }
-                Digest digest = Digest.parse(fromDaemon);
-                log.line("digest pushed by this agent's Docker daemon: " + digest
+                List<Digest> digests = new ArrayList<>();
+                for (String text : fromDaemon) {
+                    digests.add(Digest.parse(text));
+                }
+                log.line("digest pushed by this agent's Docker daemon: " + fromDaemon
                         + " (the signature is refused if the registry's tag now points elsewhere)");
-                return digest;
+                return digests;
             } catch (IOException e) {
                 log.line("could not ask " + lookup.daemonDescription() + " (" + StepSupport.reason(e)
                         + "): signing the digest the registry serves now for " + image);
-                return null;
+                return List.of();
             }
         }
 

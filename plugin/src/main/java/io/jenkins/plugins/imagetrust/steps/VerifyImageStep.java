@@ -240,7 +240,7 @@ public class VerifyImageStep extends Step {
                 }
                 Map<String, Object> signature = new HashMap<>();
                 signature.put("keyId", keyId);
-                signature.put("keyName", check.keyName());
+                signature.put("keyName", check.keyName().orElse(null));
                 signature.put("counted", check.counted());
                 signature.put(
                         "reason", check.reason().map(reason -> reason.name()).orElse(null));

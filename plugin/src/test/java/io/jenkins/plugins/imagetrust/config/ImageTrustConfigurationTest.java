@@ -58,7 +58,6 @@ class ImageTrustConfigurationTest {
         config.setInsecureRegistries("registry.internal:5000");
         config.setNotaryServerUrl("https://notary.example.com:4443");
         config.setPkcs11ModulePath("/usr/lib/softhsm/libsofthsm2.so");
-        config.setPkcs11TokenLabel("ci");
         config.setPkcs11KeyAlias("release");
         config.setPkcs11AllowedJobs("release/.*");
 
@@ -78,7 +77,6 @@ class ImageTrustConfigurationTest {
         assertThat(reloaded.getSignatureRepository()).isEqualTo("registry.example.com/signatures");
         assertThat(reloaded.insecureRegistrySet()).containsExactly("registry.internal:5000");
         assertThat(reloaded.getNotaryServerUrl()).isEqualTo("https://notary.example.com:4443");
-        assertThat(reloaded.getPkcs11TokenLabel()).isEqualTo("ci");
         assertThat(reloaded.getPkcs11AllowedJobs()).isEqualTo("release/.*");
     }
 

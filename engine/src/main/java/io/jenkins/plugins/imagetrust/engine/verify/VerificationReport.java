@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -85,19 +86,23 @@ public final class VerificationReport {
     /** One human line: what was verified, by which keys, or why not. */
     public String summary() {
         String subject = image.repositoryOnly() + (image.tag().map(t -> ":" + t).orElse("")) + "@" + digest;
-        switch (verdict) {
-            case TRUSTED:
-                return "verified " + subject + ": signed by " + countedKeys().size() + " of " + threshold
-                        + " required trusted key(s) " + keyList();
-            case NO_SIGNATURES:
-                return "NOT verified " + subject + ": no signatures found";
-            default:
-                StringBuilder out = new StringBuilder("NOT verified " + subject + ": " + countedKeys().size() + " of "
-                        + threshold + " required trusted key(s) signed");
-                signatures.stream().filter(s -> !s.counted()).forEach(s -> out.append("; ")
-                        .append(s.reason().map(Enum::name).orElse("")).append(": ").append(s.detail()));
-                return out.toString();
+        return reason().map(why -> "NOT verified " + subject + ": " + why)
+                .orElseGet(() -> "verified " + subject + ": signed by " + countedKeys().size() + " of " + threshold
+                        + " required trusted key(s) " + keyList());
+    }
+
+    /** Why the image is not trusted (empty when it is): the verdict and every rejected signature's reason. */
+    public Optional<String> reason() {
+        if (verdict == Verdict.TRUSTED) {
+            return Optional.empty();
         }
+        if (verdict == Verdict.NO_SIGNATURES) {
+            return Optional.of("no signatures found");
+        }
+        StringBuilder out = new StringBuilder(countedKeys().size() + " of " + threshold + " required trusted key(s) signed");
+        signatures.stream().filter(s -> !s.counted()).forEach(s -> out.append("; ")
+                .append(s.reason().map(Enum::name).orElse("")).append(": ").append(s.detail()));
+        return Optional.of(out.toString());
     }
 
     private String keyList() {
