@@ -5,26 +5,18 @@ import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code image-trust digest IMAGE…}: what each reference names at its registry now. */
 @Command(name = "digest", description = "Print IMAGE@DIGEST for each image, as its registry resolves it now.")
-final class DigestCommand implements Callable<Integer>, ImageTrustCommand.ContextAware {
+final class DigestCommand extends ContextCommand {
     @Mixin
     CommonOptions common = new CommonOptions();
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image references, e.g. registry.example.com/team/app:1.0")
     List<String> images;
-
-    private CliContext context;
-
-    @Override
-    public void setContext(CliContext context) {
-        this.context = context;
-    }
 
     @Override
     public Integer call() throws Exception {

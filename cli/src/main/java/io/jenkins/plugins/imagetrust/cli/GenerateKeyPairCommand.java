@@ -13,7 +13,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,7 +20,7 @@ import picocli.CommandLine.Option;
 @Command(name = "generate-key-pair",
         description = {"Write NAME.key (encrypted private key, cosign format) and NAME.pub (PKIX public key).",
                 "The passphrase comes from IMAGE_TRUST_PASSWORD (or COSIGN_PASSWORD), else a prompt; it may be empty."})
-final class GenerateKeyPairCommand implements Callable<Integer>, ImageTrustCommand.ContextAware {
+final class GenerateKeyPairCommand extends ContextCommand {
     @Option(names = "--output-key-prefix", paramLabel = "NAME", defaultValue = "cosign",
             description = "Prefix of the files written (default: ${DEFAULT-VALUE}).")
     Path prefix;
@@ -36,13 +35,6 @@ final class GenerateKeyPairCommand implements Callable<Integer>, ImageTrustComma
 
     @Option(names = {"-q", "--quiet"}, description = "Print only the key id.")
     boolean quiet;
-
-    private CliContext context;
-
-    @Override
-    public void setContext(CliContext context) {
-        this.context = context;
-    }
 
     @Override
     public Integer call() throws Exception {

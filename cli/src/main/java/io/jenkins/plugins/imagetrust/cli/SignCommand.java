@@ -19,7 +19,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Parameters;
 /** {@code image-trust sign}: sign image digests and store the signatures in the cosign format. */
 @Command(name = "sign", description = {"Sign each image's manifest digest (never a tag) and store the signature at sha256-<hex>.sig.",
         "Prints IMAGE@DIGEST for every image signed."})
-final class SignCommand implements Callable<Integer>, ImageTrustCommand.ContextAware {
+final class SignCommand extends ContextCommand {
     @Mixin
     CommonOptions common = new CommonOptions();
 
@@ -58,13 +57,6 @@ final class SignCommand implements Callable<Integer>, ImageTrustCommand.ContextA
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image references (tag or digest).")
     List<String> images;
-
-    private CliContext context;
-
-    @Override
-    public void setContext(CliContext context) {
-        this.context = context;
-    }
 
     @Override
     public Integer call() throws Exception {

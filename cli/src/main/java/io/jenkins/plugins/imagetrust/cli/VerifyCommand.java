@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +30,7 @@ import picocli.CommandLine.Parameters;
 /** {@code image-trust verify}: check images' signatures against trusted keys or a policy file. */
 @Command(name = "verify", description = {"Verify each image's cosign-format signatures against trusted keys or a policy.",
         "Exit 0 when every image is trusted, 3 when the policy is not met (in warn mode: 0 with a warning), 1 on errors."})
-final class VerifyCommand implements Callable<Integer>, ImageTrustCommand.ContextAware {
+final class VerifyCommand extends ContextCommand {
     @Mixin
     CommonOptions common = new CommonOptions();
 
@@ -64,13 +63,6 @@ final class VerifyCommand implements Callable<Integer>, ImageTrustCommand.Contex
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image references (tag or digest).")
     List<String> images;
-
-    private CliContext context;
-
-    @Override
-    public void setContext(CliContext context) {
-        this.context = context;
-    }
 
     @Override
     public Integer call() throws Exception {
