@@ -1,6 +1,7 @@
 package io.jenkins.plugins.imagetrust.cli;
 
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
+import io.jenkins.plugins.imagetrust.engine.keys.Pkcs11Uri;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 final class Passwords {
     static final String ENV = "IMAGE_TRUST_PASSWORD";
     static final String COSIGN_ENV = "COSIGN_PASSWORD";
+    static final String PKCS11_PIN_ENV = "IMAGE_TRUST_PKCS11_PIN";
     private static final int MAX_LINE = 4096;
 
     private Passwords() {
@@ -49,6 +51,27 @@ final class Passwords {
             }
         }
         return first;
+    }
+
+    /** The PIN of a PKCS#11 token: IMAGE_TRUST_PKCS11_PIN, else the URI's pin-source file, else a prompt. */
+    static char[] pkcs11Pin(CliContext context, Pkcs11Uri uri) throws KeyException, IOException {
+        String fromEnv = context.environment().get(PKCS11_PIN_ENV);
+        if (fromEnv != null) {
+            return fromEnv.toCharArray();
+        }
+        if (uri.pinSource().isPresent()) {
+            try (InputStream in = java.nio.file.Files.newInputStream(uri.pinSource().get())) {
+                return firstLine(in);
+            }
+        }
+        if (context.console() == null) {
+            throw new KeyException("the PKCS#11 token needs a PIN: set " + PKCS11_PIN_ENV + " or add pin-source=<file> to the URI");
+        }
+        char[] pin = context.console().readPassword("PIN for the PKCS#11 token: ");
+        if (pin == null) {
+            throw new KeyException("no PIN was entered");
+        }
+        return pin;
     }
 
     /** The first line of {@code in} (trailing CR/LF removed), for {@code --password-stdin}. */

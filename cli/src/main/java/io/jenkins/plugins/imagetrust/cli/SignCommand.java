@@ -7,6 +7,8 @@ import io.jenkins.plugins.imagetrust.engine.SigningException;
 import io.jenkins.plugins.imagetrust.engine.daemon.DaemonException;
 import io.jenkins.plugins.imagetrust.engine.daemon.UnconfirmedDigestException;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
+import io.jenkins.plugins.imagetrust.engine.keys.Pkcs11Signer;
+import io.jenkins.plugins.imagetrust.engine.keys.Pkcs11Uri;
 import io.jenkins.plugins.imagetrust.engine.keys.PrivateKeys;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
@@ -31,9 +33,10 @@ final class SignCommand extends ContextCommand {
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    @Option(names = "--key", required = true, paramLabel = "FILE",
-            description = "Private key: cosign encrypted key file, PKCS#8, SEC1 or PKCS#1 PEM. Passphrase from IMAGE_TRUST_PASSWORD / COSIGN_PASSWORD / prompt.")
-    Path key;
+    @Option(names = "--key", required = true, paramLabel = "FILE|pkcs11:URI",
+            description = {"Private key: cosign encrypted key file, PKCS#8, SEC1 or PKCS#1 PEM (passphrase from IMAGE_TRUST_PASSWORD / COSIGN_PASSWORD / prompt),",
+                    "or a key in a PKCS#11 token: pkcs11:slot-id=N;object=LABEL?module-path=LIB (PIN from IMAGE_TRUST_PKCS11_PIN, pin-source=FILE or a prompt)."})
+    String key;
 
     @Option(names = {"-a", "--annotation"}, paramLabel = "KEY=VALUE", description = "Annotation written into the signed payload (repeatable).")
     Map<String, String> annotations = new LinkedHashMap<>();
@@ -93,7 +96,16 @@ final class SignCommand extends ContextCommand {
     }
 
     private Signer loadSigner() throws Exception {
-        byte[] pem = Files.readAllBytes(key);
+        if (Pkcs11Uri.isPkcs11Uri(key)) {
+            Pkcs11Uri uri = Pkcs11Uri.parse(key);
+            char[] pin = Passwords.pkcs11Pin(context, uri);
+            try {
+                return Pkcs11Signer.open(uri.config(), pin);
+            } finally {
+                Arrays.fill(pin, '\0');
+            }
+        }
+        byte[] pem = Files.readAllBytes(Path.of(key));
         try {
             if (!PrivateKeys.needsPassphrase(pem)) {
                 return PrivateKeys.loadSigner(pem, null);

@@ -5,12 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
+import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
+import io.jenkins.plugins.imagetrust.engine.testing.SoftHsmFixture;
 import io.jenkins.plugins.imagetrust.engine.testing.TestImages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,6 +27,11 @@ class LauncherJarIT {
     @RegisterExtension
     static final RegistryFixture REGISTRY = new RegistryFixture();
 
+    private static final String PIN = "246810";
+
+    @RegisterExtension
+    static final SoftHsmFixture HSM = new SoftHsmFixture(PIN);
+
     private static final Path LAUNCHER = Path.of("..", "bin", "image-trust").toAbsolutePath().normalize();
 
     @TempDir
@@ -30,12 +41,17 @@ class LauncherJarIT {
     }
 
     private Result launch(String... args) throws Exception {
+        return launch(Map.of(), args);
+    }
+
+    private Result launch(Map<String, String> env, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(LAUNCHER.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
         builder.environment().put("IMAGE_TRUST_PASSWORD", "launcher-pass");
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().putAll(env);
         Process process = builder.start();
         process.getOutputStream().close();
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("image-trust finished").isTrue();
@@ -65,5 +81,28 @@ class LauncherJarIT {
         TestImages.push(registry, image);
         assertThat(launch("verify", "--key", "k.pub", image.toString()).exit()).isEqualTo(ExitCodes.NOT_TRUSTED);
         assertThat(launch("verify", image.toString()).exit()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void signsWithAKeyInsideASoftHsmTokenAndVerifiesWithItsPublicKey() throws Exception {
+        byte[] spki = HSM.generateKeyPair("EC:prime256v1", "01", "release-hsm", "release-hsm");
+        PublicKey tokenKey = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(spki));
+        Files.writeString(dir.resolve("hsm.pub"), PublicKeys.toPem(tokenKey));
+        ImageReference image = REGISTRY.reference("launcher/hsm:1");
+        Digest digest = TestImages.push(RegistryClient.builder().build(), image);
+        String uri = "pkcs11:slot-id=" + HSM.slotId() + ";object=release-hsm?module-path=" + HSM.module();
+        Map<String, String> env = new java.util.HashMap<>(HSM.environment());
+        env.put("IMAGE_TRUST_PKCS11_PIN", PIN);
+        Result signed = launch(env, "sign", "--key", uri, image.toString());
+        assertThat(signed.exit()).as(signed.err()).isZero();
+        assertThat(signed.out().strip()).isEqualTo(image.repositoryOnly() + "@" + digest);
+        assertThat(signed.err()).doesNotContain(PIN);
+        Result verified = launch("verify", "--key", "hsm.pub", image.toString());
+        assertThat(verified.exit()).as(verified.err()).isZero();
+
+        env.put("IMAGE_TRUST_PKCS11_PIN", "999999");
+        Result wrongPin = launch(env, "sign", "--key", uri, image.toString());
+        assertThat(wrongPin.exit()).isEqualTo(ExitCodes.ERROR);
+        assertThat(wrongPin.err()).contains("PIN").doesNotContain("999999");
     }
 }

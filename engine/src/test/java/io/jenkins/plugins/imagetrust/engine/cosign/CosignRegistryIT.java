@@ -26,7 +26,11 @@ import io.jenkins.plugins.imagetrust.engine.testing.TestImages;
 import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
 import io.jenkins.plugins.imagetrust.engine.verify.Verdict;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
+import io.jenkins.plugins.imagetrust.engine.keys.OpenSsl;
+import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -140,6 +145,33 @@ class CosignRegistryIT {
         SimpleSigningPayload parsed = SimpleSigningPayload.parse(payload);
         assertThat(parsed.dockerReference()).isEqualTo(image.name());
         assertThat(parsed.manifestDigest()).isEqualTo(digest);
+    }
+
+    @Test
+    void opensslAcceptsOurSignaturesOverOurPayloads(@TempDir Path dir) throws Exception {
+        ImageReference image = REGISTRY.reference("openssl/app:1");
+        Digest digest = TestImages.push(registry, image);
+        for (KeyAlgorithm algorithm : List.of(KeyAlgorithm.ECDSA_P256, KeyAlgorithm.RSA_2048)) {
+            try (Signer signer = signer(algorithm)) {
+                sign(image, signer, Map.of("algorithm", algorithm.name()));
+                Files.writeString(dir.resolve(algorithm + ".pub"), PublicKeys.toPem(signer.publicKey()));
+            }
+        }
+        SignatureManifest sig = SignatureManifest.parse(registry.fetchManifest(image, digest.signatureTag()).orElseThrow().bytes());
+        OpenSsl openssl = new OpenSsl(dir);
+        for (SignatureManifest.Layer layer : sig.layers()) {
+            byte[] payload = registry.fetchBlob(image, layer.digest().orElseThrow(), 65536);
+            String algorithm = SimpleSigningPayload.parse(payload).annotations().get("algorithm");
+            Files.write(dir.resolve("payload-" + layer.index()), payload);
+            Files.write(dir.resolve("sig-" + layer.index()), layer.signature().orElseThrow());
+            assertThat(openssl.run("dgst", "-sha256", "-verify", algorithm + ".pub", "-signature", "sig-" + layer.index(), "payload-" + layer.index()))
+                    .contains("Verified OK");
+            payload[payload.length - 2] ^= 1;
+            Files.write(dir.resolve("payload-" + layer.index()), payload);
+            assertThat(openssl.tryRun("dgst", "-sha256", "-verify", algorithm + ".pub", "-signature", "sig-" + layer.index(),
+                    "payload-" + layer.index()).exitCode()).isNotZero();
+        }
+        assertThat(sig.size()).isEqualTo(2);
     }
 
     @Test

@@ -11,24 +11,24 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real {@code openssl} binary in a folder, to make and check key files the way users do. */
-final class OpenSsl {
+public final class OpenSsl {
     private final Path binary;
     private final Path dir;
 
-    OpenSsl(Path dir) {
+    public OpenSsl(Path dir) {
         this.binary = RequiredBinaries.require("openssl");
         this.dir = dir;
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
-    Path file(String name) {
+    public Path file(String name) {
         return dir.resolve(name);
     }
 
-    byte[] bytes(String name) {
+    public byte[] bytes(String name) {
         try {
             return Files.readAllBytes(file(name));
         } catch (IOException e) {
@@ -37,7 +37,7 @@ final class OpenSsl {
     }
 
     /** Runs {@code openssl args…}; fails the test with its output unless it exits 0. */
-    String run(String... args) {
+    public String run(String... args) {
         Result result = tryRun(args);
         if (result.exitCode != 0) {
             throw new AssertionError("openssl " + String.join(" ", args) + " exited " + result.exitCode + ":\n" + result.output);
@@ -45,7 +45,7 @@ final class OpenSsl {
         return result.output;
     }
 
-    Result tryRun(String... args) {
+    public Result tryRun(String... args) {
         List<String> command = new ArrayList<>();
         command.add(binary.toString());
         command.addAll(List.of(args));
@@ -66,6 +66,6 @@ final class OpenSsl {
         }
     }
 
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 }
