@@ -1,8 +1,12 @@
 package io.jenkins.plugins.imagetrust.engine.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jenkins.plugins.imagetrust.engine.ImageSigner;
 import io.jenkins.plugins.imagetrust.engine.ImageVerifier;
+import io.jenkins.plugins.imagetrust.engine.SignRequest;
+import io.jenkins.plugins.imagetrust.engine.SigningException;
 import io.jenkins.plugins.imagetrust.engine.cosign.CosignSignatureReader;
 import io.jenkins.plugins.imagetrust.engine.cosign.SignatureManifest;
 import io.jenkins.plugins.imagetrust.engine.cosign.SimpleSigningPayload;
@@ -241,6 +245,16 @@ class HostileRegistryTest {
         assertThat(check.reason()).contains(RejectionReason.UNSUPPORTED_LAYER);
         assertThat(check.detail()).contains("application/vnd.in-toto+json");
         assertThat(blobRequests()).isZero();
+    }
+
+    @Test
+    void signingRefusesToReplaceAMalformedSignatureManifest() throws Exception {
+        serveBytes(signatureManifestPath(), "{\"schemaVersion\":2,\"layers\":{}}".getBytes(StandardCharsets.UTF_8), MediaTypes.OCI_MANIFEST);
+        ImageSigner imageSigner = ImageSigner.builder().registry(registry).signer(signer).build();
+        assertThatThrownBy(() -> imageSigner.sign(SignRequest.builder(image).expectedDigest(IMAGE_DIGEST).build()))
+                .isInstanceOf(SigningException.class).hasMessageContaining("malformed").hasMessageContaining("could lose signatures");
+        // nothing was uploaded or overwritten
+        assertThat(server.requests()).extracting(ScriptedHttpServer.Request::method).containsOnly("HEAD", "GET");
     }
 
     private byte[] genuineManifestBytes(byte[] payload) throws Exception {
