@@ -70,6 +70,7 @@ public final class SecretExercise {
         TrustPolicy policy = TrustPolicy.builder().key(key).requiredAnnotation("build", "42").build();
         capture("policy", policy);
         ImageVerifier verifier = ImageVerifier.builder().registry(registry).policy(policy).listener(listener).build();
+        capture("imageVerifier", verifier);
         VerificationReport report = verifier.verify(image);
         capture("report", report);
         capture("reportJson", report.toJson());
