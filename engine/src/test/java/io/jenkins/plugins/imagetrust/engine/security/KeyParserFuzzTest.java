@@ -1,6 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -11,6 +12,7 @@ import io.jenkins.plugins.imagetrust.engine.keys.PrivateKeys;
 import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import java.security.KeyPair;
 import java.security.PublicKey;
+import org.junit.jupiter.api.Test;
 
 /**
  * Key material from files and forms is untrusted input too: the PEM / PKCS#8 / SEC1 / PKCS#1 / cosign-envelope
@@ -38,6 +40,17 @@ class KeyParserFuzzTest {
         } catch (KeyException e) {
             assertThat(e.getMessage()).isNotBlank();
         }
+    }
+
+    /** The first finding (seed {@code privateKeyFiles/sec1-implicit-tag}): the curve field implicitly tagged. */
+    @Test
+    void aSec1KeyWithAnImplicitlyTaggedCurveIsAKeyException() throws Exception {
+        byte[] seed;
+        try (var in = KeyParserFuzzTest.class.getResourceAsStream("KeyParserFuzzTestInputs/privateKeyFiles/sec1-implicit-tag")) {
+            seed = in.readAllBytes();
+        }
+        assertThatThrownBy(() -> PrivateKeys.load(seed, new char[0])).isInstanceOf(KeyException.class)
+                .hasMessage("PEM block 'EC PRIVATE KEY' does not hold a valid SEC1 EC private key structure (truncated or damaged)");
     }
 
     @FuzzTest
