@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Finds the cosign-format signatures of a digest: the {@code sha256-<hex>.sig} manifest and each layer's payload,
@@ -22,6 +23,8 @@ import java.util.Optional;
 public final class CosignSignatureReader {
     /** Simple-signing payloads are a few hundred bytes; a payload larger than this is refused unread. */
     public static final long MAX_PAYLOAD_BYTES = 64 * 1024;
+    /** cosign writes OCI image manifests; older cosign wrote Docker v2 ones. An index or anything else is not a signature manifest. */
+    private static final Set<String> SIGNATURE_MANIFEST_TYPES = Set.of(MediaTypes.OCI_MANIFEST, MediaTypes.DOCKER_MANIFEST);
 
     private final RegistryClient registry;
     private final ProgressListener listener;
@@ -40,6 +43,11 @@ public final class CosignSignatureReader {
             return List.of();
         }
         String source = "cosign:" + signatureRepository.name() + ":" + tag;
+        String mediaType = manifest.get().mediaType();
+        if (!SIGNATURE_MANIFEST_TYPES.contains(mediaType)) {
+            return List.of(SignatureCandidate.unusable(source, null, RejectionReason.MALFORMED_SIGNATURE,
+                    "signature manifest is served as '" + mediaType + "', not an image manifest"));
+        }
         SignatureManifest parsed;
         try {
             parsed = SignatureManifest.parse(manifest.get().bytes());

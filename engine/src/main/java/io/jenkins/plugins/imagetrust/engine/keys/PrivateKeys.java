@@ -167,7 +167,8 @@ public final class PrivateKeys {
         PKCS8EncryptedPrivateKeyInfo encrypted;
         try {
             encrypted = new PKCS8EncryptedPrivateKeyInfo(der);
-        } catch (IOException | IllegalArgumentException | ClassCastException e) {
+        } catch (IOException | IllegalArgumentException | IllegalStateException | ClassCastException e) {
+            // BouncyCastle throws IllegalStateException for a tagged object of the wrong kind (explicit vs implicit)
             throw new KeyException("PEM block 'ENCRYPTED PRIVATE KEY' is not a valid encrypted PKCS#8 structure");
         }
         checkEncryptionCost(encrypted.getEncryptionAlgorithm());
@@ -216,7 +217,7 @@ public final class PrivateKeys {
                 throw new KeyException("PEM block 'ENCRYPTED PRIVATE KEY' uses key derivation " + kdfId.getId()
                         + "; only PBKDF2 and scrypt are accepted");
             }
-        } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
+        } catch (IllegalArgumentException | IllegalStateException | ClassCastException | NullPointerException e) {
             throw new KeyException("PEM block 'ENCRYPTED PRIVATE KEY' has malformed PBES2 parameters");
         }
     }
@@ -242,9 +243,10 @@ public final class PrivateKeys {
                     return new PrivateKeyInfo(new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE),
                             RSAPrivateKey.getInstance(der));
                 default:
-                    throw new IllegalStateException("unreachable: " + type);
+                    throw new AssertionError("unreachable: " + type);
             }
-        } catch (IOException | IllegalArgumentException | ClassCastException e) {
+        } catch (IOException | IllegalArgumentException | IllegalStateException | ClassCastException e) {
+            // IllegalStateException: BouncyCastle's answer to a tagged field of the wrong kind (found by KeyParserFuzzTest)
             if (decrypted) {
                 throw new KeyException(BAD_PASSPHRASE);
             }
