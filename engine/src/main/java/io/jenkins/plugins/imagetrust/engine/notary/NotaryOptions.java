@@ -97,11 +97,8 @@ public final class NotaryOptions {
 
     /** A publisher over this server; an existing repository's root is pinned as {@link #effectiveRootPin()} says. */
     public NotaryPublisher publisher(ProgressListener listener) {
-        NotaryPublisher.Builder builder = NotaryPublisher.builder().client(client(listener)).cache(cache).clock(clock).listener(listener);
-        if (rootPin != null) {
-            builder.existingRootPin(rootPin);
-        }
-        return builder.build();
+        return NotaryPublisher.builder().client(client(listener)).cache(cache).clock(clock).listener(listener)
+                .existingRootPin(effectiveRootPin()).build();
     }
 
     static String publicKeyPem(byte[] spki) {
