@@ -64,8 +64,10 @@ final class NotaryCommand implements Runnable {
         @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30", description = "Timeout of each Notary request (default 30).")
         int timeoutSeconds;
 
-        NotaryOptions.Builder options() throws Exception {
-            NotaryOptions.Builder builder = NotaryOptions.builder(server).requestTimeout(Duration.ofSeconds(timeoutSeconds)).trustCacheDirectory(trustDir);
+        /** The options; {@code registry}'s credentials answer the server's token auth, as docker's login does. */
+        NotaryOptions.Builder options(RegistryClient registry) throws Exception {
+            NotaryOptions.Builder builder = NotaryOptions.builder(server).requestTimeout(Duration.ofSeconds(timeoutSeconds)).trustCacheDirectory(trustDir)
+                    .registryAuth(registry);
             if (ca != null) {
                 builder.caPem(Files.readString(ca, StandardCharsets.US_ASCII));
             }
@@ -161,7 +163,7 @@ final class NotaryCommand implements Runnable {
             RegistryClient registry = common.registry(context);
             int exit = ExitCodes.OK;
             try (Signer targets = loadSigner(context, key, null); Signer root = rootKey == null ? null : loadSigner(context, rootKey, ROOT_PASSWORD_ENV)) {
-                NotaryOptions.Builder builder = server.options().rootSigner(root);
+                NotaryOptions.Builder builder = server.options(registry).rootSigner(root);
                 RootPin pin = RootTrust.pin(rootTrust);
                 if (pin != null) {
                     builder.rootPin(pin);
@@ -214,9 +216,10 @@ final class NotaryCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            RegistryClient registry = common.registry(context);
             NotaryVerifier verifier = NotaryVerifier.builder()
-                    .notary(server.options().rootPin(RootTrust.pin(rootTrust)).build())
-                    .registry(noRegistryCheck ? null : common.registry(context))
+                    .notary(server.options(registry).rootPin(RootTrust.pin(rootTrust)).build())
+                    .registry(noRegistryCheck ? null : registry)
                     .listener(common.listener(context))
                     .build();
             int exit = ExitCodes.OK;
@@ -270,7 +273,7 @@ final class NotaryCommand implements Runnable {
             RegistryClient registry = common.registry(context);
             try (Signer signer = loadSigner(context, key, null)) {
                 NotaryMigration migration = NotaryMigration.builder()
-                        .notary(server.options().rootPin(RootTrust.pin(rootTrust)).build())
+                        .notary(server.options(registry).rootPin(RootTrust.pin(rootTrust)).build())
                         .signer(ImageSigner.builder().registry(registry).signer(signer).listener(common.listener(context)).build())
                         .listener(common.listener(context))
                         .build();

@@ -7,10 +7,14 @@ import io.jenkins.plugins.imagetrust.engine.notary.store.InMemoryTrustCache;
 import io.jenkins.plugins.imagetrust.engine.notary.store.NotaryClient;
 import io.jenkins.plugins.imagetrust.engine.notary.store.TrustCache;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
+import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import io.jenkins.plugins.imagetrust.engine.registry.auth.AuthChallenge;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -29,6 +33,7 @@ public final class NotaryOptions {
     private final TrustCache cache;
     private final Duration requestTimeout;
     private final Clock clock;
+    private final RegistryClient registryAuth;
 
     private NotaryOptions(Builder b) {
         this.serverUrl = Objects.requireNonNull(b.serverUrl, "a Notary server URL is required");
@@ -38,6 +43,7 @@ public final class NotaryOptions {
         this.cache = b.trustCacheDirectory != null ? new DirectoryTrustCache(b.trustCacheDirectory) : new InMemoryTrustCache();
         this.requestTimeout = b.requestTimeout;
         this.clock = b.clock;
+        this.registryAuth = b.registryAuth;
         // Fail early on a bad URL rather than after the cosign signature was stored.
         client(ProgressListener.NONE);
     }
@@ -73,7 +79,31 @@ public final class NotaryOptions {
         if (caPem != null) {
             builder.trustedCaPem(caPem);
         }
+        if (registryAuth != null) {
+            builder.authorization(this::registryToken);
+        }
         return builder.build();
+    }
+
+    /**
+     * Answers a Notary server's Bearer challenge like docker: a token for {@code repository:<gun>:<actions>} from the
+     * realm it names, with the registry credentials of the gun's registry.
+     */
+    private Optional<String> registryToken(List<AuthChallenge> challenges, String gun, String actions, boolean refused) throws NotaryException {
+        Optional<AuthChallenge> bearer = challenges.stream().filter(AuthChallenge::isBearer).findFirst();
+        if (bearer.isEmpty()) {
+            return Optional.empty();
+        }
+        String registry = gun.substring(0, gun.indexOf('/'));
+        String scope = "repository:" + gun + ":" + actions;
+        if (refused) {
+            registryAuth.invalidateBearerToken(registry, bearer.get(), scope);
+        }
+        try {
+            return Optional.of("Bearer " + registryAuth.bearerToken(registry, bearer.get(), scope));
+        } catch (RegistryException e) {
+            throw new NotaryServerException("token for " + scope, "the Notary server asks for a token, which could not be had: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -120,6 +150,7 @@ public final class NotaryOptions {
         private Path trustCacheDirectory;
         private Duration requestTimeout = Duration.ofSeconds(30);
         private Clock clock = Clock.systemUTC();
+        private RegistryClient registryAuth;
 
         private Builder(String serverUrl) {
             this.serverUrl = Objects.requireNonNull(serverUrl, "serverUrl");
@@ -159,6 +190,15 @@ public final class NotaryOptions {
 
         public Builder clock(Clock value) {
             this.clock = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * Answer the Notary server's token auth with this registry client's credentials (docker sends its registry
+         * login to the Notary server's token realm too). Without it, a server that asks gets no answer (401).
+         */
+        public Builder registryAuth(RegistryClient registry) {
+            this.registryAuth = registry;
             return this;
         }
 
