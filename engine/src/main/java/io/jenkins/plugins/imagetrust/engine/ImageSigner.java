@@ -10,8 +10,13 @@ import io.jenkins.plugins.imagetrust.engine.daemon.TagMovedException;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
+import io.jenkins.plugins.imagetrust.engine.notary.NotaryException;
+import io.jenkins.plugins.imagetrust.engine.notary.NotaryOptions;
+import io.jenkins.plugins.imagetrust.engine.notary.PublishRequest;
+import io.jenkins.plugins.imagetrust.engine.notary.PublishResult;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
 import java.util.List;
@@ -19,7 +24,8 @@ import java.util.Objects;
 
 /**
  * Signs images in the cosign signature format: resolve the digest, refuse a tag that moved, sign the simple-signing
- * payload, append it to the {@code .sig} manifest. Built once and reused; thread-safe.
+ * payload, append it to the {@code .sig} manifest; optionally (never by default) also sign the tag into the repository's
+ * Notary v1 trust data (Docker Content Trust) with the same key as targets key. Built once and reused; thread-safe.
  */
 public final class ImageSigner {
     private final RegistryClient registry;
@@ -28,6 +34,7 @@ public final class ImageSigner {
     private final ImageReference signatureRepository;
     private final CosignPublisher publisher;
     private final DigestResolver resolver;
+    private final NotaryOptions notary;
 
     private ImageSigner(Builder b) {
         this.registry = Objects.requireNonNull(b.registry, "registry");
@@ -40,6 +47,7 @@ public final class ImageSigner {
             resolverBuilder.daemon(b.daemon);
         }
         this.resolver = resolverBuilder.build();
+        this.notary = b.notary;
     }
 
     public static Builder builder() {
@@ -54,6 +62,9 @@ public final class ImageSigner {
      */
     public SignResult sign(SignRequest request) throws RegistryException, KeyException, SigningException, DaemonException, TagMovedException {
         ImageReference image = request.image();
+        if (notary != null && image.tag().isEmpty()) {
+            throw new SigningException("Docker Content Trust signs tags: " + image + " has none, so it cannot be published to Notary");
+        }
         Digest digest = digestToSign(request);
         ImageReference repository = signatureRepository != null ? signatureRepository.repositoryOnly() : image.repositoryOnly();
         CosignPublisher.Published published;
@@ -64,7 +75,23 @@ public final class ImageSigner {
         }
         listener.info("sign", (published.alreadyPresent() ? "already signed " : "signed ") + image.repositoryOnly().withDigest(digest).pinned()
                 + " with key " + signer.keyId());
-        return new SignResult(image, digest, signer.keyId(), repository, published.signatureTag(), published.alreadyPresent());
+        PublishResult notaryResult = notary == null ? null : publishToNotary(image, digest);
+        return new SignResult(image, digest, signer.keyId(), repository, published.signatureTag(), published.alreadyPresent(), notaryResult);
+    }
+
+    /** After the cosign signature is stored: sign tag → (digest, manifest length) into the repository's Notary targets. */
+    private PublishResult publishToNotary(ImageReference image, Digest digest) throws RegistryException, KeyException, SigningException {
+        Manifest manifest = registry.fetchManifest(image.repositoryOnly(), digest.toString())
+                .orElseThrow(() -> new SigningException(image.repositoryOnly().withDigest(digest).pinned() + " disappeared from the registry before "
+                        + "it could be published to Notary"));
+        String gun = NotaryOptions.gun(image);
+        try {
+            return notary.publisher(listener).publish(new PublishRequest(gun, image.tag().orElseThrow(), digest, manifest.size(), signer,
+                    notary.rootSigner().orElse(null)));
+        } catch (NotaryException e) {
+            throw new SigningException("the cosign signature of " + image.repositoryOnly().withDigest(digest).pinned() + " is stored, but publishing "
+                    + gun + ":" + image.tag().orElseThrow() + " to Notary " + notary.serverUrl() + " failed: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -107,8 +134,18 @@ public final class ImageSigner {
         private ProgressListener listener = ProgressListener.NONE;
         private ImageReference signatureRepository;
         private DockerDaemon daemon;
+        private NotaryOptions notary;
 
         private Builder() {
+        }
+
+        /**
+         * Also publish each signed tag to this Notary server (Docker Content Trust), with the signer as the targets
+         * key (or a {@code targets/releases} key). Off by default.
+         */
+        public Builder notary(NotaryOptions value) {
+            this.notary = value;
+            return this;
         }
 
         /**

@@ -54,6 +54,14 @@ public final class RootPin {
         }
     }
 
+    /**
+     * Trust only a root already in the verifier's {@code TrustCache} (from an earlier run); a repository never seen
+     * before is refused.
+     */
+    public static RootPin cachedOnly() {
+        return new RootPin(null, null, false);
+    }
+
     /** Trust whatever root the server offers the first time, as docker does; later roots must chain from it. */
     public static RootPin trustOnFirstUse() {
         return new RootPin(null, null, true);
@@ -75,6 +83,6 @@ public final class RootPin {
     public String toString() {
         return rootFile != null ? "RootPin[root.json, " + rootFile.length + " bytes]"
                 : rootKey != null ? "RootPin[" + rootKey.getAlgorithm() + " root key]"
-                : "RootPin[trust on first use]";
+                : trustOnFirstUse ? "RootPin[trust on first use]" : "RootPin[cached root only]";
     }
 }

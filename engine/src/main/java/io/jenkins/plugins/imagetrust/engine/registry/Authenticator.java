@@ -75,6 +75,34 @@ final class Authenticator {
         });
     }
 
+    /**
+     * A bearer token from the token server {@code challenge} names, for another service that trusts it (a Notary
+     * server behind the registry's token auth), with the credentials for {@code registry}. Cached apart from the
+     * registry's own tokens, per realm and scope.
+     */
+    String bearerToken(String registry, AuthChallenge challenge, String scope, CallContext context) throws RegistryException {
+        String key = serviceTokenKey(challenge, scope);
+        Optional<String> cached = tokens.get(registry, key);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        TokenFetcher.Token token;
+        try (Held held = credentialsFor(new Target(registry, null, null, scope), context)) {
+            token = fetcher.fetch(context, challenge, scope, held.value());
+        }
+        tokens.put(registry, key, token.value(), token.lifetime());
+        return token.value();
+    }
+
+    /** Forgets a service token the service refused. */
+    void invalidateBearerToken(String registry, AuthChallenge challenge, String scope) {
+        tokens.invalidate(registry, serviceTokenKey(challenge, scope));
+    }
+
+    private static String serviceTokenKey(AuthChallenge challenge, String scope) {
+        return "service " + challenge.param("realm").orElse("") + " " + challenge.param("service").orElse("") + " " + scope;
+    }
+
     /** Our scope for the call; outside a repository, whatever scope the challenge asked for (if any). */
     private static String scopeFor(Target target, AuthChallenge challenge) {
         return target.scope() != null ? target.scope() : challenge.param("scope").orElse(null);

@@ -3,6 +3,7 @@ package io.jenkins.plugins.imagetrust.engine.registry;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.registry.auth.AuthChallenge;
 import io.jenkins.plugins.imagetrust.engine.registry.auth.RegistryCredentialsProvider;
 import io.jenkins.plugins.imagetrust.engine.registry.auth.TokenCache;
 import java.net.URI;
@@ -37,6 +38,7 @@ public final class RegistryClient {
     private final ProgressListener listener;
     private final long maxManifestBytes;
     private final int tagPageSize;
+    private final Authenticator authenticator;
 
     /** A client with every default: anonymous, no insecure registries, no listener. Prefer {@link #builder()}. */
     public RegistryClient() {
@@ -55,13 +57,28 @@ public final class RegistryClient {
         RegistryTransport transport = new RegistryTransport(http, hosts, builder.requestTimeout, listener);
         RetryPolicy retryPolicy = new RetryPolicy(builder.retries, builder.initialBackoff, builder.maxBackoff,
                 builder.sleeper, builder.clock, listener);
-        Authenticator authenticator = new Authenticator(builder.credentials, new TokenCache(builder.clock),
+        this.authenticator = new Authenticator(builder.credentials, new TokenCache(builder.clock),
                 new TokenFetcher(transport, retryPolicy));
         this.caller = new RegistryEndpointCaller(transport, authenticator, retryPolicy);
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * A bearer token for {@code scope} from the token server a {@code Bearer} challenge names, fetched with this
+     * client's credentials for {@code registry}: how docker authenticates to a Notary server that sits behind the
+     * registry's token auth. Cached until it expires; the same realm rules apply (no plain HTTP off loopback or
+     * the insecure list).
+     */
+    public String bearerToken(String registry, AuthChallenge challenge, String scope) throws RegistryException {
+        return authenticator.bearerToken(registry, challenge, scope, new CallContext(registry, null, "token for " + scope));
+    }
+
+    /** Forgets a token from {@link #bearerToken} that the service refused, so that the next call fetches a fresh one. */
+    public void invalidateBearerToken(String registry, AuthChallenge challenge, String scope) {
+        authenticator.invalidateBearerToken(registry, challenge, scope);
     }
 
     /** {@code GET /v2/}: the registry answers the distribution API and accepts the configured credentials. */

@@ -71,10 +71,16 @@ public class NotaryFixture implements BeforeAllCallback, AfterAllCallback {
                 + " \"tls_ca_file\": \"" + caFile + "\", \"key_algorithm\": \"ecdsa\","
                 + " \"tls_client_cert\": \"" + serverTls[0] + "\", \"tls_client_key\": \"" + serverTls[1] + "\"},\n"
                 + "  \"logging\": {\"level\": \"debug\"},\n"
+                + extraServerConfig()
                 + "  \"storage\": {\"backend\": \"memory\"}\n"
                 + "}\n");
         server = ManagedProcess.start("notary-server", List.of(serverBinary.toString(), "-config", serverConfig.toString()), Map.of(), root);
         server.awaitReady(this::healthy, Duration.ofSeconds(30));
+    }
+
+    /** More notary-server configuration, e.g. {@code "auth": {…},} (each member followed by a comma); none by default. */
+    protected String extraServerConfig() {
+        return "";
     }
 
     private static boolean accepts(int port) {

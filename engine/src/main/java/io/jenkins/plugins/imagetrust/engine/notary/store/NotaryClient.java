@@ -10,6 +10,7 @@ import io.jenkins.plugins.imagetrust.engine.notary.NotaryException;
 import io.jenkins.plugins.imagetrust.engine.notary.NotaryServerException;
 import io.jenkins.plugins.imagetrust.engine.notary.model.RoleNames;
 import io.jenkins.plugins.imagetrust.engine.notary.model.TufKey;
+import io.jenkins.plugins.imagetrust.engine.registry.auth.AuthChallenge;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -27,6 +28,7 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -46,16 +48,23 @@ import javax.net.ssl.TrustManagerFactory;
 public final class NotaryClient implements MetadataFetcher {
     private static final long MAX_KEY_BYTES = 64 * 1024;
     private static final long MAX_ERROR_BYTES = 64 * 1024;
+    /** The actions notary-server's token auth asks for: metadata reads, and uploads or server-key reads. */
+    private static final String PULL = "pull";
+    private static final String PUSH_PULL = "push,pull";
 
     private final URI serverUrl;
     private final HttpClient http;
     private final Duration requestTimeout;
     private final ProgressListener listener;
+    private final NotaryAuthorization authorization;
+    /** The Authorization value last accepted per gun and actions, sent up front on later calls. */
+    private final java.util.concurrent.ConcurrentHashMap<String, String> authorizations = new java.util.concurrent.ConcurrentHashMap<>();
 
     private NotaryClient(Builder builder) {
         this.serverUrl = checkServerUrl(Objects.requireNonNull(builder.serverUrl, "a Notary server URL is required"));
         this.requestTimeout = builder.requestTimeout;
         this.listener = builder.listener;
+        this.authorization = builder.authorization;
         HttpClient.Builder http = HttpClient.newBuilder()
                 .connectTimeout(builder.connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -128,7 +137,7 @@ public final class NotaryClient implements MetadataFetcher {
     public byte[] fetch(String gun, String name, long maxBytes) throws NotaryException {
         MetadataNames.checkName(name);
         String operation = "GET " + name + ".json of " + gun;
-        HttpResponse<CappedBody> response = send(HttpRequest.newBuilder(tufUri(gun, name + ".json")).GET(), operation, maxBytes);
+        HttpResponse<CappedBody> response = send(HttpRequest.newBuilder(tufUri(gun, name + ".json")).GET(), gun, PULL, operation, maxBytes);
         if (response.statusCode() == 404) {
             throw new MetadataNotFoundException(gun, name);
         }
@@ -141,7 +150,7 @@ public final class NotaryClient implements MetadataFetcher {
             throw new IllegalArgumentException("only timestamp and snapshot keys are held by the server, not " + role);
         }
         String operation = "GET " + role + ".key of " + gun;
-        HttpResponse<CappedBody> response = send(HttpRequest.newBuilder(tufUri(gun, role + ".key")).GET(), operation, MAX_KEY_BYTES);
+        HttpResponse<CappedBody> response = send(HttpRequest.newBuilder(tufUri(gun, role + ".key")).GET(), gun, PUSH_PULL, operation, MAX_KEY_BYTES);
         byte[] body = okBody(response, role + ".key", MAX_KEY_BYTES, operation);
         try {
             return TufKey.fromJson(CanonicalJson.parse(body), role + ".key");
@@ -163,13 +172,47 @@ public final class NotaryClient implements MetadataFetcher {
         String operation = "publish " + roles + " to " + gun;
         HttpResponse<CappedBody> response = send(HttpRequest.newBuilder(tufUri(gun, ""))
                 .header("Content-Type", Multipart.contentType(boundary))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), operation, MAX_ERROR_BYTES);
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), gun, PUSH_PULL, operation, MAX_ERROR_BYTES);
         okBody(response, "publish", MAX_ERROR_BYTES, operation);
         listener.info("notary-publish", "published " + roles + " for " + gun);
     }
 
+    /**
+     * Sends, answering one {@code 401} through the configured {@link NotaryAuthorization} (as docker does with the
+     * registry's token server) and retrying once with its answer.
+     */
+    private HttpResponse<CappedBody> send(HttpRequest.Builder request, String gun, String actions, String operation, long maxBytes)
+            throws NotaryException {
+        String key = gun + " " + actions;
+        String known = authorizations.get(key);
+        HttpResponse<CappedBody> response = sendOnce(withAuthorization(request, known), operation, maxBytes);
+        if (response.statusCode() != 401 || authorization == null) {
+            return response;
+        }
+        List<AuthChallenge> challenges = AuthChallenge.parseAll(response.headers().allValues("WWW-Authenticate"));
+        Optional<String> answer = authorization.authorize(challenges, gun, actions, known != null);
+        if (answer.isEmpty()) {
+            return response;
+        }
+        HttpResponse<CappedBody> retried = sendOnce(withAuthorization(request, answer.get()), operation, maxBytes);
+        if (retried.statusCode() != 401) {
+            authorizations.put(key, answer.get());
+        } else {
+            authorizations.remove(key);
+        }
+        return retried;
+    }
+
+    private static HttpRequest.Builder withAuthorization(HttpRequest.Builder request, String value) {
+        HttpRequest.Builder copy = request.copy();
+        if (value != null) {
+            copy.setHeader("Authorization", value);
+        }
+        return copy;
+    }
+
     /** Sends with one deadline for the whole exchange, body included; bodies are capped while they arrive. */
-    private HttpResponse<CappedBody> send(HttpRequest.Builder request, String operation, long maxBytes) throws NotaryServerException {
+    private HttpResponse<CappedBody> sendOnce(HttpRequest.Builder request, String operation, long maxBytes) throws NotaryServerException {
         HttpRequest built = request.timeout(requestTimeout).build();
         listener.debug("notary-http", built.method() + " " + built.uri());
         CompletableFuture<HttpResponse<CappedBody>> future =
@@ -234,6 +277,7 @@ public final class NotaryClient implements MetadataFetcher {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(60);
         private ProgressListener listener = ProgressListener.NONE;
+        private NotaryAuthorization authorization;
 
         private Builder(URI serverUrl) {
             this.serverUrl = serverUrl;
@@ -253,6 +297,12 @@ public final class NotaryClient implements MetadataFetcher {
         /** The longest wait for a whole response. */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** How to answer the server's {@code 401} (token auth); none: a 401 is an error. */
+        public Builder authorization(NotaryAuthorization value) {
+            this.authorization = value;
             return this;
         }
 

@@ -1,0 +1,299 @@
+package io.jenkins.plugins.imagetrust.cli;
+
+import io.jenkins.plugins.imagetrust.engine.ImageSigner;
+import io.jenkins.plugins.imagetrust.engine.NotaryVerification;
+import io.jenkins.plugins.imagetrust.engine.NotaryVerifier;
+import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
+import io.jenkins.plugins.imagetrust.engine.keys.PrivateKeys;
+import io.jenkins.plugins.imagetrust.engine.keys.Signer;
+import io.jenkins.plugins.imagetrust.engine.notary.MetadataNotFoundException;
+import io.jenkins.plugins.imagetrust.engine.notary.NotaryException;
+import io.jenkins.plugins.imagetrust.engine.notary.NotaryMigration;
+import io.jenkins.plugins.imagetrust.engine.notary.NotaryOptions;
+import io.jenkins.plugins.imagetrust.engine.notary.PublishRequest;
+import io.jenkins.plugins.imagetrust.engine.notary.PublishResult;
+import io.jenkins.plugins.imagetrust.engine.notary.RootPin;
+import io.jenkins.plugins.imagetrust.engine.notary.TargetNotFoundException;
+import io.jenkins.plugins.imagetrust.engine.notary.TufException;
+import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
+import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
+import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code image-trust notary}: Docker Content Trust (Notary v1): publish tags, verify them, migrate them to cosign. */
+@Command(name = "notary", description = {"Docker Content Trust (Notary v1): sign tags into a Notary server, resolve them through",
+        "verified TUF metadata, and migrate signed tags to cosign signatures. See docs/notary.md."},
+        subcommands = {NotaryCommand.Publish.class, NotaryCommand.Verify.class, NotaryCommand.Migrate.class})
+final class NotaryCommand implements Runnable {
+    /** The root key's own passphrase; without it the one for --key is used. */
+    static final String ROOT_PASSWORD_ENV = "IMAGE_TRUST_ROOT_PASSWORD";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a notary command is required: publish, verify or migrate");
+    }
+
+    /** Where the Notary server is and how its trust data is anchored. */
+    static final class ServerOptions {
+        @Option(names = "--server", required = true, paramLabel = "URL", description = "The Notary server, https://host[:port].")
+        String server;
+
+        @Option(names = "--ca", paramLabel = "FILE", description = "PEM CA certificate(s) for the Notary server's TLS certificate. Default: the JVM trust store.")
+        Path ca;
+
+        @Option(names = "--trust-dir", paramLabel = "DIR",
+                description = "Keep trusted roots and last-seen versions here between runs (rollback protection; a root cached here is trusted).")
+        Path trustDir;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30", description = "Timeout of each Notary request (default 30).")
+        int timeoutSeconds;
+
+        /** The options; {@code registry}'s credentials answer the server's token auth, as docker's login does. */
+        NotaryOptions.Builder options(RegistryClient registry) throws Exception {
+            NotaryOptions.Builder builder = NotaryOptions.builder(server).requestTimeout(Duration.ofSeconds(timeoutSeconds)).trustCacheDirectory(trustDir)
+                    .registryAuth(registry);
+            if (ca != null) {
+                builder.caPem(Files.readString(ca, StandardCharsets.US_ASCII));
+            }
+            return builder;
+        }
+    }
+
+    /** How the first root is trusted when verifying: a pinned file, or trust on first use asked for by name. */
+    static final class RootTrust {
+        @Option(names = "--root", paramLabel = "FILE",
+                description = "Pin the repository's root: its root.json, or the root key's PEM certificate or public key.")
+        Path root;
+
+        @Option(names = "--tofu", description = "Trust whatever root the server offers first, as docker does (weaker: pin with --root, or keep --trust-dir).")
+        boolean tofu;
+
+        static RootPin pin(RootTrust trust) throws Exception {
+            if (trust == null) {
+                return null;
+            }
+            if (trust.tofu) {
+                return RootPin.trustOnFirstUse();
+            }
+            byte[] bytes = Files.readAllBytes(trust.root);
+            String text = new String(bytes, StandardCharsets.UTF_8).strip();
+            try {
+                return text.startsWith("{") ? RootPin.rootFile(bytes) : RootPin.rootKey(text);
+            } catch (IllegalArgumentException e) {
+                throw new CliUsageException("--root " + trust.root + ": " + e.getMessage());
+            }
+        }
+    }
+
+    static Signer loadSigner(CliContext context, Path file, String passphraseEnv) throws Exception {
+        byte[] pem = Files.readAllBytes(file);
+        char[] passphrase = null;
+        try {
+            if (!PrivateKeys.needsPassphrase(pem)) {
+                return PrivateKeys.loadSigner(pem, null);
+            }
+            String fromEnv = passphraseEnv == null ? null : context.environment().get(passphraseEnv);
+            passphrase = fromEnv != null ? fromEnv.toCharArray() : Passwords.keyPassphrase(context, "the key " + file, false);
+            return PrivateKeys.loadSigner(pem, passphrase);
+        } catch (KeyException e) {
+            throw new KeyException(file + ": " + e.getMessage(), e);
+        } finally {
+            Arrays.fill(pem, (byte) 0);
+            if (passphrase != null) {
+                Arrays.fill(passphrase, '\0');
+            }
+        }
+    }
+
+    /** The exit code of a Notary failure: the tag is not trusted (3), or nothing could be decided (1). */
+    static int exitCodeOf(NotaryException e) {
+        return e instanceof TufException || e instanceof TargetNotFoundException || e instanceof MetadataNotFoundException
+                ? ExitCodes.NOT_TRUSTED : ExitCodes.ERROR;
+    }
+
+    /** {@code image-trust notary publish}. */
+    @Command(name = "publish", description = {"Sign each IMAGE's tag into its repository's Notary trust data (tag -> manifest digest and size),",
+            "like DOCKER_CONTENT_TRUST=1 docker push. Prints IMAGE@DIGEST. No cosign signature is written."})
+    static final class Publish implements Callable<Integer>, ImageTrustCommand.ContextAware {
+        @Mixin
+        CommonOptions common = new CommonOptions();
+        @Mixin
+        ServerOptions server = new ServerOptions();
+
+        @Option(names = "--key", required = true, paramLabel = "FILE",
+                description = "The targets key (or a targets/releases key). Passphrase from IMAGE_TRUST_PASSWORD / COSIGN_PASSWORD / prompt.")
+        Path key;
+
+        @Option(names = "--root-key", paramLabel = "FILE",
+                description = "The root key: needed to initialise a repository; when given, the existing root must list it. Passphrase from "
+                        + ROOT_PASSWORD_ENV + ", else as for --key.")
+        Path rootKey;
+
+        @ArgGroup(exclusive = true, multiplicity = "0..1")
+        RootTrust rootTrust;
+
+        @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image references with a tag.")
+        List<String> images;
+
+        private CliContext context;
+
+        @Override
+        public void setContext(CliContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            RegistryClient registry = common.registry(context);
+            int exit = ExitCodes.OK;
+            try (Signer targets = loadSigner(context, key, null); Signer root = rootKey == null ? null : loadSigner(context, rootKey, ROOT_PASSWORD_ENV)) {
+                NotaryOptions.Builder builder = server.options(registry).rootSigner(root);
+                RootPin pin = RootTrust.pin(rootTrust);
+                if (pin != null) {
+                    builder.rootPin(pin);
+                }
+                NotaryOptions options = builder.build();
+                for (String text : images) {
+                    try {
+                        ImageReference image = ImageReference.parse(text);
+                        String tag = image.tag().orElseThrow(() -> new IllegalArgumentException("Docker Content Trust signs tags; " + text + " has none"));
+                        Manifest manifest = registry.fetchManifest(image.repositoryOnly(), image.digest().map(Object::toString).orElse(tag))
+                                .orElseThrow(() -> new IllegalArgumentException("the registry has no " + text));
+                        PublishResult result = options.publisher(common.listener(context)).publish(
+                                new PublishRequest(NotaryOptions.gun(image), tag, manifest.digest(), manifest.size(), targets, root));
+                        context.out().println(image.repositoryOnly().withTag(tag).withDigest(result.resolution().digest()));
+                    } catch (NotaryException | RegistryException | IllegalArgumentException | IllegalStateException e) {
+                        context.err().println("image-trust: error: " + text + ": " + ImageTrustCommand.describe(e));
+                        exit = ExitCodes.worst(exit, ExitCodes.ERROR);
+                    }
+                }
+            }
+            context.out().flush();
+            return exit;
+        }
+    }
+
+    /** {@code image-trust notary verify}. */
+    @Command(name = "verify", description = {"Resolve each IMAGE's tag through its repository's verified Notary trust data, as",
+            "DOCKER_CONTENT_TRUST=1 docker pull does, and check the registry serves that digest. Prints IMAGE@DIGEST; exit 3 when not trusted."})
+    static final class Verify implements Callable<Integer>, ImageTrustCommand.ContextAware {
+        @Mixin
+        CommonOptions common = new CommonOptions();
+        @Mixin
+        ServerOptions server = new ServerOptions();
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        RootTrust rootTrust;
+
+        @Option(names = "--no-registry-check", description = "Do not ask the registry whether it serves the signed digest.")
+        boolean noRegistryCheck;
+
+        @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image references with a tag.")
+        List<String> images;
+
+        private CliContext context;
+
+        @Override
+        public void setContext(CliContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            RegistryClient registry = common.registry(context);
+            NotaryVerifier verifier = NotaryVerifier.builder()
+                    .notary(server.options(registry).rootPin(RootTrust.pin(rootTrust)).build())
+                    .registry(noRegistryCheck ? null : registry)
+                    .listener(common.listener(context))
+                    .build();
+            int exit = ExitCodes.OK;
+            for (String text : images) {
+                try {
+                    NotaryVerification verified = verifier.verify(ImageReference.parse(text));
+                    context.out().println(verified.image().repositoryOnly().withTag(verified.resolution().tag()).withDigest(verified.resolution().digest()));
+                } catch (NotaryException e) {
+                    int code = exitCodeOf(e);
+                    context.err().println("image-trust: " + (code == ExitCodes.NOT_TRUSTED ? "not trusted: " : "error: ") + text + ": "
+                            + ImageTrustCommand.describe(e));
+                    exit = ExitCodes.worst(exit, code);
+                } catch (RegistryException | IllegalArgumentException e) {
+                    context.err().println("image-trust: error: " + text + ": " + ImageTrustCommand.describe(e));
+                    exit = ExitCodes.worst(exit, ExitCodes.ERROR);
+                }
+            }
+            context.out().flush();
+            return exit;
+        }
+    }
+
+    /** {@code image-trust notary migrate}. */
+    @Command(name = "migrate", description = {"Sign every tag REPOSITORY's verified Notary trust data signs (targets, targets/releases) in the",
+            "cosign format, by the digest Notary resolves. Prints one line per tag: TAG DIGEST MIGRATED|ALREADY_SIGNED|FAILED DETAIL."})
+    static final class Migrate implements Callable<Integer>, ImageTrustCommand.ContextAware {
+        @Mixin
+        CommonOptions common = new CommonOptions();
+        @Mixin
+        ServerOptions server = new ServerOptions();
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        RootTrust rootTrust;
+
+        @Option(names = "--key", required = true, paramLabel = "FILE",
+                description = "The cosign signing key. Passphrase from IMAGE_TRUST_PASSWORD / COSIGN_PASSWORD / prompt.")
+        Path key;
+
+        @Parameters(arity = "1", paramLabel = "REPOSITORY", description = "The repository, e.g. registry.example.com/team/app.")
+        String repository;
+
+        private CliContext context;
+
+        @Override
+        public void setContext(CliContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            RegistryClient registry = common.registry(context);
+            try (Signer signer = loadSigner(context, key, null)) {
+                NotaryMigration migration = NotaryMigration.builder()
+                        .notary(server.options(registry).rootPin(RootTrust.pin(rootTrust)).build())
+                        .signer(ImageSigner.builder().registry(registry).signer(signer).listener(common.listener(context)).build())
+                        .listener(common.listener(context))
+                        .build();
+                List<NotaryMigration.MigratedTag> results;
+                try {
+                    results = migration.migrate(ImageReference.parse(repository));
+                } catch (NotaryException e) {
+                    context.err().println("image-trust: error: " + repository + ": " + ImageTrustCommand.describe(e));
+                    return exitCodeOf(e);
+                }
+                int exit = ExitCodes.OK;
+                for (NotaryMigration.MigratedTag result : results) {
+                    context.out().println(result.line());
+                    if (result.outcome() == NotaryMigration.Outcome.FAILED) {
+                        exit = ExitCodes.ERROR;
+                    }
+                }
+                context.out().flush();
+                return exit;
+            }
+        }
+    }
+}

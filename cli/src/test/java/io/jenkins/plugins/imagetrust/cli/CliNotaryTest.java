@@ -1,0 +1,86 @@
+package io.jenkins.plugins.imagetrust.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jenkins.plugins.imagetrust.engine.reference.Digest;
+import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
+import io.jenkins.plugins.imagetrust.engine.testing.NotaryFixture;
+import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
+import io.jenkins.plugins.imagetrust.engine.testing.TestImages;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code image-trust notary …} in-process against a real docker-registry and a real notary-server + notary-signer. */
+class CliNotaryTest {
+    @RegisterExtension
+    static final RegistryFixture REGISTRY = new RegistryFixture();
+    @RegisterExtension
+    static final NotaryFixture NOTARY = new NotaryFixture();
+
+    private static final String PASSPHRASE = "targets passphrase";
+    private static final String ROOT_PASSPHRASE = "root passphrase";
+
+    @TempDir
+    Path dir;
+
+    private final RegistryClient registry = RegistryClient.builder().build();
+
+    private CliRun run(String... args) {
+        return CliRun.run(Map.of(Passwords.ENV, PASSPHRASE, NotaryCommand.ROOT_PASSWORD_ENV, ROOT_PASSPHRASE), "", args);
+    }
+
+    private Path key(String name, String passphrase) {
+        CliRun generated = CliRun.run(Map.of(Passwords.ENV, passphrase), "", "generate-key-pair", "--output-key-prefix", dir.resolve(name).toString());
+        assertThat(generated.exitCode).as(generated.toString()).isZero();
+        return dir.resolve(name);
+    }
+
+    @Test
+    void publishVerifyAndMigrate() throws Exception {
+        Path targets = key("targets", PASSPHRASE);
+        Path root = key("root", ROOT_PASSPHRASE);
+        ImageReference v1 = REGISTRY.reference("cli/dct:v1");
+        ImageReference unsigned = REGISTRY.reference("cli/dct:unsigned");
+        Digest digest = TestImages.push(registry, v1);
+        TestImages.push(registry, unsigned);
+        String server = NOTARY.url();
+        String ca = NOTARY.caFile().toString();
+
+        CliRun published = run("notary", "publish", "--server", server, "--ca", ca, "--key", targets + ".key", "--root-key", root + ".key", v1.toString());
+        assertThat(published.exitCode).as(published.toString()).isZero();
+        assertThat(published.out.strip()).isEqualTo(v1 + "@" + digest);
+        assertThat(published.err).doesNotContain(PASSPHRASE).doesNotContain(ROOT_PASSPHRASE);
+
+        CliRun verified = run("notary", "verify", "--server", server, "--ca", ca, "--root", root + ".pub", v1.toString());
+        assertThat(verified.exitCode).as(verified.toString()).isZero();
+        assertThat(verified.out.strip()).isEqualTo(v1 + "@" + digest);
+
+        CliRun notSigned = run("notary", "verify", "--server", server, "--ca", ca, "--root", root + ".pub", unsigned.toString(), v1.toString());
+        assertThat(notSigned.exitCode).as(notSigned.toString()).isEqualTo(ExitCodes.NOT_TRUSTED);
+        assertThat(notSigned.err).contains("not trusted: " + unsigned);
+        assertThat(notSigned.out.strip()).isEqualTo(v1 + "@" + digest);
+
+        CliRun wrongRoot = run("notary", "verify", "--server", server, "--ca", ca, "--root", targets + ".pub", v1.toString());
+        assertThat(wrongRoot.exitCode).as(wrongRoot.toString()).isEqualTo(ExitCodes.NOT_TRUSTED);
+        assertThat(wrongRoot.err).contains("pinned root key");
+
+        CliRun noCa = run("notary", "verify", "--server", server, "--tofu", v1.toString());
+        assertThat(noCa.exitCode).as(noCa.toString()).isEqualTo(ExitCodes.ERROR);
+
+        CliRun noPin = run("notary", "verify", "--server", server, "--ca", ca, v1.toString());
+        assertThat(noPin.exitCode).as(noPin.toString()).isEqualTo(ExitCodes.USAGE);
+
+        Path cosign = key("cosign", PASSPHRASE);
+        CliRun migrated = run("notary", "migrate", "--server", server, "--ca", ca, "--tofu", "--key", cosign + ".key", v1.repositoryOnly().toString());
+        assertThat(migrated.exitCode).as(migrated.toString()).isZero();
+        assertThat(migrated.out.strip()).isEqualTo("v1 " + digest + " MIGRATED " + digest.signatureTag());
+        CliRun cosignVerified = run("verify", "--key", cosign + ".pub", v1.toString());
+        assertThat(cosignVerified.exitCode).as(cosignVerified.toString()).isZero();
+        CliRun again = run("notary", "migrate", "--server", server, "--ca", ca, "--root", root + ".pub", "--key", cosign + ".key", v1.repositoryOnly().toString());
+        assertThat(again.out).contains("v1 " + digest + " ALREADY_SIGNED");
+    }
+}
