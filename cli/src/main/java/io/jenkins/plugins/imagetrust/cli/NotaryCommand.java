@@ -3,8 +3,6 @@ package io.jenkins.plugins.imagetrust.cli;
 import io.jenkins.plugins.imagetrust.engine.ImageSigner;
 import io.jenkins.plugins.imagetrust.engine.NotaryVerification;
 import io.jenkins.plugins.imagetrust.engine.NotaryVerifier;
-import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
-import io.jenkins.plugins.imagetrust.engine.keys.PrivateKeys;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.notary.MetadataNotFoundException;
 import io.jenkins.plugins.imagetrust.engine.notary.NotaryException;
@@ -23,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -101,25 +98,6 @@ final class NotaryCommand implements Runnable {
         }
     }
 
-    static Signer loadSigner(CliContext context, Path file, String passphraseEnv) throws Exception {
-        byte[] pem = Files.readAllBytes(file);
-        char[] passphrase = null;
-        try {
-            if (!PrivateKeys.needsPassphrase(pem)) {
-                return PrivateKeys.loadSigner(pem, null);
-            }
-            String fromEnv = passphraseEnv == null ? null : context.environment().get(passphraseEnv);
-            passphrase = fromEnv != null ? fromEnv.toCharArray() : Passwords.keyPassphrase(context, "the key " + file, false);
-            return PrivateKeys.loadSigner(pem, passphrase);
-        } catch (KeyException e) {
-            throw new KeyException(file + ": " + e.getMessage(), e);
-        } finally {
-            Arrays.fill(pem, (byte) 0);
-            if (passphrase != null) {
-                Arrays.fill(passphrase, '\0');
-            }
-        }
-    }
 
     /** The exit code of a Notary failure: the tag is not trusted (3), or nothing could be decided (1). */
     static int exitCodeOf(NotaryException e) {
@@ -162,7 +140,7 @@ final class NotaryCommand implements Runnable {
         public Integer call() throws Exception {
             RegistryClient registry = common.registry(context);
             int exit = ExitCodes.OK;
-            try (Signer targets = loadSigner(context, key, null); Signer root = rootKey == null ? null : loadSigner(context, rootKey, ROOT_PASSWORD_ENV)) {
+            try (Signer targets = Signers.open(context, key.toString(), null); Signer root = rootKey == null ? null : Signers.open(context, rootKey.toString(), ROOT_PASSWORD_ENV)) {
                 NotaryOptions.Builder builder = server.options(registry).rootSigner(root);
                 RootPin pin = RootTrust.pin(rootTrust);
                 if (pin != null) {
@@ -271,7 +249,7 @@ final class NotaryCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             RegistryClient registry = common.registry(context);
-            try (Signer signer = loadSigner(context, key, null)) {
+            try (Signer signer = Signers.open(context, key.toString(), null)) {
                 NotaryMigration migration = NotaryMigration.builder()
                         .notary(server.options(registry).rootPin(RootTrust.pin(rootTrust)).build())
                         .signer(ImageSigner.builder().registry(registry).signer(signer).listener(common.listener(context)).build())

@@ -6,18 +6,11 @@ import io.jenkins.plugins.imagetrust.engine.SignResult;
 import io.jenkins.plugins.imagetrust.engine.SigningException;
 import io.jenkins.plugins.imagetrust.engine.daemon.DaemonException;
 import io.jenkins.plugins.imagetrust.engine.daemon.UnconfirmedDigestException;
-import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
-import io.jenkins.plugins.imagetrust.engine.keys.Pkcs11Signer;
-import io.jenkins.plugins.imagetrust.engine.keys.Pkcs11Uri;
-import io.jenkins.plugins.imagetrust.engine.keys.PrivateKeys;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +62,7 @@ final class SignCommand extends ContextCommand {
         Digest expected = expectDigest == null ? null : Digest.parse(expectDigest);
         RegistryClient registry = common.registry(context);
         int exit = ExitCodes.OK;
-        try (Signer signer = loadSigner()) {
+        try (Signer signer = Signers.open(context, key, null)) {
             ImageSigner imageSigner = ImageSigner.builder()
                     .registry(registry)
                     .signer(signer)
@@ -93,33 +86,5 @@ final class SignCommand extends ContextCommand {
         }
         context.out().flush();
         return exit;
-    }
-
-    private Signer loadSigner() throws Exception {
-        if (Pkcs11Uri.isPkcs11Uri(key)) {
-            Pkcs11Uri uri = Pkcs11Uri.parse(key);
-            char[] pin = Passwords.pkcs11Pin(context, uri);
-            try {
-                return Pkcs11Signer.open(uri.config(), pin);
-            } finally {
-                Arrays.fill(pin, '\0');
-            }
-        }
-        byte[] pem = Files.readAllBytes(Path.of(key));
-        try {
-            if (!PrivateKeys.needsPassphrase(pem)) {
-                return PrivateKeys.loadSigner(pem, null);
-            }
-            char[] passphrase = Passwords.keyPassphrase(context, "the key " + key, false);
-            try {
-                return PrivateKeys.loadSigner(pem, passphrase);
-            } finally {
-                Arrays.fill(passphrase, '\0');
-            }
-        } catch (KeyException e) {
-            throw new KeyException(key + ": " + e.getMessage(), e);
-        } finally {
-            Arrays.fill(pem, (byte) 0);
-        }
     }
 }
