@@ -11,6 +11,7 @@ import hudson.Util;
 import hudson.security.ACL;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
+import io.jenkins.plugins.imagetrust.credentials.ImageSigningKeyCredentials;
 import io.jenkins.plugins.imagetrust.credentials.KeyDescriptions;
 import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
@@ -53,6 +54,7 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
     private String insecureRegistries;
     private String notaryServerUrl;
     private String notaryCaCertificate;
+    private String notaryRootCredentialsId;
     private String pkcs11ModulePath;
     private String pkcs11Slot;
     private String pkcs11KeyAlias;
@@ -173,6 +175,27 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
     public void setNotaryCaCertificate(String notaryCaCertificate) {
         this.notaryCaCertificate = Util.fixEmptyAndTrim(notaryCaCertificate);
         save();
+    }
+
+    /**
+     * The signing-key credential holding the Notary root key: needed to initialise a new trusted repository, and it
+     * pins the root of existing ones. Empty: only repositories whose root this controller has already seen.
+     */
+    @CheckForNull
+    public String getNotaryRootCredentialsId() {
+        return notaryRootCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setNotaryRootCredentialsId(String notaryRootCredentialsId) {
+        this.notaryRootCredentialsId = Util.fixEmptyAndTrim(notaryRootCredentialsId);
+        save();
+    }
+
+    /** Where this controller remembers the Notary metadata versions it has seen (rollback protection). */
+    @NonNull
+    public Path notaryTrustDirectory() {
+        return Jenkins.get().getRootDir().toPath().resolve("image-trust").resolve("notary-trust");
     }
 
     @CheckForNull
@@ -402,6 +425,20 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
         } catch (PatternSyntaxException e) {
             return FormValidation.error(e.getDescription());
         }
+    }
+
+    @POST
+    public ListBoxModel doFillNotaryRootCredentialsIdItems(@QueryParameter String notaryRootCredentialsId) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return new StandardListBoxModel()
+                .includeEmptyValue()
+                .includeMatchingAs(
+                        ACL.SYSTEM2,
+                        Jenkins.get(),
+                        ImageSigningKeyCredentials.class,
+                        Collections.<DomainRequirement>emptyList(),
+                        CredentialsMatchers.always())
+                .includeCurrentValue(notaryRootCredentialsId);
     }
 
     @POST

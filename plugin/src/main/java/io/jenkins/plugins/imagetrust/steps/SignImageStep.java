@@ -20,13 +20,13 @@ import io.jenkins.plugins.imagetrust.engine.ImageSigner;
 import io.jenkins.plugins.imagetrust.engine.SignRequest;
 import io.jenkins.plugins.imagetrust.engine.SignResult;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
+import io.jenkins.plugins.imagetrust.engine.notary.NotaryOptions;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.run.ImageTrustAction;
 import io.jenkins.plugins.imagetrust.run.ImageTrustRecord;
 import java.io.IOException;
 import java.io.Serial;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -223,10 +223,17 @@ public class SignImageStep extends Step {
             List<Digest> expected = expectedDigests(image, log);
             Map<String, String> annotations = annotations(run);
 
+            if (step.notary && config.getNotaryServerUrl() == null) {
+                throw new AbortException(
+                        "signImage notary: true needs a Notary server URL on the global Image Trust configuration");
+            }
+            String notaryRootId = step.notary ? config.getNotaryRootCredentialsId() : null;
             try (RegistryAccess registry = RegistryAccess.open(run, step.registryCredentialsId, config, log);
                     Signer signer = step.hsm
                             ? SignerFactory.fromHsm(run, config)
-                            : SignerFactory.fromCredentials(run, step.credentialsId, step.passphraseCredentialsId)) {
+                            : SignerFactory.fromCredentials(run, step.credentialsId, step.passphraseCredentialsId);
+                    Signer notaryRoot =
+                            notaryRootId == null ? null : SignerFactory.fromCredentials(run, notaryRootId, null)) {
                 ImageSigner.Builder signing = ImageSigner.builder()
                         .registry(registry.client())
                         .signer(signer)
@@ -237,11 +244,16 @@ public class SignImageStep extends Step {
                     signing.signatureRepository(ImageReference.parse(signatureRepository));
                 }
                 if (step.notary) {
-                    if (config.getNotaryServerUrl() == null) {
-                        throw new AbortException("signImage notary: true needs a Notary server URL on the global"
-                                + " Image Trust configuration");
+                    NotaryOptions.Builder notary = NotaryOptions.builder(config.getNotaryServerUrl())
+                            .trustCacheDirectory(config.notaryTrustDirectory())
+                            .registryAuth(registry.client());
+                    if (config.getNotaryCaCertificate() != null) {
+                        notary.caPem(config.getNotaryCaCertificate());
                     }
-                    signing.notaryServer(URI.create(config.getNotaryServerUrl()), config.getNotaryCaCertificate());
+                    if (notaryRoot != null) {
+                        notary.rootSigner(notaryRoot);
+                    }
+                    signing.notary(notary.build());
                 }
                 SignResult result = signing.build()
                         .sign(SignRequest.builder(image)
@@ -332,6 +344,12 @@ public class SignImageStep extends Step {
             value.put("reference", pinned);
             value.put("keyId", keyId);
             value.put("signatureTag", result.signatureTag());
+            result.notary().ifPresent(published -> {
+                log.line("Docker Content Trust: " + published.resolution().gun() + ":" + published.resolution().tag()
+                        + " -> " + published.resolution().digest() + " in " + published.resolution().role()
+                        + (published.alreadyPresent() ? " (already published)" : " (version " + published.roleVersion() + ")"));
+                value.put("notaryRole", published.resolution().role());
+            });
             return value;
         }
     }

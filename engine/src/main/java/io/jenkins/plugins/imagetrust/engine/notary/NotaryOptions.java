@@ -1,6 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.notary;
 
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.notary.store.DirectoryTrustCache;
 import io.jenkins.plugins.imagetrust.engine.notary.store.InMemoryTrustCache;
@@ -13,7 +14,6 @@ import io.jenkins.plugins.imagetrust.engine.registry.auth.AuthChallenge;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -115,7 +115,7 @@ public final class NotaryOptions {
             return rootPin;
         }
         if (rootSigner != null) {
-            return RootPin.rootKey(publicKeyPem(rootSigner.publicKey().getEncoded()));
+            return RootPin.rootKey(PublicKeys.toPem(rootSigner.publicKey()));
         }
         return RootPin.cachedOnly();
     }
@@ -131,9 +131,6 @@ public final class NotaryOptions {
                 .existingRootPin(effectiveRootPin()).build();
     }
 
-    static String publicKeyPem(byte[] spki) {
-        return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(spki) + "\n-----END PUBLIC KEY-----\n";
-    }
 
     @Override
     public String toString() {

@@ -106,7 +106,7 @@ class DockerContentTrustAcceptanceTest {
 
         // Our facade agrees with docker: the tag resolves through pinned TUF data, and the digest is cosign-signed.
         NotaryVerification verified = NotaryVerifier.builder().notary(options().rootPin(RootPin.rootKey(
-                NotaryOptions.publicKeyPem(rootKey.publicKey().getEncoded()))).build())
+                io.jenkins.plugins.imagetrust.engine.keys.PublicKeys.toPem(rootKey.publicKey()))).build())
                 .registry(registry).imageVerifier(cosignVerifier()).build().verify(image);
         assertThat(verified.resolution().digest()).isEqualTo(digest);
         assertThat(verified.trusted()).isTrue();
