@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
+import io.jenkins.plugins.imagetrust.engine.notary.model.SignatureMethod;
+import io.jenkins.plugins.imagetrust.engine.notary.model.TufKey;
+import io.jenkins.plugins.imagetrust.engine.notary.model.TufSignature;
 import io.jenkins.plugins.imagetrust.engine.notary.store.InMemoryTrustCache;
 import io.jenkins.plugins.imagetrust.engine.notary.store.MetadataFetcher;
 import io.jenkins.plugins.imagetrust.engine.notary.store.TrustCache;
@@ -302,5 +305,37 @@ class TufVerifierAttackTest {
                     .clock(Clock.fixed(TestRepository.NOW, ZoneOffset.UTC)).build().verify(TestRepository.GUN);
             assertThat(trusted.resolve("1.0").digest()).isEqualTo(Digest.sha256(MANIFEST));
         }
+    }
+
+    @Test
+    void keyTypeConfusionIsRejected() throws Exception {
+        byte[] canonical = "{\"_type\":\"Targets\"}".getBytes(StandardCharsets.UTF_8);
+        Signer ecdsa = TestSigners.ecdsa();
+        Signer rsa = TestSigners.rsaPss();
+        Signer ed25519 = TestSigners.ed25519();
+        TufKey ecdsaKey = TufKey.forPublicKey(ecdsa.publicKey());
+        TufKey rsaKey = TufKey.forPublicKey(rsa.publicKey());
+        TufKey edKey = TufKey.forPublicKey(ed25519.publicKey());
+        TufSignature ecdsaSignature = TufSignatures.sign(ecdsa, ecdsaKey.id(), canonical);
+        TufSignature rsaSignature = TufSignatures.sign(rsa, rsaKey.id(), canonical);
+        TufSignature edSignature = TufSignatures.sign(ed25519, edKey.id(), canonical);
+        assertThat(TufSignatures.isValid(ecdsaKey, ecdsaSignature, canonical)).isTrue();
+        assertThat(TufSignatures.isValid(rsaKey, rsaSignature, canonical)).isTrue();
+        assertThat(TufSignatures.isValid(edKey, edSignature, canonical)).isTrue();
+        // a signature claiming another method than its key's type never counts, whatever its bytes
+        for (SignatureMethod method : SignatureMethod.values()) {
+            if (method != SignatureMethod.ECDSA) {
+                assertThat(TufSignatures.isValid(ecdsaKey, TufSignature.of(ecdsaKey.id(), method, ecdsaSignature.value()), canonical))
+                        .as("ecdsa key, method " + method).isFalse();
+            }
+        }
+        assertThat(TufSignatures.isValid(rsaKey, TufSignature.of(rsaKey.id(), SignatureMethod.EDDSA, rsaSignature.value()), canonical)).isFalse();
+        assertThat(TufSignatures.isValid(edKey, TufSignature.of(edKey.id(), SignatureMethod.ECDSA, edSignature.value()), canonical)).isFalse();
+        // ECDSA must be raw r||s: the DER form of the same valid signature is refused
+        byte[] der = io.jenkins.plugins.imagetrust.engine.keys.EcdsaSignatures.rawToDer(ecdsaSignature.value());
+        assertThat(TufSignatures.isValid(ecdsaKey, TufSignature.of(ecdsaKey.id(), SignatureMethod.ECDSA, der), canonical)).isFalse();
+        // and a signature checked under another key of another type fails
+        assertThat(TufSignatures.isValid(rsaKey, ecdsaSignature, canonical)).isFalse();
+        assertThat(TufSignatures.isValid(edKey, rsaSignature, canonical)).isFalse();
     }
 }
