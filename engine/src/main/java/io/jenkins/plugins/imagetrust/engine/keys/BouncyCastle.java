@@ -4,7 +4,8 @@ import java.security.Provider;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
- * One private BouncyCastle provider instance, used only for key-file decryption (PBES2, legacy OpenSSL PEM).
+ * One private BouncyCastle provider instance, used for key-file decryption (PBES2, legacy OpenSSL PEM) and ECDSA
+ * verification ({@link SignatureVerifier}).
  * It is never registered in {@link java.security.Security}: signing stays with the JDK providers, and inside
  * Jenkins the bouncycastle-api plugin owns the registered one.
  */
