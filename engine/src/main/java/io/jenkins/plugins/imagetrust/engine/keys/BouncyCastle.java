@@ -4,8 +4,7 @@ import java.security.Provider;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
- * One private BouncyCastle provider instance, used for key-file decryption (PBES2, legacy OpenSSL PEM) and ECDSA
- * verification ({@link SignatureVerifier}).
+ * One private BouncyCastle provider instance, used only for key-file decryption (PBES2, legacy OpenSSL PEM).
  * It is never registered in {@link java.security.Security}: signing stays with the JDK providers, and inside
  * Jenkins the bouncycastle-api plugin owns the registered one.
  */

@@ -7,11 +7,7 @@ import java.security.Signature;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 
-/**
- * Checks a signature over exact bytes with a public key: ECDSA with the private BouncyCastle instance (about three
- * times faster than JDK 17's SunEC at P-256, and as strict: DER must be canonical, r and s in range), everything
- * else with the JDK providers. See docs/performance.md.
- */
+/** Checks a signature over exact bytes with a public key, using the JDK providers. */
 public final class SignatureVerifier {
     private SignatureVerifier() {
     }
@@ -25,9 +21,7 @@ public final class SignatureVerifier {
             return false;
         }
         try {
-            Signature verifier = scheme == SignatureScheme.ECDSA_SHA256
-                    ? Signature.getInstance(scheme.jcaName(), BouncyCastle.provider())
-                    : newSignature(scheme);
+            Signature verifier = newSignature(scheme);
             verifier.initVerify(key);
             verifier.update(message);
             return verifier.verify(signature);
