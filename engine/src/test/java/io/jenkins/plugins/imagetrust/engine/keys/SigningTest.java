@@ -150,6 +150,45 @@ class SigningTest {
         assertThatThrownBy(() -> EcdsaSignatures.rawToDer(new byte[64])).hasMessageContaining("zero");
     }
 
+    @Test
+    void ecdsaVerificationRefusesEveryNonCanonicalEncodingOfAValidSignature() throws Exception {
+        KeyPair pair = KeyPairs.generate(KeyAlgorithm.ECDSA_P256);
+        try (InMemorySigner signer = new InMemorySigner(pair)) {
+            byte[] der = signer.sign(MESSAGE);
+            assertThat(SignatureVerifier.verify(pair.getPublic(), SignatureScheme.ECDSA_SHA256, MESSAGE, der)).isTrue();
+            byte[] raw = EcdsaSignatures.derToRaw(der, 32);
+            byte[] r = java.util.Arrays.copyOfRange(raw, 0, 32);
+            byte[] s = java.util.Arrays.copyOfRange(raw, 32, 64);
+            byte[] trailing = java.util.Arrays.copyOf(der, der.length + 1);
+            byte[] longFormLength = new byte[der.length + 1];
+            longFormLength[0] = 0x30;
+            longFormLength[1] = (byte) 0x81;
+            System.arraycopy(der, 1, longFormLength, 2, der.length - 1);
+            byte[] paddedR = sequence(integer(concatBytes(new byte[] {0, 0}, r)), integer(concatBytes(new byte[] {0}, s)));
+            java.math.BigInteger order = ((java.security.interfaces.ECPublicKey) pair.getPublic()).getParams().getOrder();
+            byte[] sPlusOrder = sequence(integer(new java.math.BigInteger(1, r).toByteArray()),
+                    integer(new java.math.BigInteger(1, s).add(order).toByteArray()));
+            for (byte[] bad : new byte[][] {trailing, longFormLength, paddedR, sPlusOrder}) {
+                assertThat(SignatureVerifier.verify(pair.getPublic(), SignatureScheme.ECDSA_SHA256, MESSAGE, bad))
+                        .as(java.util.HexFormat.of().formatHex(bad)).isFalse();
+            }
+        }
+    }
+
+    private static byte[] integer(byte[] value) {
+        return concatBytes(new byte[] {0x02, (byte) value.length}, value);
+    }
+
+    private static byte[] sequence(byte[] first, byte[] second) {
+        return concatBytes(new byte[] {0x30, (byte) (first.length + second.length)}, concatBytes(first, second));
+    }
+
+    private static byte[] concatBytes(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     private static String[] concat(String[]... parts) {
         return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
     }
