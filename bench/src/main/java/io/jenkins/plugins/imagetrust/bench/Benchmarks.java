@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Runs every benchmark in one process against one real docker-registry it starts on 127.0.0.1, and prints each
@@ -13,7 +14,7 @@ import java.util.List;
  * met, 1 when one is missed, 2 on a usage error.
  *
  * <pre>java -jar bench/target/image-trust-bench.jar [--smoke] [--iterations N] [--warmup N] [--bulk-images N]
- *     [--bulk-rounds N] [--concurrency N] [--cli-iterations N] [--project-root DIR]</pre>
+ *     [--bulk-rounds N] [--concurrency N] [--cli-iterations N] [--project-root DIR] [--only sign,verify,bulk,cli]</pre>
  */
 public final class Benchmarks {
     private Benchmarks() {
@@ -49,12 +50,20 @@ public final class Benchmarks {
             env.start();
             System.err.println("bench: docker-registry at " + env.registryHost());
             LatencyBenchmarks latency = new LatencyBenchmarks(env, config);
-            results.add(report(latency.sign()));
-            results.add(report(latency.verify()));
-            results.add(report(new BulkVerifyBenchmark(env, config).run()));
+            if (config.runs("sign")) {
+                results.add(report(latency.sign()));
+            }
+            if (config.runs("verify")) {
+                results.add(report(latency.verify()));
+            }
+            if (config.runs("bulk")) {
+                results.add(report(new BulkVerifyBenchmark(env, config).run()));
+            }
             CliStartupBenchmark cli = new CliStartupBenchmark(env, config, workDir);
             String unavailable = cli.unavailableReason();
-            if (unavailable != null) {
+            if (!config.runs("cli")) {
+                System.err.println("bench: CLI start-up benchmark not asked for");
+            } else if (unavailable != null) {
                 System.err.println("bench: CLI start-up benchmark NOT RUN: " + unavailable);
             } else {
                 cli.run().forEach(result -> results.add(report(result)));
@@ -75,7 +84,9 @@ public final class Benchmarks {
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--smoke")) {
-                c = BenchConfig.smoke(c.projectRoot());
+                BenchConfig smoke = BenchConfig.smoke(c.projectRoot());
+                c = new BenchConfig(smoke.warmup(), smoke.iterations(), smoke.bulkImages(), smoke.bulkRounds(), smoke.concurrency(),
+                        smoke.cliWarmup(), smoke.cliIterations(), c.projectRoot(), c.only());
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -84,19 +95,21 @@ public final class Benchmarks {
             String value = args[++i];
             c = switch (option) {
                 case "--warmup" -> new BenchConfig(number(option, value), c.iterations(), c.bulkImages(), c.bulkRounds(),
-                        c.concurrency(), c.cliWarmup(), c.cliIterations(), c.projectRoot());
+                        c.concurrency(), c.cliWarmup(), c.cliIterations(), c.projectRoot(), c.only());
                 case "--iterations" -> new BenchConfig(c.warmup(), number(option, value), c.bulkImages(), c.bulkRounds(),
-                        c.concurrency(), c.cliWarmup(), c.cliIterations(), c.projectRoot());
+                        c.concurrency(), c.cliWarmup(), c.cliIterations(), c.projectRoot(), c.only());
                 case "--bulk-images" -> new BenchConfig(c.warmup(), c.iterations(), number(option, value), c.bulkRounds(),
-                        c.concurrency(), c.cliWarmup(), c.cliIterations(), c.projectRoot());
+                        c.concurrency(), c.cliWarmup(), c.cliIterations(), c.projectRoot(), c.only());
                 case "--bulk-rounds" -> new BenchConfig(c.warmup(), c.iterations(), c.bulkImages(), number(option, value),
-                        c.concurrency(), c.cliWarmup(), c.cliIterations(), c.projectRoot());
+                        c.concurrency(), c.cliWarmup(), c.cliIterations(), c.projectRoot(), c.only());
                 case "--concurrency" -> new BenchConfig(c.warmup(), c.iterations(), c.bulkImages(), c.bulkRounds(),
-                        number(option, value), c.cliWarmup(), c.cliIterations(), c.projectRoot());
+                        number(option, value), c.cliWarmup(), c.cliIterations(), c.projectRoot(), c.only());
                 case "--cli-iterations" -> new BenchConfig(c.warmup(), c.iterations(), c.bulkImages(), c.bulkRounds(),
-                        c.concurrency(), c.cliWarmup(), number(option, value), c.projectRoot());
+                        c.concurrency(), c.cliWarmup(), number(option, value), c.projectRoot(), c.only());
                 case "--project-root" -> new BenchConfig(c.warmup(), c.iterations(), c.bulkImages(), c.bulkRounds(),
-                        c.concurrency(), c.cliWarmup(), c.cliIterations(), Path.of(value).toAbsolutePath());
+                        c.concurrency(), c.cliWarmup(), c.cliIterations(), Path.of(value).toAbsolutePath(), c.only());
+                case "--only" -> new BenchConfig(c.warmup(), c.iterations(), c.bulkImages(), c.bulkRounds(), c.concurrency(),
+                        c.cliWarmup(), c.cliIterations(), c.projectRoot(), Set.of(value.split(",")));
                 default -> throw new IllegalArgumentException("unknown option: " + option);
             };
         }
