@@ -175,6 +175,57 @@ class SigningTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"ECDSA_P256", "ECDSA_P384"})
+    void ecdsaFastPathAgreesWithTheJdkOnValidTamperedAndMutatedSignatures(KeyAlgorithm algorithm) throws Exception {
+        KeyPair pair = KeyPairs.generate(algorithm);
+        java.util.Random random = new java.util.Random(42);
+        try (InMemorySigner signer = new InMemorySigner(pair)) {
+            for (int i = 0; i < 50; i++) {
+                byte[] message = new byte[1 + random.nextInt(300)];
+                random.nextBytes(message);
+                byte[] signature = signer.sign(message);
+                byte[] mutated = signature.clone();
+                mutated[random.nextInt(mutated.length)] ^= (byte) (1 << random.nextInt(8));
+                byte[] tampered = message.clone();
+                tampered[random.nextInt(tampered.length)] ^= 1;
+                assertThat(SignatureVerifier.verify(pair.getPublic(), SignatureScheme.ECDSA_SHA256, message, signature)).isTrue();
+                assertThat(EcdsaVerifier.verify((java.security.interfaces.ECPublicKey) pair.getPublic(), message, signature))
+                        .as("the fast path handles this curve").contains(true);
+                for (byte[][] attempt : new byte[][][] {{message, mutated}, {tampered, signature}}) {
+                    assertThat(SignatureVerifier.verify(pair.getPublic(), SignatureScheme.ECDSA_SHA256, attempt[0], attempt[1]))
+                            .isEqualTo(jdkVerifies(pair, attempt[0], attempt[1])).isFalse();
+                }
+            }
+        }
+    }
+
+    @Test
+    void ecdsaOnAnotherCurveIsLeftToTheJdk() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp521r1"));
+        KeyPair pair = generator.generateKeyPair();
+        Signature jdk = Signature.getInstance("SHA256withECDSA");
+        jdk.initSign(pair.getPrivate());
+        jdk.update(MESSAGE);
+        byte[] signature = jdk.sign();
+        assertThat(EcdsaVerifier.verify((java.security.interfaces.ECPublicKey) pair.getPublic(), MESSAGE, signature)).isEmpty();
+        assertThat(SignatureVerifier.verify(pair.getPublic(), SignatureScheme.ECDSA_SHA256, MESSAGE, signature)).isTrue();
+        assertThat(SignatureVerifier.verify(pair.getPublic(), SignatureScheme.ECDSA_SHA256, "other".getBytes(StandardCharsets.UTF_8),
+                signature)).isFalse();
+    }
+
+    private static boolean jdkVerifies(KeyPair pair, byte[] message, byte[] signature) throws Exception {
+        Signature jdk = Signature.getInstance("SHA256withECDSA");
+        jdk.initVerify(pair.getPublic());
+        jdk.update(message);
+        try {
+            return jdk.verify(signature);
+        } catch (java.security.SignatureException e) {
+            return false;
+        }
+    }
+
     private static byte[] integer(byte[] value) {
         return concatBytes(new byte[] {0x02, (byte) value.length}, value);
     }
