@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -80,21 +79,19 @@ final class CliStartupBenchmark {
                 Result.of("4b. CLI verify process, IMAGE_TRUST_NO_CDS=1", "ms", baseline, withoutCds, Goal.atMost(2.0), errors[0] + errors[2], note));
     }
 
-    /** Leaves a CDS archive made from the current jar: a stale one (older than the jar) is removed, then one run writes it. */
+    /**
+     * Leaves the archive a first {@code verify} writes: any earlier one (perhaps written by another command, which
+     * holds fewer classes, or from an older jar) is removed first.
+     */
     private void prepareCdsArchive(List<String> verify) throws IOException {
         Path archive = jar.resolveSibling("image-trust.jsa");
-        if (Files.exists(archive) && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) < 0) {
-            System.err.println("bench: removing the CDS archive older than the jar: " + archive);
-            Files.delete(archive);
-        }
-        if (!Files.exists(archive)) {
-            time(null, verify, Map.of());
-        }
+        Files.deleteIfExists(archive);
+        time(null, verify, Map.of());
         if (!Files.exists(archive)) {
             throw new IllegalStateException("the launcher wrote no CDS archive at " + archive);
         }
-        FileTime written = Files.getLastModifiedTime(archive);
-        System.err.println("bench: using the CDS archive " + archive + " (written " + written + ")");
+        System.err.println("bench: using the CDS archive " + archive + " (" + Files.size(archive) / (1024 * 1024)
+                + " MiB, written by a first verify)");
     }
 
     private void time(Samples samples, List<String> command, Map<String, String> environment) {
