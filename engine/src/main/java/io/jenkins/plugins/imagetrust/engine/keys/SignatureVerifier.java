@@ -4,10 +4,15 @@ import java.security.GeneralSecurityException;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
+import java.util.Optional;
 
-/** Checks a signature over exact bytes with a public key, using the JDK providers. */
+/**
+ * Checks a signature over exact bytes with a public key: ECDSA on P-256 and P-384 with {@link EcdsaVerifier}
+ * (BouncyCastle's lightweight API, no provider), everything else with the JDK providers.
+ */
 public final class SignatureVerifier {
     private SignatureVerifier() {
     }
@@ -19,6 +24,12 @@ public final class SignatureVerifier {
     public static boolean verify(PublicKey key, SignatureScheme scheme, byte[] message, byte[] signature) {
         if (!scheme.fits(key)) {
             return false;
+        }
+        if (scheme == SignatureScheme.ECDSA_SHA256 && key instanceof ECPublicKey) {
+            Optional<Boolean> valid = EcdsaVerifier.verify((ECPublicKey) key, message, signature);
+            if (valid.isPresent()) {
+                return valid.get();
+            }
         }
         try {
             Signature verifier = newSignature(scheme);

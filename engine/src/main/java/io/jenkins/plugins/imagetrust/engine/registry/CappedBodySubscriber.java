@@ -31,6 +31,15 @@ final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> 
         }
     }
 
+    /** The exchange's deadline passed while the body was still arriving (or before it began). */
+    static final class DeadlineExceededException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        DeadlineExceededException() {
+            super("the exchange's deadline passed before the body was complete");
+        }
+    }
+
     private final long cap;
     private final boolean truncate;
     private final ByteArrayOutputStream collected = new ByteArrayOutputStream();
@@ -93,6 +102,12 @@ final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> 
     @Override
     public CompletionStage<byte[]> getBody() {
         return result;
+    }
+
+    /** The deadline passed: stop the transfer and fail the body, so a caller blocked on it returns. Idempotent. */
+    void expire() {
+        cancel();
+        result.completeExceptionally(new DeadlineExceededException());
     }
 
     /** Stops the transfer (cap reached, or the caller's deadline passed). */

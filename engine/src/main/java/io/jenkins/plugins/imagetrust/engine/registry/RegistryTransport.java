@@ -13,10 +13,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -37,6 +37,9 @@ final class RegistryTransport {
             headers = new LinkedHashMap<>(headers);
         }
     }
+
+    /** Fires every exchange's deadline: one daemon thread for all clients, asleep until a deadline passes. */
+    private static final ScheduledThreadPoolExecutor DEADLINES = deadlineTimer();
 
     private final HttpClient client;
     private final HostPolicy hosts;
@@ -114,43 +117,66 @@ final class RegistryTransport {
         }
         headers.forEach(builder::header);
         AtomicReference<CappedBodySubscriber> subscriber = new AtomicReference<>();
+        AtomicBoolean expired = new AtomicBoolean();
         HttpResponse.BodyHandler<byte[]> handler = info -> {
             boolean success = info.statusCode() >= 200 && info.statusCode() < 300;
             // a HEAD answer declares the size of the body it does not send: never hold that against the cap
             long declared = method.equals("HEAD") ? -1 : info.headers().firstValueAsLong("Content-Length").orElse(-1);
             CappedBodySubscriber s = new CappedBodySubscriber(success ? maxBodyBytes : MAX_ERROR_BODY_BYTES, !success, declared);
             subscriber.set(s);
+            if (expired.get()) {
+                s.expire();
+            }
             return s;
         };
-        long deadline = System.nanoTime() + requestTimeout.toNanos();
-        CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(builder.build(), handler);
+        // The JDK's timeout ends at the headers; this deadline fails the body too. send() rather than sendAsync()
+        // because sendAsync() hands every completed response to another thread, which costs each request a wake-up.
+        ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
+            expired.set(true);
+            CappedBodySubscriber s = subscriber.get();
+            if (s != null) {
+                s.expire();
+            }
+        }, requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
         try {
-            HttpResponse<byte[]> response = future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            HttpResponse<byte[]> response = client.send(builder.build(), handler);
             return new RegistryResponse(response.statusCode(), response.headers(), response.body(), uri);
-        } catch (TimeoutException e) {
-            abort(future, subscriber);
-            throw new TransportFailure(TransportFailure.Kind.TIMEOUT, "no complete response from " + origin(uri)
-                    + " within " + requestTimeout, e);
         } catch (InterruptedException e) {
-            abort(future, subscriber);
+            abort(subscriber);
             throw e;
-        } catch (ExecutionException e) {
-            throw classify(e.getCause(), uri);
+        } catch (IOException | IllegalArgumentException | SecurityException e) {
+            abort(subscriber);
+            throw classify(e, uri);
+        } finally {
+            deadline.cancel(false);
         }
     }
 
-    private static void abort(CompletableFuture<?> future, AtomicReference<CappedBodySubscriber> subscriber) {
-        future.cancel(true);
+    private static void abort(AtomicReference<CappedBodySubscriber> subscriber) {
         CappedBodySubscriber s = subscriber.get();
         if (s != null) {
             s.cancel();
         }
     }
 
+    /** The JDK rethrows a body's failure wrapped in a plain IOException: find ours in the chain. */
+    private static <T extends Throwable> T find(Throwable thrown, Class<T> type) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
     private TransportFailure classify(Throwable cause, URI uri) {
-        if (cause instanceof CappedBodySubscriber.BodyTooLargeException) {
-            long cap = ((CappedBodySubscriber.BodyTooLargeException) cause).cap();
-            return new TransportFailure(TransportFailure.Kind.TOO_LARGE, cause.getMessage(), cause, cap);
+        CappedBodySubscriber.BodyTooLargeException tooLarge = find(cause, CappedBodySubscriber.BodyTooLargeException.class);
+        if (tooLarge != null) {
+            return new TransportFailure(TransportFailure.Kind.TOO_LARGE, tooLarge.getMessage(), tooLarge, tooLarge.cap());
+        }
+        if (find(cause, CappedBodySubscriber.DeadlineExceededException.class) != null) {
+            return new TransportFailure(TransportFailure.Kind.TIMEOUT, "no complete response from " + origin(uri)
+                    + " within " + requestTimeout, cause);
         }
         if (cause instanceof HttpConnectTimeoutException) {
             return new TransportFailure(TransportFailure.Kind.TIMEOUT, "could not connect to " + origin(uri)
@@ -171,6 +197,16 @@ final class RegistryTransport {
     private static String describe(Throwable cause) {
         String message = cause.getMessage();
         return cause.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
+    }
+
+    private static ScheduledThreadPoolExecutor deadlineTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "image-trust-registry-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true); // a finished exchange's deadline leaves the queue at once
+        return timer;
     }
 
     static boolean isRedirect(int status) {

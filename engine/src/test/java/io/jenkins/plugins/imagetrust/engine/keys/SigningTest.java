@@ -150,6 +150,96 @@ class SigningTest {
         assertThatThrownBy(() -> EcdsaSignatures.rawToDer(new byte[64])).hasMessageContaining("zero");
     }
 
+    @Test
+    void ecdsaVerificationRefusesEveryNonCanonicalEncodingOfAValidSignature() throws Exception {
+        KeyPair pair = KeyPairs.generate(KeyAlgorithm.ECDSA_P256);
+        try (InMemorySigner signer = new InMemorySigner(pair)) {
+            byte[] der = signer.sign(MESSAGE);
+            assertThat(SignatureVerifier.verify(pair.getPublic(), SignatureScheme.ECDSA_SHA256, MESSAGE, der)).isTrue();
+            byte[] raw = EcdsaSignatures.derToRaw(der, 32);
+            byte[] r = java.util.Arrays.copyOfRange(raw, 0, 32);
+            byte[] s = java.util.Arrays.copyOfRange(raw, 32, 64);
+            byte[] trailing = java.util.Arrays.copyOf(der, der.length + 1);
+            byte[] longFormLength = new byte[der.length + 1];
+            longFormLength[0] = 0x30;
+            longFormLength[1] = (byte) 0x81;
+            System.arraycopy(der, 1, longFormLength, 2, der.length - 1);
+            byte[] paddedR = sequence(integer(concatBytes(new byte[] {0, 0}, r)), integer(concatBytes(new byte[] {0}, s)));
+            java.math.BigInteger order = ((java.security.interfaces.ECPublicKey) pair.getPublic()).getParams().getOrder();
+            byte[] sPlusOrder = sequence(integer(new java.math.BigInteger(1, r).toByteArray()),
+                    integer(new java.math.BigInteger(1, s).add(order).toByteArray()));
+            for (byte[] bad : new byte[][] {trailing, longFormLength, paddedR, sPlusOrder}) {
+                assertThat(SignatureVerifier.verify(pair.getPublic(), SignatureScheme.ECDSA_SHA256, MESSAGE, bad))
+                        .as(java.util.HexFormat.of().formatHex(bad)).isFalse();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"ECDSA_P256", "ECDSA_P384"})
+    void ecdsaFastPathAgreesWithTheJdkOnValidTamperedAndMutatedSignatures(KeyAlgorithm algorithm) throws Exception {
+        KeyPair pair = KeyPairs.generate(algorithm);
+        java.util.Random random = new java.util.Random(42);
+        try (InMemorySigner signer = new InMemorySigner(pair)) {
+            for (int i = 0; i < 50; i++) {
+                byte[] message = new byte[1 + random.nextInt(300)];
+                random.nextBytes(message);
+                byte[] signature = signer.sign(message);
+                byte[] mutated = signature.clone();
+                mutated[random.nextInt(mutated.length)] ^= (byte) (1 << random.nextInt(8));
+                byte[] tampered = message.clone();
+                tampered[random.nextInt(tampered.length)] ^= 1;
+                assertThat(SignatureVerifier.verify(pair.getPublic(), SignatureScheme.ECDSA_SHA256, message, signature)).isTrue();
+                assertThat(EcdsaVerifier.verify((java.security.interfaces.ECPublicKey) pair.getPublic(), message, signature))
+                        .as("the fast path handles this curve").contains(true);
+                for (byte[][] attempt : new byte[][][] {{message, mutated}, {tampered, signature}}) {
+                    assertThat(SignatureVerifier.verify(pair.getPublic(), SignatureScheme.ECDSA_SHA256, attempt[0], attempt[1]))
+                            .isEqualTo(jdkVerifies(pair, attempt[0], attempt[1])).isFalse();
+                }
+            }
+        }
+    }
+
+    @Test
+    void ecdsaOnAnotherCurveIsLeftToTheJdk() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp521r1"));
+        KeyPair pair = generator.generateKeyPair();
+        Signature jdk = Signature.getInstance("SHA256withECDSA");
+        jdk.initSign(pair.getPrivate());
+        jdk.update(MESSAGE);
+        byte[] signature = jdk.sign();
+        assertThat(EcdsaVerifier.verify((java.security.interfaces.ECPublicKey) pair.getPublic(), MESSAGE, signature)).isEmpty();
+        assertThat(SignatureVerifier.verify(pair.getPublic(), SignatureScheme.ECDSA_SHA256, MESSAGE, signature)).isTrue();
+        assertThat(SignatureVerifier.verify(pair.getPublic(), SignatureScheme.ECDSA_SHA256, "other".getBytes(StandardCharsets.UTF_8),
+                signature)).isFalse();
+    }
+
+    private static boolean jdkVerifies(KeyPair pair, byte[] message, byte[] signature) throws Exception {
+        Signature jdk = Signature.getInstance("SHA256withECDSA");
+        jdk.initVerify(pair.getPublic());
+        jdk.update(message);
+        try {
+            return jdk.verify(signature);
+        } catch (java.security.SignatureException e) {
+            return false;
+        }
+    }
+
+    private static byte[] integer(byte[] value) {
+        return concatBytes(new byte[] {0x02, (byte) value.length}, value);
+    }
+
+    private static byte[] sequence(byte[] first, byte[] second) {
+        return concatBytes(new byte[] {0x30, (byte) (first.length + second.length)}, concatBytes(first, second));
+    }
+
+    private static byte[] concatBytes(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     private static String[] concat(String[]... parts) {
         return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
     }

@@ -335,6 +335,42 @@ class RegistryClientFaultTest {
     }
 
     @Test
+    void silentServerTimesOutAtTheHeadersWithinTheConfiguredTimeout() throws Exception {
+        ScriptedHttpServer server = serve((request, exchange) -> Thread.sleep(20_000));
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> clientBuilder().requestTimeout(Duration.ofSeconds(1)).build().fetchManifest(repo(server), "1.0"))
+                .isInstanceOf(RegistryTimeoutException.class)
+                .hasMessageContaining("within PT1S");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
+    void bodyTrickleSlowerThanTheDeadlineIsCutOffAtTheDeadline() throws Exception {
+        AtomicInteger chunksWritten = new AtomicInteger();
+        ScriptedHttpServer server = serve((request, exchange) -> {
+            exchange.writeHead(200, -1, "Content-Type", "application/octet-stream");
+            for (int i = 0; i < 100; i++) { // 10 s of bytes, each in time for any per-read timeout
+                exchange.writeChunk(new byte[16]);
+                chunksWritten.incrementAndGet();
+                Thread.sleep(100);
+            }
+        });
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> clientBuilder().requestTimeout(Duration.ofSeconds(1)).build()
+                .fetchBlob(repo(server), Digest.sha256(new byte[0]), 64 * 1024))
+                .isInstanceOf(RegistryTimeoutException.class)
+                .hasMessageContaining("no complete response")
+                .hasMessageContaining("within PT1S");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+        assertThat(chunksWritten.get()).isLessThan(100);
+    }
+
+    @Test
     void crossOriginRedirectDropsAuthorization() throws Exception {
         byte[] blob = "redirected blob".getBytes(StandardCharsets.UTF_8);
         ScriptedHttpServer storage = serve((request, exchange) -> exchange.respond(200, blob));

@@ -1,0 +1,117 @@
+package io.jenkins.plugins.imagetrust.bench;
+
+import io.jenkins.plugins.imagetrust.engine.ImageSigner;
+import io.jenkins.plugins.imagetrust.engine.ImageVerifier;
+import io.jenkins.plugins.imagetrust.engine.SignRequest;
+import io.jenkins.plugins.imagetrust.engine.SignResult;
+import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Benchmarks 1 and 2: one {@code ImageSigner.sign} and one {@code ImageVerifier.verify}, in process on a warm JVM,
+ * each against the raw requests it needs. Baseline and ours alternate (which goes first flips every iteration), so
+ * drift in the machine's load falls on both alike.
+ */
+final class LatencyBenchmarks {
+    private static final double NANOS_PER_MILLI = 1_000_000.0;
+
+    private final BenchEnvironment env;
+    private final BenchConfig config;
+
+    LatencyBenchmarks(BenchEnvironment env, BenchConfig config) {
+        this.env = env;
+        this.config = config;
+    }
+
+    /** Signs a fresh image per iteration (N distinct images pushed first), and stores a fresh raw signature per iteration. */
+    Result sign() throws Exception {
+        int runs = config.warmup() + config.iterations();
+        List<BenchEnvironment.PushedImage> oursImages = env.pushImages("sign-ours", runs);
+        List<RawRegistry.SignatureUpload> uploads = new ArrayList<>();
+        for (BenchEnvironment.PushedImage image : env.pushImages("sign-raw", runs)) {
+            uploads.add(env.signatureOf(image));
+        }
+        ImageSigner signer = ImageSigner.builder().registry(env.client()).signer(env.signer()).build();
+        Samples baseline = new Samples(config.iterations());
+        Samples ours = new Samples(config.iterations());
+        int errors = 0;
+        for (int i = 0; i < runs; i++) {
+            boolean measured = i >= config.warmup();
+            Runnable raw = timed(measured ? baseline : null, uploads.get(i), env.raw()::sign);
+            BenchEnvironment.PushedImage image = oursImages.get(i);
+            Runnable sign = timed(measured ? ours : null, image, pushed -> {
+                SignResult result = signer.sign(SignRequest.builder(pushed.reference()).build());
+                if (result.alreadyPresent() || !result.digest().equals(pushed.digest())) {
+                    throw new IllegalStateException("signing " + pushed.reference() + " was a no-op or signed another digest");
+                }
+            });
+            errors += alternate(i, raw, sign);
+        }
+        return Result.of("1. sign (cosign, in-process, warm)", "ms", baseline, ours, Goal.atMost(1.5), errors,
+                "raw: 11 requests (HEAD, GET .sig, 2×(HEAD+POST+PUT blob), PUT, GET)");
+    }
+
+    /** Verifies distinct signed images (one signature each), against HEAD manifest + GET .sig + GET payload. */
+    Result verify() throws Exception {
+        int runs = config.warmup() + config.iterations();
+        List<RawRegistry.SignatureRead> images = env.pushSignedImages("verify", runs);
+        ImageVerifier verifier = ImageVerifier.builder().registry(env.client()).policy(env.policy()).build();
+        Samples baseline = new Samples(config.iterations());
+        Samples ours = new Samples(config.iterations());
+        int errors = 0;
+        for (int i = 0; i < runs; i++) {
+            boolean measured = i >= config.warmup();
+            RawRegistry.SignatureRead image = images.get(i);
+            Runnable raw = timed(measured ? baseline : null, image, env.raw()::verify);
+            Runnable verify = timed(measured ? ours : null, image, read -> {
+                VerificationReport report = verifier.verify(env.referenceOf(read));
+                if (!report.trusted()) {
+                    throw new IllegalStateException("not trusted: " + report.summary());
+                }
+            });
+            errors += alternate(i, raw, verify);
+        }
+        return Result.of("2. verify (cosign, in-process, warm)", "ms", baseline, ours, Goal.atMost(1.3), errors,
+                "raw: 3 requests (HEAD, GET .sig, GET payload)");
+    }
+
+    interface Operation<T> {
+        void run(T input) throws Exception;
+    }
+
+    /** A step that times {@code operation} into {@code samples} (null: a warm-up, not recorded). */
+    private static <T> Runnable timed(Samples samples, T input, Operation<T> operation) {
+        return () -> {
+            long start = System.nanoTime();
+            try {
+                operation.run(input);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+            long elapsed = System.nanoTime() - start;
+            if (samples != null) {
+                samples.add(elapsed / NANOS_PER_MILLI);
+            }
+        };
+    }
+
+    /** Runs both steps, the baseline first on even iterations; the number of steps that failed. */
+    private static int alternate(int iteration, Runnable baseline, Runnable ours) {
+        Runnable first = iteration % 2 == 0 ? baseline : ours;
+        Runnable second = iteration % 2 == 0 ? ours : baseline;
+        return attempt(first) + attempt(second);
+    }
+
+    static int attempt(Runnable step) {
+        try {
+            step.run();
+            return 0;
+        } catch (RuntimeException e) {
+            System.err.println("bench: error: " + e.getMessage());
+            return 1;
+        }
+    }
+}

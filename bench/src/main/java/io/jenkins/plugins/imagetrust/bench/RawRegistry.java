@@ -1,0 +1,99 @@
+package io.jenkins.plugins.imagetrust.bench;
+
+import io.jenkins.plugins.imagetrust.engine.reference.Digest;
+import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The baseline: the registry requests an operation needs, issued directly with a {@link HttpClient} configured as
+ * {@code RegistryClient} configures its own (no redirects, 10 s connect timeout, HTTP/1.1 over plain HTTP, a 60 s
+ * request timeout). Bodies are prepared beforehand, so what it measures is the wire and the registry alone.
+ */
+final class RawRegistry {
+    private static final String ACCEPT_MANIFESTS = String.join(", ", MediaTypes.ALL_MANIFESTS);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+    private final HttpClient client = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    private final URI base;
+
+    /** @param hostPort the registry's {@code host:port}, spoken to over plain HTTP */
+    RawRegistry(String hostPort) {
+        this.base = URI.create("http://" + hostPort);
+    }
+
+    /** The bodies a cosign signature of one image consists of, made before the clock starts. */
+    record SignatureUpload(String repository, String tag, String signatureTag, byte[] payload, Digest payloadDigest,
+            byte[] config, Digest configDigest, byte[] manifest) {
+    }
+
+    /** What verifying one signed image fetches. */
+    record SignatureRead(String repository, String tag, String signatureTag, Digest payloadDigest) {
+    }
+
+    /**
+     * The requests of a first signature: HEAD the image manifest, GET the (absent) .sig manifest, HEAD + POST + PUT
+     * the payload and the config blobs, PUT the .sig manifest, GET it back.
+     */
+    void sign(SignatureUpload upload) throws IOException, InterruptedException {
+        expect(send(request(manifestUri(upload.repository(), upload.tag())).header("Accept", ACCEPT_MANIFESTS)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())), 200);
+        expect(send(request(manifestUri(upload.repository(), upload.signatureTag())).header("Accept", ACCEPT_MANIFESTS).GET()), 404);
+        uploadBlob(upload.repository(), upload.payload(), upload.payloadDigest());
+        uploadBlob(upload.repository(), upload.config(), upload.configDigest());
+        expect(send(request(manifestUri(upload.repository(), upload.signatureTag()))
+                .header("Content-Type", MediaTypes.OCI_MANIFEST)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(upload.manifest()))), 201);
+        expect(send(request(manifestUri(upload.repository(), upload.signatureTag())).header("Accept", ACCEPT_MANIFESTS).GET()), 200);
+    }
+
+    /** The requests of a verification: HEAD the image manifest, GET the .sig manifest, GET the payload blob. */
+    void verify(SignatureRead read) throws IOException, InterruptedException {
+        expect(send(request(manifestUri(read.repository(), read.tag())).header("Accept", ACCEPT_MANIFESTS)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())), 200);
+        expect(send(request(manifestUri(read.repository(), read.signatureTag())).header("Accept", ACCEPT_MANIFESTS).GET()), 200);
+        expect(send(request(base.resolve("/v2/" + read.repository() + "/blobs/" + read.payloadDigest())).GET()), 200);
+    }
+
+    private void uploadBlob(String repository, byte[] content, Digest digest) throws IOException, InterruptedException {
+        expect(send(request(base.resolve("/v2/" + repository + "/blobs/" + digest)).method("HEAD", HttpRequest.BodyPublishers.noBody())), 404);
+        HttpResponse<byte[]> session = expect(send(request(base.resolve("/v2/" + repository + "/blobs/uploads/"))
+                .POST(HttpRequest.BodyPublishers.noBody())), 202);
+        String location = session.headers().firstValue("Location")
+                .orElseThrow(() -> new IOException("upload session answer without Location"));
+        URI sessionUri = base.resolve(location);
+        String separator = sessionUri.getRawQuery() == null ? "?" : "&";
+        URI put = URI.create(sessionUri + separator + "digest=" + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8));
+        expect(send(request(put).header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(content))), 201);
+    }
+
+    private URI manifestUri(String repository, String reference) {
+        return base.resolve("/v2/" + repository + "/manifests/" + reference);
+    }
+
+    private static HttpRequest.Builder request(URI uri) {
+        return HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).version(HttpClient.Version.HTTP_1_1);
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest.Builder builder) throws IOException, InterruptedException {
+        return client.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static HttpResponse<byte[]> expect(HttpResponse<byte[]> response, int status) throws IOException {
+        if (response.statusCode() != status) {
+            throw new IOException(response.request().method() + " " + response.uri() + " answered " + response.statusCode()
+                    + ", expected " + status);
+        }
+        return response;
+    }
+}

@@ -1,0 +1,55 @@
+package io.jenkins.plugins.imagetrust.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jenkins.plugins.imagetrust.engine.testing.RequiredBinaries;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Every benchmark with tiny counts against a real docker-registry: a broken benchmark fails the build. The goals
+ * themselves are not asserted (a handful of iterations on a shared machine proves nothing about them).
+ */
+class BenchmarksSmokeTest {
+
+    @Test
+    @Timeout(60)
+    void everyBenchmarkRunsWithoutErrorsAndYieldsFiniteRatios() throws Exception {
+        RequiredBinaries.require("docker-registry");
+        BenchConfig config = BenchConfig.smoke(BenchConfig.findProjectRoot());
+
+        List<Result> results = Benchmarks.run(config);
+
+        assertThat(results).extracting(Result::name).anyMatch(name -> name.startsWith("1. sign"))
+                .anyMatch(name -> name.startsWith("2. verify")).anyMatch(name -> name.startsWith("3. bulk verify"));
+        if (RequiredBinaries.isCi()) {
+            assertThat(results).extracting(Result::name).anyMatch(name -> name.startsWith("4a. CLI"))
+                    .anyMatch(name -> name.startsWith("4b. CLI"));
+        }
+        for (Result result : results) {
+            assertThat(result.errors()).as(result.name() + " errors").isZero();
+            assertThat(result.ratio()).as(result.name() + " ratio").isFinite().isPositive();
+            assertThat(result.p90Ratio()).as(result.name() + " p90 ratio").isFinite().isPositive();
+        }
+    }
+
+    @Test
+    void percentilesAreNearestRank() {
+        Samples samples = new Samples(10);
+        for (int i = 10; i >= 1; i--) {
+            samples.add(i);
+        }
+        assertThat(samples.median()).isEqualTo(5.0);
+        assertThat(samples.p90()).isEqualTo(9.0);
+        assertThat(new Samples(1).median()).isNaN();
+    }
+
+    @Test
+    void goalsBoundTheRatioAndNaNNeverPasses() {
+        assertThat(Goal.atMost(1.5).metBy(1.5)).isTrue();
+        assertThat(Goal.atMost(1.5).metBy(1.6)).isFalse();
+        assertThat(Goal.atLeast(0.7).metBy(0.69)).isFalse();
+        assertThat(Goal.atLeast(0.7).metBy(Double.NaN)).isFalse();
+    }
+}
