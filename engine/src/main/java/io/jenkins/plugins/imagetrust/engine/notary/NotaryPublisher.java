@@ -2,6 +2,7 @@ package io.jenkins.plugins.imagetrust.engine.notary;
 
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
+import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.notary.model.DelegatedRole;
 import io.jenkins.plugins.imagetrust.engine.notary.model.FileMeta;
@@ -148,7 +149,7 @@ public final class NotaryPublisher {
 
     private RootPin pinFor(Optional<Signer> rootSigner) {
         if (rootSigner.isPresent()) {
-            return RootPin.rootKey(pem(rootSigner.get().publicKey().getEncoded()));
+            return RootPin.rootKey(PublicKeys.toPem(rootSigner.get().publicKey()));
         }
         if (existingRootPin == null) {
             throw new IllegalStateException("publishing to an existing repository without its root key needs a root pin (Builder.existingRootPin)");
@@ -156,10 +157,6 @@ public final class NotaryPublisher {
         return existingRootPin;
     }
 
-    private static String pem(byte[] spki) {
-        return "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(spki)
-                + "\n-----END PUBLIC KEY-----\n";
-    }
 
     private TufVerifier verifier(RootPin pin) {
         return TufVerifier.builder().fetcher(client).cache(cache).clock(clock).rootPin(pin).listener(listener).build();
