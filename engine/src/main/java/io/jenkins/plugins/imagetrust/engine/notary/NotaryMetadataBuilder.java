@@ -96,15 +96,55 @@ public final class NotaryMetadataBuilder {
     public static Multipart.Part updatedDelegation(String role, TargetsMetadata current, String tag, FileMeta target, Signer delegateSigner, Instant now)
             throws KeyException, MalformedMetadataException {
         TargetsMetadata.checkTargetName(tag, role);
-        Instant expires = now.truncatedTo(ChronoUnit.SECONDS).plus(TARGETS_VALIDITY);
+        Instant expires = renewedExpiry(now);
         TargetsMetadata base = current != null ? current : new TargetsMetadata(0, expires, Map.of(), Map.of(), List.of());
-        TargetsMetadata updated = base.withTarget(tag, target, base.version() + 1, expires);
-        String keyId = TufKey.forPublicKey(delegateSigner.publicKey()).id();
-        return new Multipart.Part(role, TufSignatures.signEnvelope(updated.toJson(), List.of(new SigningKey(delegateSigner, keyId))));
+        return signed(role, base.withTarget(tag, target, base.version() + 1, expires), delegateSigner);
+    }
+
+    /** The next version of {@code role} ({@code targets} or a delegation) without {@code tag}, expiry renewed. */
+    public static Multipart.Part withoutTarget(String role, TargetsMetadata current, String tag, Signer signer, Instant now)
+            throws KeyException, MalformedMetadataException {
+        if (!current.targets().containsKey(tag)) {
+            throw new IllegalArgumentException(role + " v" + current.version() + " does not list " + tag);
+        }
+        return signed(role, current.withoutTarget(tag, current.version() + 1, renewedExpiry(now)), signer);
+    }
+
+    /** The next version of {@code role}, unchanged but for its expiry, signed by {@code signer} (a rotated key). */
+    public static Multipart.Part resigned(String role, TargetsMetadata current, Signer signer, Instant now)
+            throws KeyException, MalformedMetadataException {
+        TargetsMetadata next = new TargetsMetadata(current.version() + 1, renewedExpiry(now), current.targets(), current.delegationKeys(),
+                current.delegations());
+        return signed(role, next, signer);
+    }
+
+    /**
+     * The next version of root in which top-level {@code role} is signed by {@code newKey}, signed by the root
+     * key as root lists it ({@code rootKeyId}: its certificate key's id). The server accepts it only if it is
+     * signed by the current root's keys.
+     */
+    public static Multipart.Part rotatedRoot(RootMetadata current, String role, TufKey newKey, Signer rootSigner, String rootKeyId)
+            throws KeyException {
+        RootMetadata next = current.withRoleKey(role, newKey);
+        return new Multipart.Part(RoleNames.ROOT, TufSignatures.signEnvelope(next.toJson(), List.of(new SigningKey(rootSigner, rootKeyId))));
+    }
+
+    /** The next version of targets in which delegation {@code role} is signed by {@code newKey} alone. */
+    public static Multipart.Part rotatedDelegationKey(TargetsMetadata current, String role, TufKey newKey, Signer targetsSigner, Instant now)
+            throws KeyException, MalformedMetadataException {
+        return signedTargets(current.withDelegationKey(role, newKey, current.version() + 1, renewedExpiry(now)), targetsSigner);
+    }
+
+    private static Instant renewedExpiry(Instant now) {
+        return now.truncatedTo(ChronoUnit.SECONDS).plus(TARGETS_VALIDITY);
     }
 
     private static Multipart.Part signedTargets(TargetsMetadata targets, Signer targetsSigner) throws KeyException, MalformedMetadataException {
-        String keyId = TufKey.forPublicKey(targetsSigner.publicKey()).id();
-        return new Multipart.Part(RoleNames.TARGETS, TufSignatures.signEnvelope(targets.toJson(), List.of(new SigningKey(targetsSigner, keyId))));
+        return signed(RoleNames.TARGETS, targets, targetsSigner);
+    }
+
+    private static Multipart.Part signed(String role, TargetsMetadata metadata, Signer signer) throws KeyException, MalformedMetadataException {
+        String keyId = TufKey.forPublicKey(signer.publicKey()).id();
+        return new Multipart.Part(role, TufSignatures.signEnvelope(metadata.toJson(), List.of(new SigningKey(signer, keyId))));
     }
 }

@@ -88,10 +88,7 @@ public final class NotaryPublisher {
             throw new NotaryException(request.gun() + ":" + request.tag() + " resolves through targets/releases, which the key "
                     + signerKeyId + " may not sign (releases keys: " + releases.get().keys().keyIds() + ")");
         }
-        if (!current.root().role(RoleNames.TARGETS).keyIds().contains(signerKeyId)) {
-            throw new NotaryException("the given targets key " + signerKeyId + " is not a targets key of " + request.gun()
-                    + " (root lists " + current.root().role(RoleNames.TARGETS).keyIds() + ")");
-        }
+        requireTargetsKey(current, request.targetsSigner());
         if (alreadySigned(current.targets().targets().get(request.tag()), target)) {
             return unchanged(request, current, current.targets().version());
         }
@@ -126,6 +123,162 @@ public final class NotaryPublisher {
         TrustedRepository current = verifier(pinFor(Optional.ofNullable(rootSigner))).verify(gun);
         client.publish(gun, List.of(NotaryMetadataBuilder.delegatingReleases(current.targets(), TufKey.forPublicKey(delegateKey), targetsSigner, clock.instant())));
         listener.info("notary-publish", gun + ": targets/releases delegated to key " + TufKey.forPublicKey(delegateKey).id().substring(0, 12));
+    }
+
+    /**
+     * Revokes {@code tag}: publishes the next version of the role {@code signer} signs for without it, in one
+     * upload. The signer chooses the role as in {@link #publish}: a {@code targets/releases} key removes the tag
+     * from that delegation, the targets key from {@code targets}. Revoking a tag the role does not list is an
+     * error rather than a silent no-op: it usually means a mistyped tag or the wrong key, and a revocation
+     * must not be reported done when nothing was revoked.
+     *
+     * @param rootSigner the repository's root key, used only to pin the root (may be null with {@link Builder#existingRootPin})
+     * @throws NotaryException if the signer signs neither role, or the role does not list the tag
+     * @throws NotaryServerException if the server rejects the upload; it then stored nothing
+     */
+    public RevokeResult revoke(String gun, String tag, Signer signer, Signer rootSigner) throws NotaryException, KeyException {
+        MetadataNames.checkGun(gun);
+        RootPin pin = pinFor(Optional.ofNullable(rootSigner));
+        TrustedRepository current = verifier(pin).verify(gun);
+        String role = roleSignedBy(current, signer);
+        TargetsMetadata signed = RoleNames.TARGETS.equals(role) ? current.targets() : current.delegations().get(role);
+        if (signed == null || !signed.targets().containsKey(tag)) {
+            throw new NotaryException(gun + ":" + tag + " is not signed in " + role + " (the role the key " + keyId(signer)
+                    + " signs); nothing was revoked");
+        }
+        client.publish(gun, List.of(NotaryMetadataBuilder.withoutTarget(role, signed, tag, signer, clock.instant())));
+
+        TrustedRepository published = verifier(pin).verify(gun);
+        TargetsMetadata after = RoleNames.TARGETS.equals(role) ? published.targets() : published.delegations().get(role);
+        if (after == null || after.targets().containsKey(tag)) {
+            throw new NotaryException("after revoking, " + role + " of " + gun + " still lists " + tag);
+        }
+        Optional<TargetResolution> remaining = resolveIfSigned(published, tag);
+        listener.info("notary-publish", "revoked " + gun + ":" + tag + " from " + role + " v" + after.version()
+                + remaining.map(r -> "; it still resolves to " + r.digest() + " through " + r.role()).orElse(""));
+        return new RevokeResult(gun, tag, role, after.version(), remaining);
+    }
+
+    /**
+     * Rotates the targets key: publishes, in one upload, the next root version (signed by the root key) listing
+     * {@code newTargetsSigner}'s key as the only targets key, and targets re-signed with it one version up. The
+     * old targets key is not needed (it may be the reason for the rotation) and signs nothing afterwards.
+     *
+     * @param rootSigner the repository's root key: it pins the current root and signs the new one
+     * @throws NotaryException if {@code rootSigner} is not a root key of the repository, or the new key already is the targets key
+     * @throws NotaryServerException if the server rejects the upload; it then stored nothing
+     */
+    public KeyRotationResult rotateTargetsKey(String gun, Signer rootSigner, Signer newTargetsSigner) throws NotaryException, KeyException {
+        MetadataNames.checkGun(gun);
+        Objects.requireNonNull(rootSigner, "rotating the targets key needs the root key");
+        RootPin pin = pinFor(Optional.of(rootSigner));
+        TrustedRepository current = verifier(pin).verify(gun);
+        String rootKeyId = rootKeyIdOf(current, rootSigner);
+        TufKey newKey = TufKey.forPublicKey(newTargetsSigner.publicKey());
+        if (current.root().role(RoleNames.TARGETS).keyIds().equals(List.of(newKey.id()))) {
+            throw new NotaryException(newKey.id() + " already is the targets key of " + gun + "; nothing to rotate");
+        }
+        Instant now = clock.instant();
+        client.publish(gun, List.of(
+                NotaryMetadataBuilder.rotatedRoot(current.root(), RoleNames.TARGETS, newKey, rootSigner, rootKeyId),
+                NotaryMetadataBuilder.resigned(RoleNames.TARGETS, current.targets(), newTargetsSigner, now)));
+
+        TrustedRepository published = verifier(pin).verify(gun);
+        if (!published.root().role(RoleNames.TARGETS).keyIds().equals(List.of(newKey.id()))) {
+            throw new NotaryException("after rotating, the root of " + gun + " lists targets keys "
+                    + published.root().role(RoleNames.TARGETS).keyIds() + ", not " + newKey.id());
+        }
+        listener.info("notary-publish", gun + ": targets key rotated to " + newKey.id().substring(0, 12) + " (root v"
+                + published.root().version() + ", targets v" + published.targets().version() + ")");
+        return new KeyRotationResult(gun, RoleNames.TARGETS, newKey.id(), published.root().version(), published.targets().version(), 0);
+    }
+
+    /**
+     * Rotates the key of a delegation of targets (e.g. {@code targets/releases}): publishes, in one upload,
+     * targets one version up (signed by the targets key) delegating {@code role} to {@code newDelegateSigner}'s
+     * key alone (same paths, threshold 1), and the delegation's own file, if it has one, re-signed with the new
+     * key. The old delegation key is not needed.
+     *
+     * @param rootSigner the repository's root key, used only to pin the root (may be null with {@link Builder#existingRootPin})
+     * @throws NotaryException if targets does not delegate {@code role}, {@code targetsSigner} is not the
+     *     targets key, or the new key already is the delegation's only key
+     * @throws NotaryServerException if the server rejects the upload; it then stored nothing
+     */
+    public KeyRotationResult rotateDelegationKey(String gun, String role, Signer targetsSigner, Signer rootSigner, Signer newDelegateSigner)
+            throws NotaryException, KeyException {
+        MetadataNames.checkGun(gun);
+        RootPin pin = pinFor(Optional.ofNullable(rootSigner));
+        TrustedRepository current = verifier(pin).verify(gun);
+        DelegatedRole delegation = current.targets().delegation(role)
+                .orElseThrow(() -> new NotaryException("targets of " + gun + " delegates no role " + role + " (it delegates "
+                        + current.targets().delegations().stream().map(DelegatedRole::name).toList() + ")"));
+        requireTargetsKey(current, targetsSigner);
+        TufKey newKey = TufKey.forPublicKey(newDelegateSigner.publicKey());
+        if (delegation.keys().keyIds().equals(List.of(newKey.id()))) {
+            throw new NotaryException(newKey.id() + " already is the key of " + role + " in " + gun + "; nothing to rotate");
+        }
+        Instant now = clock.instant();
+        List<Multipart.Part> parts = new java.util.ArrayList<>();
+        parts.add(NotaryMetadataBuilder.rotatedDelegationKey(current.targets(), role, newKey, targetsSigner, now));
+        TargetsMetadata delegated = current.delegations().get(role);
+        if (delegated != null) {
+            parts.add(NotaryMetadataBuilder.resigned(role, delegated, newDelegateSigner, now));
+        }
+        client.publish(gun, parts);
+
+        TrustedRepository published = verifier(pin).verify(gun);
+        List<String> keys = published.targets().delegation(role).map(d -> d.keys().keyIds()).orElse(List.of());
+        if (!keys.equals(List.of(newKey.id()))) {
+            throw new NotaryException("after rotating, targets of " + gun + " delegates " + role + " to " + keys + ", not " + newKey.id());
+        }
+        TargetsMetadata delegatedAfter = published.delegations().get(role);
+        long delegationVersion = delegatedAfter == null ? 0 : delegatedAfter.version();
+        listener.info("notary-publish", gun + ": " + role + " key rotated to " + newKey.id().substring(0, 12) + " (targets v"
+                + published.targets().version() + (delegatedAfter == null ? "" : ", " + role + " v" + delegationVersion) + ")");
+        return new KeyRotationResult(gun, role, newKey.id(), published.root().version(), published.targets().version(), delegationVersion);
+    }
+
+    /** The role {@code signer} signs tags into: {@code targets/releases} if it holds one of its keys, else {@code targets}. */
+    private static String roleSignedBy(TrustedRepository current, Signer signer) throws NotaryException {
+        String signerKeyId = keyId(signer);
+        Optional<DelegatedRole> releases = current.targets().delegation(RoleNames.RELEASES);
+        if (releases.isPresent() && releases.get().keys().keyIds().contains(signerKeyId)) {
+            return RoleNames.RELEASES;
+        }
+        requireTargetsKey(current, signer);
+        return RoleNames.TARGETS;
+    }
+
+    private static void requireTargetsKey(TrustedRepository current, Signer signer) throws NotaryException {
+        String signerKeyId = keyId(signer);
+        if (!current.root().role(RoleNames.TARGETS).keyIds().contains(signerKeyId)) {
+            throw new NotaryException("the given key " + signerKeyId + " is not a targets key of " + current.gun()
+                    + " (root lists " + current.root().role(RoleNames.TARGETS).keyIds() + ")");
+        }
+    }
+
+    /** The id under which root lists {@code rootSigner}'s key (its certificate's), checked before anything is signed. */
+    private static String rootKeyIdOf(TrustedRepository current, Signer rootSigner) throws NotaryException {
+        byte[] encoded = rootSigner.publicKey().getEncoded();
+        for (String id : current.root().role(RoleNames.ROOT).keyIds()) {
+            TufKey listed = current.root().keys().get(id);
+            if (listed != null && MessageDigest.isEqual(listed.publicKey().getEncoded(), encoded)) {
+                return id;
+            }
+        }
+        throw new NotaryException("the given root key " + keyId(rootSigner) + " is not a root key of " + current.gun());
+    }
+
+    private static String keyId(Signer signer) throws MalformedMetadataException {
+        return TufKey.forPublicKey(signer.publicKey()).id();
+    }
+
+    private static Optional<TargetResolution> resolveIfSigned(TrustedRepository repository, String tag) throws NotaryException {
+        try {
+            return Optional.of(repository.resolve(tag));
+        } catch (TargetNotFoundException e) {
+            return Optional.empty();
+        }
     }
 
     private static boolean alreadySigned(FileMeta existing, FileMeta target) {

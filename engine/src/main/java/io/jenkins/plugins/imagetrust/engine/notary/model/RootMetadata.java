@@ -49,6 +49,20 @@ public record RootMetadata(long version, Instant expires, boolean consistentSnap
         return keys;
     }
 
+    /**
+     * The next version, in which top-level role {@code name} is signed by {@code newKey} alone (threshold 1);
+     * keys no role lists any more are dropped. Expiry is kept: it follows the root certificate.
+     */
+    public RootMetadata withRoleKey(String name, TufKey newKey) {
+        role(name);
+        Map<String, RoleKeys> newRoles = new TreeMap<>(roles);
+        newRoles.put(name, new RoleKeys(List.of(newKey.id()), 1));
+        Map<String, TufKey> newKeys = new TreeMap<>(keys);
+        newKeys.put(newKey.id(), newKey);
+        newKeys.keySet().removeIf(id -> newRoles.values().stream().noneMatch(role -> role.keyIds().contains(id)));
+        return new RootMetadata(version + 1, expires, consistentSnapshot, newKeys, newRoles);
+    }
+
     public ObjectNode toJson() {
         ObjectNode node = CanonicalJson.mapper().createObjectNode();
         node.put("_type", "Root");

@@ -75,6 +75,29 @@ public record TargetsMetadata(long version, Instant expires, Map<String, FileMet
         return new TargetsMetadata(newVersion, newExpires, updated, delegationKeys, delegations);
     }
 
+    /** A copy without {@code target}, at the given version and expiry. */
+    public TargetsMetadata withoutTarget(String target, long newVersion, Instant newExpires) {
+        Map<String, FileMeta> updated = new TreeMap<>(targets);
+        updated.remove(target);
+        return new TargetsMetadata(newVersion, newExpires, updated, delegationKeys, delegations);
+    }
+
+    /**
+     * A copy whose delegation {@code name} is signed by {@code newKey} alone (threshold 1, same paths); keys no
+     * delegation lists any more are dropped.
+     */
+    public TargetsMetadata withDelegationKey(String name, TufKey newKey, long newVersion, Instant newExpires) {
+        DelegatedRole current = delegation(name).orElseThrow(() -> new IllegalArgumentException("no delegation " + name));
+        List<DelegatedRole> roles = new ArrayList<>();
+        for (DelegatedRole role : delegations) {
+            roles.add(role.name().equals(name) ? new DelegatedRole(name, new RoleKeys(List.of(newKey.id()), 1), current.paths()) : role);
+        }
+        Map<String, TufKey> keys = new TreeMap<>(delegationKeys);
+        keys.put(newKey.id(), newKey);
+        keys.keySet().removeIf(id -> roles.stream().noneMatch(role -> role.keys().keyIds().contains(id)));
+        return new TargetsMetadata(newVersion, newExpires, targets, keys, roles);
+    }
+
     /** The signed body; {@code delegations} is always written, empty when unused, as notary does. */
     public ObjectNode toJson() {
         ObjectNode node = CanonicalJson.mapper().createObjectNode();

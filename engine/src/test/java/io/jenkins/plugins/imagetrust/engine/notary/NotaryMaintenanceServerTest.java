@@ -1,0 +1,217 @@
+package io.jenkins.plugins.imagetrust.engine.notary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jenkins.plugins.imagetrust.engine.keys.Signer;
+import io.jenkins.plugins.imagetrust.engine.notary.model.RoleNames;
+import io.jenkins.plugins.imagetrust.engine.notary.model.SignedMetadata;
+import io.jenkins.plugins.imagetrust.engine.notary.model.TufKey;
+import io.jenkins.plugins.imagetrust.engine.notary.store.InMemoryTrustCache;
+import io.jenkins.plugins.imagetrust.engine.notary.store.Multipart;
+import io.jenkins.plugins.imagetrust.engine.notary.store.NotaryClient;
+import io.jenkins.plugins.imagetrust.engine.notary.store.TrustCache;
+import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
+import io.jenkins.plugins.imagetrust.engine.reference.Digest;
+import io.jenkins.plugins.imagetrust.engine.testing.NotaryFixture;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Revoking tags and rotating the targets and delegation keys with our publisher, against one real
+ * notary-server 0.7.0 + notary-signer, read back through our {@link TufVerifier} and the real notary CLI.
+ */
+class NotaryMaintenanceServerTest {
+    @RegisterExtension
+    static NotaryFixture notary = new NotaryFixture();
+
+    private static final AtomicInteger REPOSITORIES = new AtomicInteger();
+    private static final byte[] MANIFEST_1 = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"n\":1}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] MANIFEST_2 = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"n\":2}".getBytes(StandardCharsets.UTF_8);
+
+    private final Signer rootKey = TestSigners.ecdsa();
+    private final Signer targetsKey = TestSigners.ecdsa();
+
+    private static String newGun() {
+        return "127.0.0.1:5000/lab/maintained" + REPOSITORIES.incrementAndGet();
+    }
+
+    private static NotaryClient client() {
+        return NotaryClient.builder(notary.url()).trustedCaPem(notary.caPem()).requestTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    private static NotaryPublisher publisher() {
+        return NotaryPublisher.builder().client(client()).build();
+    }
+
+    private PublishResult publish(String gun, String tag, byte[] manifest, Signer signer) throws Exception {
+        return publisher().publish(new PublishRequest(gun, tag, Digest.sha256(manifest), manifest.length, signer, rootKey));
+    }
+
+    private TrustedRepository readPinned(String gun) throws NotaryException {
+        return verifierPinned(new InMemoryTrustCache()).verify(gun);
+    }
+
+    private TufVerifier verifierPinned(TrustCache cache) {
+        return TufVerifier.builder().fetcher(client()).rootPin(RootPin.rootKey(PublicKeys.toPem(rootKey.publicKey()))).cache(cache).build();
+    }
+
+    @Test
+    void revokesATagFromTargets(@TempDir Path home) throws Exception {
+        String gun = newGun();
+        publish(gun, "v1", MANIFEST_1, targetsKey);
+        publish(gun, "v2", MANIFEST_2, targetsKey);
+
+        RevokeResult revoked = publisher().revoke(gun, "v1", targetsKey, rootKey);
+
+        assertThat(revoked.role()).isEqualTo(RoleNames.TARGETS);
+        assertThat(revoked.roleVersion()).isEqualTo(3);
+        assertThat(revoked.stillResolvesTo()).isEmpty();
+        TrustedRepository repository = readPinned(gun);
+        assertThatThrownBy(() -> repository.resolve("v1"))
+                .isInstanceOfSatisfying(TargetNotFoundException.class, e -> assertThat(e.tag()).isEqualTo("v1"));
+        assertThat(repository.resolve("v2").digest()).isEqualTo(Digest.sha256(MANIFEST_2));
+        String listing = new NotaryCli(notary, home).run("list", gun);
+        assertThat(listing).contains("v2").doesNotContainPattern("(?m)^\\s*v1\\s");
+    }
+
+    @Test
+    void revokesATagFromTargetsReleasesAndReportsATargetsEntryItUncovers() throws Exception {
+        String gun = newGun();
+        publish(gun, "v1", MANIFEST_1, targetsKey);
+        Signer releasesKey = TestSigners.ecdsa();
+        publisher().delegateReleases(gun, targetsKey, rootKey, releasesKey.publicKey());
+        publish(gun, "v1", MANIFEST_2, releasesKey);
+        publish(gun, "v2", MANIFEST_2, releasesKey);
+
+        RevokeResult onlyInReleases = publisher().revoke(gun, "v2", releasesKey, rootKey);
+        RevokeResult shadowing = publisher().revoke(gun, "v1", releasesKey, rootKey);
+
+        assertThat(onlyInReleases.role()).isEqualTo(RoleNames.RELEASES);
+        assertThat(onlyInReleases.roleVersion()).isEqualTo(3);
+        assertThat(onlyInReleases.stillResolvesTo()).isEmpty();
+        assertThat(shadowing.roleVersion()).isEqualTo(4);
+        assertThat(shadowing.stillResolvesTo()).hasValueSatisfying(r -> {
+            assertThat(r.role()).isEqualTo(RoleNames.TARGETS);
+            assertThat(r.digest()).isEqualTo(Digest.sha256(MANIFEST_1));
+        });
+        TrustedRepository repository = readPinned(gun);
+        assertThatThrownBy(() -> repository.resolve("v2")).isInstanceOf(TargetNotFoundException.class);
+        assertThat(repository.resolve("v1").role()).isEqualTo(RoleNames.TARGETS);
+        assertThat(repository.delegations().get(RoleNames.RELEASES).targets()).isEmpty();
+    }
+
+    @Test
+    void revokingATagTheRoleDoesNotListIsAnErrorAndUploadsNothing() throws Exception {
+        String gun = newGun();
+        publish(gun, "v1", MANIFEST_1, targetsKey);
+
+        assertThatThrownBy(() -> publisher().revoke(gun, "v9", targetsKey, rootKey))
+                .isInstanceOf(NotaryException.class)
+                .hasMessageContaining(gun + ":v9 is not signed in targets")
+                .hasMessageContaining("nothing was revoked");
+        assertThatThrownBy(() -> publisher().revoke(gun, "v1", TestSigners.ecdsa(), rootKey))
+                .hasMessageContaining("is not a targets key of " + gun);
+        assertThat(readPinned(gun).targets().version()).isEqualTo(1);
+    }
+
+    @Test
+    void rotatesTheTargetsKeyAndACachedVerifierFollowsTheNewRoot(@TempDir Path home) throws Exception {
+        String gun = newGun();
+        publish(gun, "v1", MANIFEST_1, targetsKey);
+        TrustCache cache = new InMemoryTrustCache();
+        TufVerifier cachedVerifier = verifierPinned(cache);
+        TrustedRepository before = cachedVerifier.verify(gun);
+        byte[] oldTargetsFile = client().fetch(gun, RoleNames.TARGETS, 1 << 20);
+        Signer newTargetsKey = TestSigners.ecdsa();
+
+        KeyRotationResult rotation = publisher().rotateTargetsKey(gun, rootKey, newTargetsKey);
+
+        String newKeyId = TufKey.forPublicKey(newTargetsKey.publicKey()).id();
+        assertThat(rotation.newKeyId()).isEqualTo(newKeyId);
+        assertThat(rotation.rootVersion()).isEqualTo(2);
+        assertThat(rotation.targetsVersion()).isEqualTo(2);
+        TrustedRepository after = cachedVerifier.verify(gun);
+        assertThat(cache.lastVersion(gun, RoleNames.ROOT)).isEqualTo(2);
+        assertThat(after.root().role(RoleNames.TARGETS).keyIds()).containsExactly(newKeyId);
+        assertThat(after.root().keys()).doesNotContainKey(TufKey.forPublicKey(targetsKey.publicKey()).id());
+        assertThat(after.root().role(RoleNames.ROOT)).isEqualTo(before.root().role(RoleNames.ROOT));
+        assertThat(after.resolve("v1").digest()).isEqualTo(Digest.sha256(MANIFEST_1));
+
+        // The old key's targets no longer verify against the new root, and the server refuses them.
+        SignedMetadata oldSigned = SignedMetadata.parse(RoleNames.TARGETS, oldTargetsFile);
+        assertThatThrownBy(() -> TufSignatures.requireThreshold(oldSigned, after.root().keys(), after.root().role(RoleNames.TARGETS)))
+                .isInstanceOf(SignatureThresholdException.class);
+        assertThatThrownBy(() -> client().publish(gun, List.of(NotaryMetadataBuilder.updatedTargets(after.targets(), "v2",
+                NotaryMetadataBuilder.target(Digest.sha256(MANIFEST_2), MANIFEST_2.length), targetsKey, Instant.now()))))
+                .isInstanceOfSatisfying(NotaryServerException.class, e -> assertThat(e.detail()).contains("valid signatures did not meet threshold for targets"));
+        assertThatThrownBy(() -> publish(gun, "v2", MANIFEST_2, targetsKey)).hasMessageContaining("is not a targets key of " + gun);
+
+        assertThat(publish(gun, "v2", MANIFEST_2, newTargetsKey).roleVersion()).isEqualTo(3);
+        assertThat(new NotaryCli(notary, home).run("list", gun)).contains("v1").contains("v2");
+    }
+
+    @Test
+    void rotatesTheReleasesDelegationKey(@TempDir Path home) throws Exception {
+        String gun = newGun();
+        publish(gun, "v1", MANIFEST_1, targetsKey);
+        Signer oldReleasesKey = TestSigners.ecdsa();
+        publisher().delegateReleases(gun, targetsKey, rootKey, oldReleasesKey.publicKey());
+        publish(gun, "v2", MANIFEST_2, oldReleasesKey);
+        Signer newReleasesKey = TestSigners.ecdsa();
+
+        KeyRotationResult rotation = publisher().rotateDelegationKey(gun, RoleNames.RELEASES, targetsKey, rootKey, newReleasesKey);
+
+        String newKeyId = TufKey.forPublicKey(newReleasesKey.publicKey()).id();
+        assertThat(rotation.role()).isEqualTo(RoleNames.RELEASES);
+        assertThat(rotation.rootVersion()).isEqualTo(1);
+        assertThat(rotation.targetsVersion()).isEqualTo(3);
+        assertThat(rotation.delegationVersion()).isEqualTo(2);
+        TrustedRepository repository = readPinned(gun);
+        assertThat(repository.targets().delegation(RoleNames.RELEASES).orElseThrow().keys().keyIds()).containsExactly(newKeyId);
+        assertThat(repository.targets().delegationKeys()).containsOnlyKeys(newKeyId);
+        assertThat(repository.resolve("v2").role()).isEqualTo(RoleNames.RELEASES);
+
+        assertThat(publish(gun, "v3", MANIFEST_1, newReleasesKey).resolution().role()).isEqualTo(RoleNames.RELEASES);
+        assertThatThrownBy(() -> publish(gun, "v4", MANIFEST_1, oldReleasesKey)).hasMessageContaining("resolves through targets/releases");
+        assertThat(new NotaryCli(notary, home).run("list", gun))
+                .containsPattern("v2\\s+" + Digest.sha256(MANIFEST_2).hex() + "\\s+" + MANIFEST_2.length + "\\s+targets/releases")
+                .containsPattern("v3\\s+\\S+\\s+\\d+\\s+targets/releases");
+    }
+
+    @Test
+    void aRotationSignedWithoutTheRootKeyIsRejectedByTheServerWhichKeepsItsState() throws Exception {
+        String gun = newGun();
+        publish(gun, "v1", MANIFEST_1, targetsKey);
+        TrustedRepository before = readPinned(gun);
+        Signer newTargetsKey = TestSigners.ecdsa();
+        String certificateKeyId = before.root().role(RoleNames.ROOT).keyIds().get(0);
+        // Someone holding only the targets key signs the new root in the root key's name.
+        List<Multipart.Part> forged = List.of(
+                NotaryMetadataBuilder.rotatedRoot(before.root(), RoleNames.TARGETS, TufKey.forPublicKey(newTargetsKey.publicKey()), targetsKey, certificateKeyId),
+                NotaryMetadataBuilder.resigned(RoleNames.TARGETS, before.targets(), newTargetsKey, Instant.now()));
+
+        assertThatThrownBy(() -> client().publish(gun, forged))
+                .isInstanceOfSatisfying(NotaryServerException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.code()).contains("INVALID_UPDATE");
+                    assertThat(e.detail()).contains("ErrBadRoot").contains("could not rotate trust to a new trusted root");
+                    assertThat(e.getMessage()).contains(e.detail());
+                });
+        // Our publisher does not even send it: the given "root key" is not the pinned one.
+        assertThatThrownBy(() -> publisher().rotateTargetsKey(gun, targetsKey, newTargetsKey)).isInstanceOf(UntrustedRootException.class);
+
+        TrustedRepository after = readPinned(gun);
+        assertThat(after.root().version()).isEqualTo(1);
+        assertThat(after.root().role(RoleNames.TARGETS).keyIds()).isEqualTo(before.root().role(RoleNames.TARGETS).keyIds());
+        assertThat(after.targets().version()).isEqualTo(1);
+        assertThat(after.resolve("v1").digest()).isEqualTo(Digest.sha256(MANIFEST_1));
+    }
+}
