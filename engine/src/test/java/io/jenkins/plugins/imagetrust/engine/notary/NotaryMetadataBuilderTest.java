@@ -115,4 +115,52 @@ class NotaryMetadataBuilderTest {
         }
         return node.toString();
     }
+
+    @Test
+    void aRotatedRootReplacesOnlyTheRotatedRolesKeyAndIsSignedAsTheOldRootRequires() throws Exception {
+        TufKey snapshotKey = TufKey.forPublicKey(TestSigners.ecdsa().publicKey());
+        TufKey timestampKey = TufKey.forPublicKey(TestSigners.ecdsa().publicKey());
+        RootMetadata first = RootMetadata.from(SignedMetadata.parse("root",
+                NotaryMetadataBuilder.initialRoot("reg/app", rootKey, targetsKey, snapshotKey, timestampKey, NOW).body()));
+        String certificateKeyId = first.role(RoleNames.ROOT).keyIds().get(0);
+        TufKey newTargetsKey = TufKey.forPublicKey(TestSigners.ecdsa().publicKey());
+
+        SignedMetadata rotatedFile = SignedMetadata.parse("root",
+                NotaryMetadataBuilder.rotatedRoot(first, RoleNames.TARGETS, newTargetsKey, rootKey, certificateKeyId).body());
+        RootMetadata rotated = RootMetadata.from(rotatedFile);
+
+        assertThat(rotated.version()).isEqualTo(2);
+        assertThat(rotated.expires()).isEqualTo(first.expires());
+        assertThat(rotated.role(RoleNames.TARGETS).keyIds()).containsExactly(newTargetsKey.id());
+        assertThat(rotated.keys()).containsOnlyKeys(certificateKeyId, newTargetsKey.id(), snapshotKey.id(), timestampKey.id());
+        for (String role : java.util.List.of(RoleNames.ROOT, RoleNames.SNAPSHOT, RoleNames.TIMESTAMP)) {
+            assertThat(rotated.role(role)).isEqualTo(first.role(role));
+        }
+        TufSignatures.requireThreshold(rotatedFile, first.keys(), first.role(RoleNames.ROOT));
+        TufSignatures.requireThreshold(rotatedFile, rotated.keys(), rotated.role(RoleNames.ROOT));
+    }
+
+    @Test
+    void aRotatedDelegationKeepsItsPathsAndTheOtherDelegations() throws Exception {
+        TufKey releasesKey = TufKey.forPublicKey(TestSigners.ecdsa().publicKey());
+        TufKey aliceKey = TufKey.forPublicKey(TestSigners.ecdsa().publicKey());
+        TufKey newReleasesKey = TufKey.forPublicKey(TestSigners.ecdsa().publicKey());
+        TargetsMetadata current = new TargetsMetadata(4, NOW, Map.of(), Map.of(releasesKey.id(), releasesKey, aliceKey.id(), aliceKey),
+                java.util.List.of(new io.jenkins.plugins.imagetrust.engine.notary.model.DelegatedRole(RoleNames.RELEASES,
+                                new io.jenkins.plugins.imagetrust.engine.notary.model.RoleKeys(java.util.List.of(releasesKey.id()), 1), java.util.List.of("v")),
+                        new io.jenkins.plugins.imagetrust.engine.notary.model.DelegatedRole("targets/alice",
+                                new io.jenkins.plugins.imagetrust.engine.notary.model.RoleKeys(java.util.List.of(aliceKey.id()), 1), java.util.List.of(""))));
+
+        TargetsMetadata rotated = TargetsMetadata.from(SignedMetadata.parse("targets",
+                NotaryMetadataBuilder.rotatedDelegationKey(current, RoleNames.RELEASES, newReleasesKey, targetsKey, NOW).body()));
+
+        assertThat(rotated.version()).isEqualTo(5);
+        assertThat(rotated.delegationKeys()).containsOnlyKeys(newReleasesKey.id(), aliceKey.id());
+        assertThat(rotated.delegation(RoleNames.RELEASES).orElseThrow().keys().keyIds()).containsExactly(newReleasesKey.id());
+        assertThat(rotated.delegation(RoleNames.RELEASES).orElseThrow().paths()).containsExactly("v");
+        assertThat(rotated.delegation("targets/alice").orElseThrow()).isEqualTo(current.delegation("targets/alice").orElseThrow());
+        assertThatThrownBy(() -> NotaryMetadataBuilder.withoutTarget(RoleNames.TARGETS, current, "v1", targetsKey, NOW))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("targets v4 does not list v1");
+    }
 }
