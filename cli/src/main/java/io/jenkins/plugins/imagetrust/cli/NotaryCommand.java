@@ -5,14 +5,17 @@ import io.jenkins.plugins.imagetrust.engine.NotaryVerification;
 import io.jenkins.plugins.imagetrust.engine.NotaryVerifier;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.notary.MetadataNotFoundException;
+import io.jenkins.plugins.imagetrust.engine.notary.KeyRotationResult;
 import io.jenkins.plugins.imagetrust.engine.notary.NotaryException;
 import io.jenkins.plugins.imagetrust.engine.notary.NotaryMigration;
 import io.jenkins.plugins.imagetrust.engine.notary.NotaryOptions;
 import io.jenkins.plugins.imagetrust.engine.notary.PublishRequest;
 import io.jenkins.plugins.imagetrust.engine.notary.PublishResult;
+import io.jenkins.plugins.imagetrust.engine.notary.RevokeResult;
 import io.jenkins.plugins.imagetrust.engine.notary.RootPin;
 import io.jenkins.plugins.imagetrust.engine.notary.TargetNotFoundException;
 import io.jenkins.plugins.imagetrust.engine.notary.TufException;
+import io.jenkins.plugins.imagetrust.engine.notary.model.RoleNames;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
@@ -33,17 +36,20 @@ import picocli.CommandLine.Parameters;
 /** {@code image-trust notary}: Docker Content Trust (Notary v1): publish tags, verify them, migrate them to cosign. */
 @Command(name = "notary", description = {"Docker Content Trust (Notary v1): sign tags into a Notary server, resolve them through",
         "verified TUF metadata, and migrate signed tags to cosign signatures. See docs/notary.md."},
-        subcommands = {NotaryCommand.Publish.class, NotaryCommand.Verify.class, NotaryCommand.Migrate.class})
+        subcommands = {NotaryCommand.Publish.class, NotaryCommand.Verify.class, NotaryCommand.Migrate.class, NotaryCommand.Revoke.class,
+                NotaryCommand.RotateKey.class})
 final class NotaryCommand implements Runnable {
     /** The root key's own passphrase; without it the one for --key is used. */
     static final String ROOT_PASSWORD_ENV = "IMAGE_TRUST_ROOT_PASSWORD";
+    /** The new key's own passphrase ({@code rotate-key --new-key}); without it the one for --key is used. */
+    static final String NEW_KEY_PASSWORD_ENV = "IMAGE_TRUST_NEW_KEY_PASSWORD";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a notary command is required: publish, verify or migrate");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a notary command is required: publish, verify, migrate, revoke or rotate-key");
     }
 
     /** Where the Notary server is and how its trust data is anchored. */
@@ -99,6 +105,16 @@ final class NotaryCommand implements Runnable {
     }
 
 
+    /** The server's options with the root key (may be null) and the explicit root pin, if any. */
+    static NotaryOptions optionsWithRoot(ServerOptions server, RegistryClient registry, Signer root, RootTrust rootTrust) throws Exception {
+        NotaryOptions.Builder builder = server.options(registry).rootSigner(root);
+        RootPin pin = RootTrust.pin(rootTrust);
+        if (pin != null) {
+            builder.rootPin(pin);
+        }
+        return builder.build();
+    }
+
     /** The exit code of a Notary failure: the tag is not trusted (3), or nothing could be decided (1). */
     static int exitCodeOf(NotaryException e) {
         return e instanceof TufException || e instanceof TargetNotFoundException || e instanceof MetadataNotFoundException
@@ -141,12 +157,7 @@ final class NotaryCommand implements Runnable {
             RegistryClient registry = common.registry(context);
             int exit = ExitCodes.OK;
             try (Signer targets = Signers.open(context, key.toString(), null); Signer root = rootKey == null ? null : Signers.open(context, rootKey.toString(), ROOT_PASSWORD_ENV)) {
-                NotaryOptions.Builder builder = server.options(registry).rootSigner(root);
-                RootPin pin = RootTrust.pin(rootTrust);
-                if (pin != null) {
-                    builder.rootPin(pin);
-                }
-                NotaryOptions options = builder.build();
+                NotaryOptions options = optionsWithRoot(server, registry, root, rootTrust);
                 for (String text : images) {
                     try {
                         ImageReference image = ImageReference.parse(text);
@@ -271,6 +282,132 @@ final class NotaryCommand implements Runnable {
                 }
                 context.out().flush();
                 return exit;
+            }
+        }
+    }
+
+    /** {@code image-trust notary revoke}. */
+    @Command(name = "revoke", description = {"Remove each IMAGE's tag from its repository's Notary trust data: from targets/releases when --key is",
+            "a targets/releases key, else from targets. Prints IMAGE:TAG REVOKED ROLE vN. A tag the role does not sign is an error."})
+    static final class Revoke implements Callable<Integer>, ImageTrustCommand.ContextAware {
+        @Mixin
+        CommonOptions common = new CommonOptions();
+        @Mixin
+        ServerOptions server = new ServerOptions();
+
+        @Option(names = "--key", required = true, paramLabel = "FILE",
+                description = "The targets key (or a targets/releases key). Passphrase from IMAGE_TRUST_PASSWORD / COSIGN_PASSWORD / prompt.")
+        Path key;
+
+        @Option(names = "--root-key", paramLabel = "FILE",
+                description = "The root key, to pin the existing root. Passphrase from " + ROOT_PASSWORD_ENV + ", else as for --key.")
+        Path rootKey;
+
+        @ArgGroup(exclusive = true, multiplicity = "0..1")
+        RootTrust rootTrust;
+
+        @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image references with a tag.")
+        List<String> images;
+
+        private CliContext context;
+
+        @Override
+        public void setContext(CliContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            RegistryClient registry = common.registry(context);
+            int exit = ExitCodes.OK;
+            try (Signer signer = Signers.open(context, key.toString(), null); Signer root = rootKey == null ? null : Signers.open(context, rootKey.toString(), ROOT_PASSWORD_ENV)) {
+                NotaryOptions options = optionsWithRoot(server, registry, root, rootTrust);
+                for (String text : images) {
+                    try {
+                        ImageReference image = ImageReference.parse(text);
+                        String tag = image.tag().orElseThrow(() -> new IllegalArgumentException("Docker Content Trust signs tags; " + text + " has none"));
+                        RevokeResult result = options.publisher(common.listener(context)).revoke(NotaryOptions.gun(image), tag, signer, root);
+                        ImageReference tagged = image.repositoryOnly().withTag(tag);
+                        context.out().println(tagged + " REVOKED " + result.role() + " v" + result.roleVersion());
+                        result.stillResolvesTo().ifPresent(r -> context.err().println("image-trust: warning: " + tagged + " still resolves to "
+                                + r.digest() + " through " + r.role()));
+                    } catch (NotaryException | IllegalArgumentException | IllegalStateException e) {
+                        context.err().println("image-trust: error: " + text + ": " + ImageTrustCommand.describe(e));
+                        exit = ExitCodes.worst(exit, ExitCodes.ERROR);
+                    }
+                }
+            }
+            context.out().flush();
+            return exit;
+        }
+    }
+
+    /** {@code image-trust notary rotate-key}. */
+    @Command(name = "rotate-key", description = {"Replace the targets key (new root signed by --root-key, targets re-signed) or a delegation's key",
+            "(targets re-signed by --key, the delegation re-signed) of REPOSITORY's Notary trust data, in one upload.",
+            "Prints REPOSITORY ROLE NEW_KEY_ID root vN targets vN."})
+    static final class RotateKey implements Callable<Integer>, ImageTrustCommand.ContextAware {
+        @Mixin
+        CommonOptions common = new CommonOptions();
+        @Mixin
+        ServerOptions server = new ServerOptions();
+
+        @Option(names = "--role", defaultValue = RoleNames.TARGETS, paramLabel = "ROLE",
+                description = "targets (default) or a delegation of targets such as targets/releases.")
+        String role;
+
+        @Option(names = "--new-key", required = true, paramLabel = "FILE",
+                description = "The role's new private key. Passphrase from " + NEW_KEY_PASSWORD_ENV + ", else as for --key.")
+        Path newKey;
+
+        @Option(names = "--key", paramLabel = "FILE",
+                description = "The targets key: required to rotate a delegation's key. Passphrase from IMAGE_TRUST_PASSWORD / COSIGN_PASSWORD / prompt.")
+        Path key;
+
+        @Option(names = "--root-key", paramLabel = "FILE",
+                description = "The root key: required to rotate the targets key; else it pins the root. Passphrase from " + ROOT_PASSWORD_ENV + ", else as for --key.")
+        Path rootKey;
+
+        @ArgGroup(exclusive = true, multiplicity = "0..1")
+        RootTrust rootTrust;
+
+        @Parameters(arity = "1", paramLabel = "REPOSITORY", description = "The repository, e.g. registry.example.com/team/app.")
+        String repository;
+
+        private CliContext context;
+
+        @Override
+        public void setContext(CliContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            boolean targetsRole = RoleNames.TARGETS.equals(role);
+            if (!targetsRole && !RoleNames.isDelegation(role)) {
+                throw new CliUsageException("--role " + role + ": not targets nor a delegation of targets (targets/NAME)");
+            }
+            if (targetsRole && rootKey == null) {
+                throw new CliUsageException("rotating the targets key needs --root-key: the new root must be signed by it");
+            }
+            if (!targetsRole && key == null) {
+                throw new CliUsageException("rotating the key of " + role + " needs --key, the targets key that delegates it");
+            }
+            RegistryClient registry = common.registry(context);
+            try (Signer root = rootKey == null ? null : Signers.open(context, rootKey.toString(), ROOT_PASSWORD_ENV);
+                    Signer targets = key == null ? null : Signers.open(context, key.toString(), null);
+                    Signer replacement = Signers.open(context, newKey.toString(), NEW_KEY_PASSWORD_ENV)) {
+                String gun = NotaryOptions.gun(ImageReference.parse(repository));
+                var publisher = optionsWithRoot(server, registry, root, rootTrust).publisher(common.listener(context));
+                KeyRotationResult result = targetsRole ? publisher.rotateTargetsKey(gun, root, replacement)
+                        : publisher.rotateDelegationKey(gun, role, targets, root, replacement);
+                context.out().println(repository + " " + result.role() + " " + result.newKeyId() + " root v" + result.rootVersion()
+                        + " targets v" + result.targetsVersion());
+                context.out().flush();
+                return ExitCodes.OK;
+            } catch (NotaryException | IllegalArgumentException | IllegalStateException e) {
+                context.err().println("image-trust: error: " + repository + ": " + ImageTrustCommand.describe(e));
+                return ExitCodes.ERROR;
             }
         }
     }

@@ -83,4 +83,51 @@ class CliNotaryTest {
         CliRun again = run("notary", "migrate", "--server", server, "--ca", ca, "--root", root + ".pub", "--key", cosign + ".key", v1.repositoryOnly().toString());
         assertThat(again.out).contains("v1 " + digest + " ALREADY_SIGNED");
     }
+
+    @Test
+    void revokeATagAndRotateTheTargetsKey() throws Exception {
+        Path targets = key("targets", PASSPHRASE);
+        Path root = key("root", ROOT_PASSPHRASE);
+        Path newTargets = key("new-targets", PASSPHRASE);
+        ImageReference v1 = REGISTRY.reference("cli/dct-maintained:v1");
+        ImageReference v2 = REGISTRY.reference("cli/dct-maintained:v2");
+        Digest digest1 = TestImages.push(registry, v1);
+        Digest digest2 = TestImages.push(registry, v2);
+        String server = NOTARY.url();
+        String ca = NOTARY.caFile().toString();
+        CliRun published = run("notary", "publish", "--server", server, "--ca", ca, "--key", targets + ".key", "--root-key", root + ".key",
+                v1.toString(), v2.toString());
+        assertThat(published.exitCode).as(published.toString()).isZero();
+
+        CliRun revoked = run("notary", "revoke", "--server", server, "--ca", ca, "--key", targets + ".key", "--root", root + ".pub", v1.toString());
+        assertThat(revoked.exitCode).as(revoked.toString()).isZero();
+        assertThat(revoked.out.strip()).isEqualTo(v1 + " REVOKED targets v3");
+        CliRun verified = run("notary", "verify", "--server", server, "--ca", ca, "--root", root + ".pub", v1.toString(), v2.toString());
+        assertThat(verified.exitCode).as(verified.toString()).isEqualTo(ExitCodes.NOT_TRUSTED);
+        assertThat(verified.err).contains("not trusted: " + v1);
+        assertThat(verified.out.strip()).isEqualTo(v2 + "@" + digest2);
+        CliRun revokedAgain = run("notary", "revoke", "--server", server, "--ca", ca, "--key", targets + ".key", "--root", root + ".pub", v1.toString());
+        assertThat(revokedAgain.exitCode).as(revokedAgain.toString()).isEqualTo(ExitCodes.ERROR);
+        assertThat(revokedAgain.err).contains("is not signed in targets").contains("nothing was revoked");
+
+        CliRun withoutRootKey = run("notary", "rotate-key", "--server", server, "--ca", ca, "--new-key", newTargets + ".key", v1.repositoryOnly().toString());
+        assertThat(withoutRootKey.exitCode).as(withoutRootKey.toString()).isEqualTo(ExitCodes.USAGE);
+        CliRun rotated = run("notary", "rotate-key", "--server", server, "--ca", ca, "--root-key", root + ".key", "--new-key", newTargets + ".key",
+                v1.repositoryOnly().toString());
+        assertThat(rotated.exitCode).as(rotated.toString()).isZero();
+        assertThat(rotated.out.strip()).startsWith(v1.repositoryOnly() + " targets ").endsWith(" root v2 targets v4");
+        assertThat(rotated.err).doesNotContain(PASSPHRASE).doesNotContain(ROOT_PASSPHRASE);
+
+        CliRun oldKey = run("notary", "publish", "--server", server, "--ca", ca, "--key", targets + ".key", "--root", root + ".pub", v1.toString());
+        assertThat(oldKey.exitCode).as(oldKey.toString()).isEqualTo(ExitCodes.ERROR);
+        assertThat(oldKey.err).contains("is not a targets key");
+        CliRun newKey = run("notary", "publish", "--server", server, "--ca", ca, "--key", newTargets + ".key", "--root", root + ".pub", v1.toString());
+        assertThat(newKey.exitCode).as(newKey.toString()).isZero();
+        assertThat(newKey.out.strip()).isEqualTo(v1 + "@" + digest1);
+
+        CliRun noDelegation = run("notary", "rotate-key", "--server", server, "--ca", ca, "--role", "targets/releases", "--key", newTargets + ".key",
+                "--root", root + ".pub", "--new-key", targets + ".key", v1.repositoryOnly().toString());
+        assertThat(noDelegation.exitCode).as(noDelegation.toString()).isEqualTo(ExitCodes.ERROR);
+        assertThat(noDelegation.err).contains("delegates no role targets/releases");
+    }
 }
