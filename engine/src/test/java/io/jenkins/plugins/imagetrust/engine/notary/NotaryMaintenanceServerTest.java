@@ -131,6 +131,8 @@ class NotaryMaintenanceServerTest {
         TrustedRepository before = cachedVerifier.verify(gun);
         byte[] oldTargetsFile = client().fetch(gun, RoleNames.TARGETS, 1 << 20);
         Signer newTargetsKey = TestSigners.ecdsa();
+        NotaryCli notaryCli = new NotaryCli(notary, home);
+        assertThat(notaryCli.run("list", gun)).contains("v1"); // the real client now trusts root v1
 
         KeyRotationResult rotation = publisher().rotateTargetsKey(gun, rootKey, newTargetsKey);
 
@@ -155,7 +157,8 @@ class NotaryMaintenanceServerTest {
         assertThatThrownBy(() -> publish(gun, "v2", MANIFEST_2, targetsKey)).hasMessageContaining("is not a targets key of " + gun);
 
         assertThat(publish(gun, "v2", MANIFEST_2, newTargetsKey).roleVersion()).isEqualTo(3);
-        assertThat(new NotaryCli(notary, home).run("list", gun)).contains("v1").contains("v2");
+        // The real client, which trusted root v1, follows our rotation to v2 and accepts the new key's targets.
+        assertThat(notaryCli.run("list", gun)).contains("v1").contains("v2");
     }
 
     @Test
@@ -184,6 +187,25 @@ class NotaryMaintenanceServerTest {
         assertThat(new NotaryCli(notary, home).run("list", gun))
                 .containsPattern("v2\\s+" + Digest.sha256(MANIFEST_2).hex() + "\\s+" + MANIFEST_2.length + "\\s+targets/releases")
                 .containsPattern("v3\\s+\\S+\\s+\\d+\\s+targets/releases");
+    }
+
+    @Test
+    void rotatesTheKeyOfADelegationThatHasSignedNothingYet() throws Exception {
+        String gun = newGun();
+        publish(gun, "v1", MANIFEST_1, targetsKey);
+        publisher().delegateReleases(gun, targetsKey, rootKey, TestSigners.ecdsa().publicKey());
+        Signer newReleasesKey = TestSigners.ecdsa();
+
+        KeyRotationResult rotation = publisher().rotateDelegationKey(gun, RoleNames.RELEASES, targetsKey, rootKey, newReleasesKey);
+
+        assertThat(rotation.targetsVersion()).isEqualTo(3);
+        assertThat(rotation.delegationVersion()).isZero();
+        assertThat(publish(gun, "v2", MANIFEST_2, newReleasesKey).roleVersion()).isEqualTo(1);
+        assertThatThrownBy(() -> publisher().rotateDelegationKey(gun, RoleNames.RELEASES, targetsKey, rootKey, newReleasesKey))
+                .hasMessageContaining("already is the key of targets/releases");
+        assertThatThrownBy(() -> publisher().rotateDelegationKey(gun, "targets/alice", targetsKey, rootKey, newReleasesKey))
+                .hasMessageContaining("delegates no role targets/alice");
+        assertThat(readPinned(gun).targets().version()).isEqualTo(3);
     }
 
     @Test
