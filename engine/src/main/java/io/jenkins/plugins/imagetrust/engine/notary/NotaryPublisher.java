@@ -28,7 +28,8 @@ import java.util.Optional;
  * repository is initialised (root with the {@code ecdsa-x509} root certificate, targets key, the server's
  * keys) in the same single multipart POST. An existing repository is first verified (pinned to the given root
  * key, else to the configured pin) and its targets re-signed one version up. The result is read back and
- * verified before it is reported.
+ * verified before it is reported. It also revokes tags ({@link #revoke}) and rotates the targets key
+ * ({@link #rotateTargetsKey}) or a delegation's key ({@link #rotateDelegationKey}), each in one upload.
  */
 public final class NotaryPublisher {
     private final NotaryClient client;
