@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -124,20 +123,20 @@ final class NotaryCommand implements Runnable {
     /** {@code image-trust notary publish}. */
     @Command(name = "publish", description = {"Sign each IMAGE's tag into its repository's Notary trust data (tag -> manifest digest and size),",
             "like DOCKER_CONTENT_TRUST=1 docker push. Prints IMAGE@DIGEST. No cosign signature is written."})
-    static final class Publish implements Callable<Integer>, ImageTrustCommand.ContextAware {
+    static final class Publish extends ContextCommand {
         @Mixin
         CommonOptions common = new CommonOptions();
         @Mixin
         ServerOptions server = new ServerOptions();
 
-        @Option(names = "--key", required = true, paramLabel = "FILE",
+        @Option(names = "--key", required = true, paramLabel = "FILE|pkcs11:URI",
                 description = "The targets key (or a targets/releases key). Passphrase from IMAGE_TRUST_PASSWORD / COSIGN_PASSWORD / prompt.")
-        Path key;
+        String key;
 
-        @Option(names = "--root-key", paramLabel = "FILE",
+        @Option(names = "--root-key", paramLabel = "FILE|pkcs11:URI",
                 description = "The root key: needed to initialise a repository; when given, the existing root must list it. Passphrase from "
                         + ROOT_PASSWORD_ENV + ", else as for --key.")
-        Path rootKey;
+        String rootKey;
 
         @ArgGroup(exclusive = true, multiplicity = "0..1")
         RootTrust rootTrust;
@@ -145,18 +144,12 @@ final class NotaryCommand implements Runnable {
         @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image references with a tag.")
         List<String> images;
 
-        private CliContext context;
-
-        @Override
-        public void setContext(CliContext context) {
-            this.context = context;
-        }
 
         @Override
         public Integer call() throws Exception {
             RegistryClient registry = common.registry(context);
             int exit = ExitCodes.OK;
-            try (Signer targets = Signers.open(context, key.toString(), null); Signer root = rootKey == null ? null : Signers.open(context, rootKey.toString(), ROOT_PASSWORD_ENV)) {
+            try (Signer targets = Signers.open(context, key, null); Signer root = rootKey == null ? null : Signers.open(context, rootKey, ROOT_PASSWORD_ENV)) {
                 NotaryOptions options = optionsWithRoot(server, registry, root, rootTrust);
                 for (String text : images) {
                     try {
@@ -181,7 +174,7 @@ final class NotaryCommand implements Runnable {
     /** {@code image-trust notary verify}. */
     @Command(name = "verify", description = {"Resolve each IMAGE's tag through its repository's verified Notary trust data, as",
             "DOCKER_CONTENT_TRUST=1 docker pull does, and check the registry serves that digest. Prints IMAGE@DIGEST; exit 3 when not trusted."})
-    static final class Verify implements Callable<Integer>, ImageTrustCommand.ContextAware {
+    static final class Verify extends ContextCommand {
         @Mixin
         CommonOptions common = new CommonOptions();
         @Mixin
@@ -196,12 +189,6 @@ final class NotaryCommand implements Runnable {
         @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image references with a tag.")
         List<String> images;
 
-        private CliContext context;
-
-        @Override
-        public void setContext(CliContext context) {
-            this.context = context;
-        }
 
         @Override
         public Integer call() throws Exception {
@@ -234,7 +221,7 @@ final class NotaryCommand implements Runnable {
     /** {@code image-trust notary migrate}. */
     @Command(name = "migrate", description = {"Sign every tag REPOSITORY's verified Notary trust data signs (targets, targets/releases) in the",
             "cosign format, by the digest Notary resolves. Prints one line per tag: TAG DIGEST MIGRATED|ALREADY_SIGNED|FAILED DETAIL."})
-    static final class Migrate implements Callable<Integer>, ImageTrustCommand.ContextAware {
+    static final class Migrate extends ContextCommand {
         @Mixin
         CommonOptions common = new CommonOptions();
         @Mixin
@@ -243,24 +230,18 @@ final class NotaryCommand implements Runnable {
         @ArgGroup(exclusive = true, multiplicity = "1")
         RootTrust rootTrust;
 
-        @Option(names = "--key", required = true, paramLabel = "FILE",
+        @Option(names = "--key", required = true, paramLabel = "FILE|pkcs11:URI",
                 description = "The cosign signing key. Passphrase from IMAGE_TRUST_PASSWORD / COSIGN_PASSWORD / prompt.")
-        Path key;
+        String key;
 
         @Parameters(arity = "1", paramLabel = "REPOSITORY", description = "The repository, e.g. registry.example.com/team/app.")
         String repository;
 
-        private CliContext context;
-
-        @Override
-        public void setContext(CliContext context) {
-            this.context = context;
-        }
 
         @Override
         public Integer call() throws Exception {
             RegistryClient registry = common.registry(context);
-            try (Signer signer = Signers.open(context, key.toString(), null)) {
+            try (Signer signer = Signers.open(context, key, null)) {
                 NotaryMigration migration = NotaryMigration.builder()
                         .notary(server.options(registry).rootPin(RootTrust.pin(rootTrust)).build())
                         .signer(ImageSigner.builder().registry(registry).signer(signer).listener(common.listener(context)).build())
@@ -289,19 +270,19 @@ final class NotaryCommand implements Runnable {
     /** {@code image-trust notary revoke}. */
     @Command(name = "revoke", description = {"Remove each IMAGE's tag from its repository's Notary trust data: from targets/releases when --key is",
             "a targets/releases key, else from targets. Prints IMAGE:TAG REVOKED ROLE vN. A tag the role does not sign is an error."})
-    static final class Revoke implements Callable<Integer>, ImageTrustCommand.ContextAware {
+    static final class Revoke extends ContextCommand {
         @Mixin
         CommonOptions common = new CommonOptions();
         @Mixin
         ServerOptions server = new ServerOptions();
 
-        @Option(names = "--key", required = true, paramLabel = "FILE",
+        @Option(names = "--key", required = true, paramLabel = "FILE|pkcs11:URI",
                 description = "The targets key (or a targets/releases key). Passphrase from IMAGE_TRUST_PASSWORD / COSIGN_PASSWORD / prompt.")
-        Path key;
+        String key;
 
-        @Option(names = "--root-key", paramLabel = "FILE",
+        @Option(names = "--root-key", paramLabel = "FILE|pkcs11:URI",
                 description = "The root key, to pin the existing root. Passphrase from " + ROOT_PASSWORD_ENV + ", else as for --key.")
-        Path rootKey;
+        String rootKey;
 
         @ArgGroup(exclusive = true, multiplicity = "0..1")
         RootTrust rootTrust;
@@ -309,18 +290,12 @@ final class NotaryCommand implements Runnable {
         @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image references with a tag.")
         List<String> images;
 
-        private CliContext context;
-
-        @Override
-        public void setContext(CliContext context) {
-            this.context = context;
-        }
 
         @Override
         public Integer call() throws Exception {
             RegistryClient registry = common.registry(context);
             int exit = ExitCodes.OK;
-            try (Signer signer = Signers.open(context, key.toString(), null); Signer root = rootKey == null ? null : Signers.open(context, rootKey.toString(), ROOT_PASSWORD_ENV)) {
+            try (Signer signer = Signers.open(context, key, null); Signer root = rootKey == null ? null : Signers.open(context, rootKey, ROOT_PASSWORD_ENV)) {
                 NotaryOptions options = optionsWithRoot(server, registry, root, rootTrust);
                 for (String text : images) {
                     try {
@@ -346,7 +321,7 @@ final class NotaryCommand implements Runnable {
     @Command(name = "rotate-key", description = {"Replace the targets key (new root signed by --root-key, targets re-signed) or a delegation's key",
             "(targets re-signed by --key, the delegation re-signed) of REPOSITORY's Notary trust data, in one upload.",
             "Prints REPOSITORY ROLE NEW_KEY_ID root vN targets vN."})
-    static final class RotateKey implements Callable<Integer>, ImageTrustCommand.ContextAware {
+    static final class RotateKey extends ContextCommand {
         @Mixin
         CommonOptions common = new CommonOptions();
         @Mixin
@@ -356,17 +331,17 @@ final class NotaryCommand implements Runnable {
                 description = "targets (default) or a delegation of targets such as targets/releases.")
         String role;
 
-        @Option(names = "--new-key", required = true, paramLabel = "FILE",
+        @Option(names = "--new-key", required = true, paramLabel = "FILE|pkcs11:URI",
                 description = "The role's new private key. Passphrase from " + NEW_KEY_PASSWORD_ENV + ", else as for --key.")
-        Path newKey;
+        String newKey;
 
-        @Option(names = "--key", paramLabel = "FILE",
+        @Option(names = "--key", paramLabel = "FILE|pkcs11:URI",
                 description = "The targets key: required to rotate a delegation's key. Passphrase from IMAGE_TRUST_PASSWORD / COSIGN_PASSWORD / prompt.")
-        Path key;
+        String key;
 
-        @Option(names = "--root-key", paramLabel = "FILE",
+        @Option(names = "--root-key", paramLabel = "FILE|pkcs11:URI",
                 description = "The root key: required to rotate the targets key; else it pins the root. Passphrase from " + ROOT_PASSWORD_ENV + ", else as for --key.")
-        Path rootKey;
+        String rootKey;
 
         @ArgGroup(exclusive = true, multiplicity = "0..1")
         RootTrust rootTrust;
@@ -374,12 +349,6 @@ final class NotaryCommand implements Runnable {
         @Parameters(arity = "1", paramLabel = "REPOSITORY", description = "The repository, e.g. registry.example.com/team/app.")
         String repository;
 
-        private CliContext context;
-
-        @Override
-        public void setContext(CliContext context) {
-            this.context = context;
-        }
 
         @Override
         public Integer call() throws Exception {
@@ -394,9 +363,9 @@ final class NotaryCommand implements Runnable {
                 throw new CliUsageException("rotating the key of " + role + " needs --key, the targets key that delegates it");
             }
             RegistryClient registry = common.registry(context);
-            try (Signer root = rootKey == null ? null : Signers.open(context, rootKey.toString(), ROOT_PASSWORD_ENV);
-                    Signer targets = key == null ? null : Signers.open(context, key.toString(), null);
-                    Signer replacement = Signers.open(context, newKey.toString(), NEW_KEY_PASSWORD_ENV)) {
+            try (Signer root = rootKey == null ? null : Signers.open(context, rootKey, ROOT_PASSWORD_ENV);
+                    Signer targets = key == null ? null : Signers.open(context, key, null);
+                    Signer replacement = Signers.open(context, newKey, NEW_KEY_PASSWORD_ENV)) {
                 String gun = NotaryOptions.gun(ImageReference.parse(repository));
                 var publisher = optionsWithRoot(server, registry, root, rootTrust).publisher(common.listener(context));
                 KeyRotationResult result = targetsRole ? publisher.rotateTargetsKey(gun, root, replacement)
