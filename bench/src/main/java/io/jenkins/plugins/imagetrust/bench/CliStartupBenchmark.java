@@ -80,11 +80,10 @@ final class CliStartupBenchmark {
     }
 
     /**
-     * Leaves the archive a first {@code verify} writes: any earlier one (perhaps written by another command, which
-     * holds fewer classes, or from an older jar) is removed first.
+     * Leaves the archive a first {@code verify} writes: any earlier one (perhaps from an older jar) is removed first.
      */
     private void prepareCdsArchive(List<String> verify) throws IOException {
-        Path archive = jar.resolveSibling("image-trust.jsa");
+        Path archive = jar.resolveSibling("image-trust-verify.jsa"); // the launcher keeps one archive per command
         Files.deleteIfExists(archive);
         time(null, verify, Map.of());
         if (!Files.exists(archive)) {

@@ -17,7 +17,7 @@ public final class ImageTrustCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(CliContext.system(), args));
+        ProcessExit.exit(run(CliContext.system(), args));
     }
 
     /** Runs the command with {@code context}'s streams and environment; returns the exit code. */

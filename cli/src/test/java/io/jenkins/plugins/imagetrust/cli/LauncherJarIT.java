@@ -66,8 +66,10 @@ class LauncherJarIT {
         Result version = launch("--version");
         assertThat(version.exit()).as(version.err()).isZero();
         assertThat(version.out()).startsWith("image-trust ");
-        Result again = launch("--version"); // now with the class-data-sharing archive the first run wrote
+        Result again = launch("--version");
         assertThat(again.out()).as("JVM log lines never reach stdout").isEqualTo(version.out()).hasLineCount(1);
+        Path verifyArchive = Path.of("target", "image-trust-verify.jsa");
+        Files.deleteIfExists(verifyArchive);
 
         assertThat(launch("generate-key-pair", "--output-key-prefix", "k").exit()).isZero();
         ImageReference image = REGISTRY.reference("launcher/app:1");
@@ -78,8 +80,12 @@ class LauncherJarIT {
         assertThat(signed.out().strip()).isEqualTo(image.repositoryOnly() + "@" + digest);
         Result verified = launch("verify", "--key", "k.pub", image.toString());
         assertThat(verified.exit()).as(verified.err()).isZero();
+        assertThat(verifyArchive).as("verify's first run writes verify's own class-data-sharing archive").exists();
+        assertThat(verified.err()).as("writing the archive is silent").doesNotContain("[cds]");
         TestImages.push(registry, image);
-        assertThat(launch("verify", "--key", "k.pub", image.toString()).exit()).isEqualTo(ExitCodes.NOT_TRUSTED);
+        Result tampered = launch("verify", "--key", "k.pub", image.toString()); // now with that archive
+        assertThat(tampered.exit()).as(tampered.err()).isEqualTo(ExitCodes.NOT_TRUSTED);
+        assertThat(tampered.err()).doesNotContain("[cds]");
         assertThat(launch("verify", image.toString()).exit()).isEqualTo(ExitCodes.USAGE);
     }
 

@@ -50,10 +50,8 @@ public final class RegistryClient {
         this.listener = builder.listener;
         this.maxManifestBytes = builder.maxManifestBytes;
         this.tagPageSize = builder.tagPageSize;
-        HttpClient http = builder.httpClient != null ? builder.httpClient : HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(builder.connectTimeout)
-                .build();
+        HttpClients http = builder.httpClient != null ? HttpClients.shared(builder.httpClient)
+                : HttpClients.byScheme(builder.connectTimeout);
         RegistryTransport transport = new RegistryTransport(http, hosts, builder.requestTimeout, listener);
         RetryPolicy retryPolicy = new RetryPolicy(builder.retries, builder.initialBackoff, builder.maxBackoff,
                 builder.sleeper, builder.clock, listener);

@@ -41,16 +41,13 @@ final class RegistryTransport {
     /** Fires every exchange's deadline: one daemon thread for all clients, asleep until a deadline passes. */
     private static final ScheduledThreadPoolExecutor DEADLINES = deadlineTimer();
 
-    private final HttpClient client;
+    private final HttpClients clients;
     private final HostPolicy hosts;
     private final Duration requestTimeout;
     private final ProgressListener listener;
 
-    RegistryTransport(HttpClient client, HostPolicy hosts, Duration requestTimeout, ProgressListener listener) {
-        if (client.followRedirects() != HttpClient.Redirect.NEVER) {
-            throw new IllegalArgumentException("the HttpClient must not follow redirects itself (use Redirect.NEVER)");
-        }
-        this.client = client;
+    RegistryTransport(HttpClients clients, HostPolicy hosts, Duration requestTimeout, ProgressListener listener) {
+        this.clients = clients;
         this.hosts = hosts;
         this.requestTimeout = requestTimeout;
         this.listener = listener;
@@ -139,7 +136,7 @@ final class RegistryTransport {
             }
         }, requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
         try {
-            HttpResponse<byte[]> response = client.send(builder.build(), handler);
+            HttpResponse<byte[]> response = clients.forUri(uri).send(builder.build(), handler);
             return new RegistryResponse(response.statusCode(), response.headers(), response.body(), uri);
         } catch (InterruptedException e) {
             abort(subscriber);
