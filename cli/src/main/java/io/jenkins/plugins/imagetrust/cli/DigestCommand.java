@@ -3,7 +3,6 @@ package io.jenkins.plugins.imagetrust.cli;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
-import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,18 +20,11 @@ final class DigestCommand extends ContextCommand {
     @Override
     public Integer call() throws Exception {
         RegistryClient registry = common.registry(context);
-        int exit = ExitCodes.OK;
-        for (String text : images) {
-            try {
-                ImageReference image = ImageReference.parse(text);
-                Descriptor descriptor = registry.resolve(image);
-                context.out().println(image.repositoryOnly().withDigest(descriptor.digest()).pinned());
-            } catch (RegistryException | IllegalArgumentException e) {
-                context.err().println("image-trust: error: " + text + ": " + ImageTrustCommand.describe(e));
-                exit = ExitCodes.worst(exit, ExitCodes.ERROR);
-            }
-        }
-        context.out().flush();
-        return exit;
+        return ImageBatch.run(context, images, text -> {
+            ImageReference image = ImageReference.parse(text);
+            Descriptor descriptor = registry.resolve(image);
+            context.out().println(image.repositoryOnly().withDigest(descriptor.digest()).pinned());
+            return ExitCodes.OK;
+        });
     }
 }

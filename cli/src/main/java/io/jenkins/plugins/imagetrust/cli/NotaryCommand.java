@@ -19,7 +19,6 @@ import io.jenkins.plugins.imagetrust.engine.notary.model.RoleNames;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
-import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,6 +114,11 @@ final class NotaryCommand implements Runnable {
     }
 
     /** The exit code of a Notary failure: the tag is not trusted (3), or nothing could be decided (1). */
+    /** The tag of {@code image}: Docker Content Trust signs tags. */
+    static String tagOf(ImageReference image, String text) {
+        return image.tag().orElseThrow(() -> new IllegalArgumentException("Docker Content Trust signs tags; " + text + " has none"));
+    }
+
     static int exitCodeOf(NotaryException e) {
         return e instanceof TufException || e instanceof TargetNotFoundException || e instanceof MetadataNotFoundException
                 ? ExitCodes.NOT_TRUSTED : ExitCodes.ERROR;
@@ -148,26 +152,19 @@ final class NotaryCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             RegistryClient registry = common.registry(context);
-            int exit = ExitCodes.OK;
             try (Signer targets = Signers.open(context, key, null); Signer root = rootKey == null ? null : Signers.open(context, rootKey, ROOT_PASSWORD_ENV)) {
                 NotaryOptions options = optionsWithRoot(server, registry, root, rootTrust);
-                for (String text : images) {
-                    try {
-                        ImageReference image = ImageReference.parse(text);
-                        String tag = image.tag().orElseThrow(() -> new IllegalArgumentException("Docker Content Trust signs tags; " + text + " has none"));
-                        Manifest manifest = registry.fetchManifest(image.repositoryOnly(), image.digest().map(Object::toString).orElse(tag))
-                                .orElseThrow(() -> new IllegalArgumentException("the registry has no " + text));
-                        PublishResult result = options.publisher(common.listener(context)).publish(
-                                new PublishRequest(NotaryOptions.gun(image), tag, manifest.digest(), manifest.size(), targets, root));
-                        context.out().println(image.repositoryOnly().withTag(tag).withDigest(result.resolution().digest()));
-                    } catch (NotaryException | RegistryException | IllegalArgumentException | IllegalStateException e) {
-                        context.err().println("image-trust: error: " + text + ": " + ImageTrustCommand.describe(e));
-                        exit = ExitCodes.worst(exit, ExitCodes.ERROR);
-                    }
-                }
+                return ImageBatch.run(context, images, text -> {
+                    ImageReference image = ImageReference.parse(text);
+                    String tag = tagOf(image, text);
+                    Manifest manifest = registry.fetchManifest(image.repositoryOnly(), image.digest().map(Object::toString).orElse(tag))
+                            .orElseThrow(() -> new IllegalArgumentException("the registry has no " + text));
+                    PublishResult result = options.publisher(common.listener(context)).publish(
+                            new PublishRequest(NotaryOptions.gun(image), tag, manifest.digest(), manifest.size(), targets, root));
+                    context.out().println(image.repositoryOnly().withTag(tag).withDigest(result.resolution().digest()));
+                    return ExitCodes.OK;
+                });
             }
-            context.out().flush();
-            return exit;
         }
     }
 
@@ -198,23 +195,20 @@ final class NotaryCommand implements Runnable {
                     .registry(noRegistryCheck ? null : registry)
                     .listener(common.listener(context))
                     .build();
-            int exit = ExitCodes.OK;
-            for (String text : images) {
+            return ImageBatch.run(context, images, text -> {
+                NotaryVerification verified;
                 try {
-                    NotaryVerification verified = verifier.verify(ImageReference.parse(text));
-                    context.out().println(verified.image().repositoryOnly().withTag(verified.resolution().tag()).withDigest(verified.resolution().digest()));
+                    verified = verifier.verify(ImageReference.parse(text));
                 } catch (NotaryException e) {
-                    int code = exitCodeOf(e);
-                    context.err().println("image-trust: " + (code == ExitCodes.NOT_TRUSTED ? "not trusted: " : "error: ") + text + ": "
-                            + ImageTrustCommand.describe(e));
-                    exit = ExitCodes.worst(exit, code);
-                } catch (RegistryException | IllegalArgumentException e) {
-                    context.err().println("image-trust: error: " + text + ": " + ImageTrustCommand.describe(e));
-                    exit = ExitCodes.worst(exit, ExitCodes.ERROR);
+                    if (exitCodeOf(e) != ExitCodes.NOT_TRUSTED) {
+                        throw e;
+                    }
+                    context.err().println("image-trust: not trusted: " + text + ": " + ImageTrustCommand.describe(e));
+                    return ExitCodes.NOT_TRUSTED;
                 }
-            }
-            context.out().flush();
-            return exit;
+                context.out().println(verified.image().repositoryOnly().withTag(verified.resolution().tag()).withDigest(verified.resolution().digest()));
+                return ExitCodes.OK;
+            });
         }
     }
 
@@ -294,26 +288,19 @@ final class NotaryCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             RegistryClient registry = common.registry(context);
-            int exit = ExitCodes.OK;
             try (Signer signer = Signers.open(context, key, null); Signer root = rootKey == null ? null : Signers.open(context, rootKey, ROOT_PASSWORD_ENV)) {
                 NotaryOptions options = optionsWithRoot(server, registry, root, rootTrust);
-                for (String text : images) {
-                    try {
-                        ImageReference image = ImageReference.parse(text);
-                        String tag = image.tag().orElseThrow(() -> new IllegalArgumentException("Docker Content Trust signs tags; " + text + " has none"));
-                        RevokeResult result = options.publisher(common.listener(context)).revoke(NotaryOptions.gun(image), tag, signer, root);
-                        ImageReference tagged = image.repositoryOnly().withTag(tag);
-                        context.out().println(tagged + " REVOKED " + result.role() + " v" + result.roleVersion());
-                        result.stillResolvesTo().ifPresent(r -> context.err().println("image-trust: warning: " + tagged + " still resolves to "
-                                + r.digest() + " through " + r.role()));
-                    } catch (NotaryException | IllegalArgumentException | IllegalStateException e) {
-                        context.err().println("image-trust: error: " + text + ": " + ImageTrustCommand.describe(e));
-                        exit = ExitCodes.worst(exit, ExitCodes.ERROR);
-                    }
-                }
+                return ImageBatch.run(context, images, text -> {
+                    ImageReference image = ImageReference.parse(text);
+                    String tag = tagOf(image, text);
+                    RevokeResult result = options.publisher(common.listener(context)).revoke(NotaryOptions.gun(image), tag, signer, root);
+                    ImageReference tagged = image.repositoryOnly().withTag(tag);
+                    context.out().println(tagged + " REVOKED " + result.role() + " v" + result.roleVersion());
+                    result.stillResolvesTo().ifPresent(r -> context.err().println("image-trust: warning: " + tagged + " still resolves to "
+                            + r.digest() + " through " + r.role()));
+                    return ExitCodes.OK;
+                });
             }
-            context.out().flush();
-            return exit;
         }
     }
 

@@ -3,14 +3,10 @@ package io.jenkins.plugins.imagetrust.cli;
 import io.jenkins.plugins.imagetrust.engine.ImageSigner;
 import io.jenkins.plugins.imagetrust.engine.SignRequest;
 import io.jenkins.plugins.imagetrust.engine.SignResult;
-import io.jenkins.plugins.imagetrust.engine.SigningException;
-import io.jenkins.plugins.imagetrust.engine.daemon.DaemonException;
-import io.jenkins.plugins.imagetrust.engine.daemon.UnconfirmedDigestException;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
-import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +57,6 @@ final class SignCommand extends ContextCommand {
         }
         Digest expected = expectDigest == null ? null : Digest.parse(expectDigest);
         RegistryClient registry = common.registry(context);
-        int exit = ExitCodes.OK;
         try (Signer signer = Signers.open(context, key, null)) {
             ImageSigner imageSigner = ImageSigner.builder()
                     .registry(registry)
@@ -70,21 +65,15 @@ final class SignCommand extends ContextCommand {
                     .signatureRepository(signatureRepository == null ? null : ImageReference.parse(signatureRepository))
                     .daemon(daemon == null ? null : DaemonConnections.open(daemon, context, common.listener(context)))
                     .build();
-            for (String text : images) {
-                try {
-                    SignResult result = imageSigner.sign(SignRequest.builder(ImageReference.parse(text))
-                            .expectedDigest(expected)
-                            .signRegistryDigest(signRegistryDigest)
-                            .annotations(annotations)
-                            .build());
-                    context.out().println(result.pinnedReference());
-                } catch (RegistryException | SigningException | DaemonException | UnconfirmedDigestException | IllegalArgumentException e) {
-                    context.err().println("image-trust: error: " + text + ": " + ImageTrustCommand.describe(e));
-                    exit = ExitCodes.worst(exit, ExitCodes.ERROR);
-                }
-            }
+            return ImageBatch.run(context, images, text -> {
+                SignResult result = imageSigner.sign(SignRequest.builder(ImageReference.parse(text))
+                        .expectedDigest(expected)
+                        .signRegistryDigest(signRegistryDigest)
+                        .annotations(annotations)
+                        .build());
+                context.out().println(result.pinnedReference());
+                return ExitCodes.OK;
+            });
         }
-        context.out().flush();
-        return exit;
     }
 }

@@ -12,7 +12,6 @@ import io.jenkins.plugins.imagetrust.engine.policy.PolicyFiles;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
-import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
 import io.jenkins.plugins.imagetrust.engine.verify.SignatureCheck;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
 import java.nio.charset.StandardCharsets;
@@ -78,33 +77,28 @@ final class VerifyCommand extends ContextCommand {
                 .build();
         ObjectMapper json = new ObjectMapper();
         ArrayNode results = json.createArrayNode();
-        int exit = ExitCodes.OK;
-        for (String text : images) {
-            try {
-                VerificationReport report = verifier.verify(ImageReference.parse(text));
-                results.add(report.toJsonTree());
-                if (output.equals("text")) {
-                    printText(report);
-                }
-                if (!report.trusted()) {
-                    if (policy.mode() == EnforcementMode.WARN) {
-                        context.err().println("WARNING: " + text + " is not trusted; mode is warn, so this does not fail");
-                    } else {
-                        exit = ExitCodes.worst(exit, ExitCodes.NOT_TRUSTED);
-                    }
-                }
-            } catch (RegistryException | IllegalArgumentException e) {
-                String message = ImageTrustCommand.describe(e);
-                context.err().println("image-trust: error: " + text + ": " + message);
-                ObjectNode error = results.addObject();
-                error.put("schemaVersion", VerificationReport.JSON_SCHEMA_VERSION);
-                error.put("image", text);
-                error.put("verified", false);
-                error.put("verdict", "ERROR");
-                error.put("error", message);
-                exit = ExitCodes.worst(exit, ExitCodes.ERROR);
+        int exit = ImageBatch.run(context, images, text -> {
+            VerificationReport report = verifier.verify(ImageReference.parse(text));
+            results.add(report.toJsonTree());
+            if (output.equals("text")) {
+                printText(report);
             }
-        }
+            if (report.trusted()) {
+                return ExitCodes.OK;
+            }
+            if (policy.mode() == EnforcementMode.WARN) {
+                context.err().println("WARNING: " + text + " is not trusted; mode is warn, so this does not fail");
+                return ExitCodes.OK;
+            }
+            return ExitCodes.NOT_TRUSTED;
+        }, (text, message) -> {
+            ObjectNode error = results.addObject();
+            error.put("schemaVersion", VerificationReport.JSON_SCHEMA_VERSION);
+            error.put("image", text);
+            error.put("verified", false);
+            error.put("verdict", "ERROR");
+            error.put("error", message);
+        });
         if (output.equals("json")) {
             ObjectNode root = json.createObjectNode();
             root.put("schemaVersion", VerificationReport.JSON_SCHEMA_VERSION);
