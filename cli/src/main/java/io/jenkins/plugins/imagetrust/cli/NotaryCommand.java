@@ -148,7 +148,6 @@ final class NotaryCommand implements Runnable {
         @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image references with a tag.")
         List<String> images;
 
-
         @Override
         public Integer call() throws Exception {
             RegistryClient registry = common.registry(context);
@@ -185,7 +184,6 @@ final class NotaryCommand implements Runnable {
 
         @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image references with a tag.")
         List<String> images;
-
 
         @Override
         public Integer call() throws Exception {
@@ -230,7 +228,6 @@ final class NotaryCommand implements Runnable {
 
         @Parameters(arity = "1", paramLabel = "REPOSITORY", description = "The repository, e.g. registry.example.com/team/app.")
         String repository;
-
 
         @Override
         public Integer call() throws Exception {
@@ -284,7 +281,6 @@ final class NotaryCommand implements Runnable {
         @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image references with a tag.")
         List<String> images;
 
-
         @Override
         public Integer call() throws Exception {
             RegistryClient registry = common.registry(context);
@@ -335,7 +331,6 @@ final class NotaryCommand implements Runnable {
 
         @Parameters(arity = "1", paramLabel = "REPOSITORY", description = "The repository, e.g. registry.example.com/team/app.")
         String repository;
-
 
         @Override
         public Integer call() throws Exception {
