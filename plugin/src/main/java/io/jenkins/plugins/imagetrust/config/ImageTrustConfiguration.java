@@ -14,7 +14,7 @@ import hudson.util.ListBoxModel;
 import io.jenkins.plugins.imagetrust.credentials.ImageSigningKeyCredentials;
 import io.jenkins.plugins.imagetrust.credentials.KeyDescriptions;
 import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
-import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.steps.ImageChecks;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -336,16 +336,7 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
     @POST
     public FormValidation doCheckSignatureRepository(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        String text = Util.fixEmptyAndTrim(value);
-        if (text == null) {
-            return FormValidation.ok();
-        }
-        try {
-            ImageReference.parse(text);
-            return FormValidation.ok();
-        } catch (RuntimeException e) {
-            return FormValidation.error(e.getMessage());
-        }
+        return ImageChecks.checkOptionalImage(value);
     }
 
     @POST

@@ -4,11 +4,12 @@ import hudson.Util;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 
-/** Syntax checks of step fields (no lookup, nothing revealed, so no permission needed). */
-final class ImageChecks {
+/** Syntax checks of image fields (no lookup, nothing revealed, so no permission needed of their own). */
+public final class ImageChecks {
     private ImageChecks() {}
 
-    static FormValidation checkImage(String value) {
+    /** An image reference that must be given. */
+    public static FormValidation checkImage(String value) {
         String text = Util.fixEmptyAndTrim(value);
         if (text == null) {
             return FormValidation.error("Give the image, e.g. registry.example.com/team/app:1.0");
@@ -19,5 +20,10 @@ final class ImageChecks {
         } catch (IllegalArgumentException e) {
             return FormValidation.error(e.getMessage());
         }
+    }
+
+    /** An image or repository reference that may be left empty (e.g. a signature repository). */
+    public static FormValidation checkOptionalImage(String value) {
+        return Util.fixEmptyAndTrim(value) == null ? FormValidation.ok() : checkImage(value);
     }
 }

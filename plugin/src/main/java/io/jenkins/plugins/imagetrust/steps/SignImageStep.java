@@ -418,7 +418,7 @@ public class SignImageStep extends Step {
 
         @POST
         public FormValidation doCheckSignatureRepository(@QueryParameter String value) {
-            return Util.fixEmptyAndTrim(value) == null ? FormValidation.ok() : ImageChecks.checkImage(value);
+            return ImageChecks.checkOptionalImage(value);
         }
     }
 }

@@ -332,7 +332,7 @@ public class VerifyImageStep extends Step {
 
         @POST
         public FormValidation doCheckSignatureRepository(@QueryParameter String value) {
-            return Util.fixEmptyAndTrim(value) == null ? FormValidation.ok() : ImageChecks.checkImage(value);
+            return ImageChecks.checkOptionalImage(value);
         }
     }
 }
