@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Benchmark 4: {@code bin/image-trust verify --key … IMAGE} as a whole process, against a bare JVM start of the same
  * jar running {@code io.jenkins.plugins.imagetrust.cli.NoOp} with the launcher's JVM options. Measured with the
- * class-data-sharing archive the launcher writes on first use, and without it ({@code IMAGE_TRUST_NO_CDS=1}).
+ * archive the launcher writes on first use (a class-data-sharing archive, or an AOT cache on JDK 25 and later), and
+ * without it ({@code IMAGE_TRUST_NO_CDS=1}).
  */
 final class CliStartupBenchmark {
     private static final long PROCESS_TIMEOUT_SECONDS = 120;
@@ -45,7 +46,7 @@ final class CliStartupBenchmark {
         return null;
     }
 
-    /** Two results: with the CDS archive, and without. */
+    /** Two results: with the launcher's start-up archive, and without. */
     List<Result> run() throws Exception {
         RawRegistry.SignatureRead image = env.pushSignedImages("cli", 1).get(0);
         Path publicKey = workDir.resolve("bench.pub");
@@ -75,7 +76,7 @@ final class CliStartupBenchmark {
         }
         String note = "bare JVM: java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp image-trust.jar …NoOp";
         return List.of(
-                Result.of("4a. CLI verify process, CDS archive", "ms", baseline, withCds, Goal.atMost(2.0), errors[0] + errors[1], note),
+                Result.of("4a. CLI verify process, start-up archive", "ms", baseline, withCds, Goal.atMost(2.0), errors[0] + errors[1], note),
                 Result.of("4b. CLI verify process, IMAGE_TRUST_NO_CDS=1", "ms", baseline, withoutCds, Goal.atMost(2.0), errors[0] + errors[2], note));
     }
 
@@ -83,13 +84,13 @@ final class CliStartupBenchmark {
      * Leaves the archive a first {@code verify} writes: any earlier one (perhaps from an older jar) is removed first.
      */
     private void prepareCdsArchive(List<String> verify) throws IOException {
-        Path archive = jar.resolveSibling("image-trust-verify.jsa"); // the launcher keeps one archive per command
+        Path archive = launcherArchive();
         Files.deleteIfExists(archive);
         time(null, verify, Map.of());
         if (!Files.exists(archive)) {
-            throw new IllegalStateException("the launcher wrote no CDS archive at " + archive);
+            throw new IllegalStateException("the launcher wrote no start-up archive at " + archive);
         }
-        System.err.println("bench: using the CDS archive " + archive + " (" + Files.size(archive) / (1024 * 1024)
+        System.err.println("bench: using the archive " + archive + " (" + Files.size(archive) / (1024 * 1024)
                 + " MiB, written by a first verify)");
     }
 
@@ -121,6 +122,43 @@ final class CliStartupBenchmark {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /**
+     * The archive the launcher keeps for {@code verify} (one per command): an AOT cache named after the JDK's feature
+     * version on JDK 25 and later, else a class-data-sharing archive; the launcher reads the version the same way.
+     */
+    private Path launcherArchive() throws IOException {
+        int feature = javaFeatureVersion(Path.of(javaCommand()));
+        return jar.resolveSibling(feature >= 25 ? "image-trust-verify-jdk" + feature + ".aot" : "image-trust-verify.jsa");
+    }
+
+    /** The feature version in the {@code release} file of the JDK that {@code java} belongs to (0 if unknown). */
+    private static int javaFeatureVersion(Path java) throws IOException {
+        Path binary = java.getParent() != null ? java : findOnPath(java.toString());
+        if (binary == null) {
+            return 0;
+        }
+        Path release = binary.toRealPath().getParent().getParent().resolve("release");
+        for (String line : Files.readAllLines(release, StandardCharsets.UTF_8)) {
+            java.util.regex.Matcher version = JAVA_VERSION.matcher(line);
+            if (version.find()) {
+                return Integer.parseInt(version.group(1));
+            }
+        }
+        return 0;
+    }
+
+    private static final java.util.regex.Pattern JAVA_VERSION = java.util.regex.Pattern.compile("^JAVA_VERSION=\"(\\d+)");
+
+    private static Path findOnPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     /** The java the launcher uses: {@code $JAVA_HOME/bin/java}, else {@code java} on the PATH. */

@@ -18,6 +18,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +88,68 @@ class LauncherJarIT {
         assertThat(tampered.exit()).as(tampered.err()).isEqualTo(ExitCodes.NOT_TRUSTED);
         assertThat(tampered.err()).doesNotContain("[cds]");
         assertThat(launch("verify", image.toString()).exit()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void onJdk25AFirstRunRecordsAnAotCacheQuietlyAndKeepsItsExitCode() throws Exception {
+        Path jdk = newestJdkAtLeast(25);
+        Assumptions.assumeTrue(jdk != null, "SKIPPED: no JDK 25 or later under " + JDK_ROOT
+                + "; the launcher's AOT-cache path is not exercised on this machine");
+        System.err.println("LauncherJarIT: the AOT-cache path runs on " + jdk);
+        Map<String, String> env = Map.of("JAVA_HOME", jdk.toString());
+        String feature = javaFeatureVersion(jdk);
+        Path cache = Path.of("target", "image-trust-verify-jdk" + feature + ".aot");
+        Files.deleteIfExists(cache);
+        assertThat(launch(env, "generate-key-pair", "--output-key-prefix", "signer").exit()).isZero();
+        assertThat(launch(env, "generate-key-pair", "--output-key-prefix", "stranger").exit()).isZero();
+        ImageReference image = REGISTRY.reference("launcher/aot:1");
+        TestImages.push(RegistryClient.builder().build(), image);
+        assertThat(launch(env, "sign", "--key", "signer.key", image.toString()).exit()).isZero();
+
+        Result recording = launch(env, "verify", "--key", "stranger.pub", image.toString());
+        assertThat(recording.exit()).as("the recording run keeps the command's exit code: " + recording.err())
+                .isEqualTo(ExitCodes.NOT_TRUSTED);
+        assertThat(cache).as("verify's first run on JDK " + feature + " leaves verify's AOT cache").exists();
+        assertThat(Path.of("target")).isDirectoryNotContaining("glob:**.config").isDirectoryNotContaining("glob:**.status");
+        assertThat(recording.err()).as("the JVM's notes while recording are filtered out")
+                .doesNotContain("[aot]").doesNotContain("AOTConfiguration");
+        assertThat(recording.out()).as("stdout holds the result only").startsWith("NOT verified " + image)
+                .doesNotContain("AOT");
+
+        Result cached = launch(env, "verify", "--key", "signer.pub", image.toString());
+        assertThat(cached.exit()).as(cached.err()).isZero();
+        assertThat(cached.err()).doesNotContain("[aot]").doesNotContain("[cds]");
+        assertThat(cached.out()).startsWith("verified " + image);
+    }
+
+    private static final Path JDK_ROOT = Path.of("/usr/lib/jvm"); // where Debian and Temurin's packages put JDKs
+
+    /** The JDK under {@link #JDK_ROOT} with the highest feature version of at least {@code minimum}, or null. */
+    private static Path newestJdkAtLeast(int minimum) throws Exception {
+        if (!Files.isDirectory(JDK_ROOT)) {
+            return null;
+        }
+        try (var homes = Files.list(JDK_ROOT)) {
+            return homes.filter(home -> Files.isExecutable(home.resolve("bin/java")))
+                    .filter(home -> javaFeatureVersion(home) != null && Integer.parseInt(javaFeatureVersion(home)) >= minimum)
+                    .max(java.util.Comparator.comparingInt(home -> Integer.parseInt(javaFeatureVersion(home))))
+                    .orElse(null);
+        }
+    }
+
+    /** The feature version in a JDK's {@code release} file, as the launcher reads it, or null. */
+    private static String javaFeatureVersion(Path home) {
+        try {
+            for (String line : Files.readAllLines(home.resolve("release"))) {
+                java.util.regex.Matcher version = java.util.regex.Pattern.compile("^JAVA_VERSION=\"(\\d+)").matcher(line);
+                if (version.find()) {
+                    return version.group(1);
+                }
+            }
+        } catch (java.io.IOException e) {
+            return null;
+        }
+        return null;
     }
 
     @Test
