@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.cli;
 
+import io.jenkins.plugins.imagetrust.engine.FileErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -43,10 +44,10 @@ public final class ImageTrustCommand implements Runnable {
 
     /** The exception's own message, with its cause when that adds something (never a stack trace). */
     static String describe(Throwable e) {
-        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        String message = FileErrors.describe(e);
         Throwable cause = e.getCause();
-        if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
-            message += " (" + cause.getMessage() + ")";
+        if (cause != null && cause.getMessage() != null && !message.contains(FileErrors.describe(cause))) {
+            message += " (" + FileErrors.describe(cause) + ")";
         }
         return message;
     }

@@ -163,6 +163,20 @@ class CliTest {
     }
 
     @Test
+    void aMissingKeyOrPolicyFileIsSaidToBeMissing() {
+        String image = "127.0.0.1:" + FreePorts.next() + "/nobody/home:1";
+        CliRun key = run("verify", "--key", "absent.pub", image);
+        assertThat(key.exitCode).isEqualTo(ExitCodes.ERROR);
+        assertThat(key.err).contains("no such file: absent.pub");
+        CliRun policy = run("verify", "--policy", "absent.yaml", image);
+        assertThat(policy.exitCode).isEqualTo(ExitCodes.ERROR);
+        assertThat(policy.err).contains("cannot read policy file absent.yaml: no such file: absent.yaml");
+        CliRun signingKey = run("sign", "--key", "absent.key", image);
+        assertThat(signingKey.exitCode).isEqualTo(ExitCodes.ERROR);
+        assertThat(signingKey.err).contains("no such file: absent.key");
+    }
+
+    @Test
     void malformedReferenceIsAnErrorNamingIt() {
         CliRun result = run("digest", "Not/A:Reference:");
         assertThat(result.exitCode).isEqualTo(ExitCodes.ERROR);

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureScheme;
+import io.jenkins.plugins.imagetrust.engine.FileErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ public final class PolicyFiles {
             }
             return parse(Files.readString(file, StandardCharsets.UTF_8), file.toAbsolutePath().getParent());
         } catch (IOException e) {
-            throw new PolicyException("cannot read policy file " + file + ": " + e.getMessage(), e);
+            throw new PolicyException("cannot read policy file " + file + ": " + FileErrors.describe(e), e);
         }
     }
 
@@ -136,7 +137,7 @@ public final class PolicyFiles {
             try {
                 pem = Files.readString(file, StandardCharsets.US_ASCII);
             } catch (IOException e) {
-                throw new PolicyException(where + ": cannot read publicKeyFile " + file + ": " + e.getMessage(), e);
+                throw new PolicyException(where + ": cannot read publicKeyFile " + file + ": " + FileErrors.describe(e), e);
             }
         }
         PublicKey publicKey;

@@ -3,6 +3,7 @@ package io.jenkins.plugins.imagetrust.engine.notary.store;
 import io.jenkins.plugins.imagetrust.engine.notary.MetadataNotFoundException;
 import io.jenkins.plugins.imagetrust.engine.notary.MetadataTooLargeException;
 import io.jenkins.plugins.imagetrust.engine.notary.NotaryException;
+import io.jenkins.plugins.imagetrust.engine.FileErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -51,7 +52,7 @@ public final class DirectoryMetadataFetcher implements MetadataFetcher {
         } catch (NoSuchFileException e) {
             throw new MetadataNotFoundException(gun, name);
         } catch (IOException e) {
-            throw new NotaryException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new NotaryException("cannot read " + file + ": " + FileErrors.describe(e), e);
         }
     }
 
