@@ -301,8 +301,9 @@ final class NotaryCommand implements Runnable {
     }
 
     /** {@code image-trust notary rotate-key}. */
-    @Command(name = "rotate-key", description = {"Replace the targets key (new root signed by --root-key, targets re-signed) or a delegation's key",
-            "(targets re-signed by --key, the delegation re-signed) of REPOSITORY's Notary trust data, in one upload.",
+    @Command(name = "rotate-key", description = {"Replace the root key (new root signed by --root-key and --new-key), the targets key (new root",
+            "signed by --root-key, targets re-signed) or a delegation's key (targets re-signed by --key, the delegation re-signed)",
+            "of REPOSITORY's Notary trust data, in one upload.",
             "Prints REPOSITORY ROLE NEW_KEY_ID root vN targets vN."})
     static final class RotateKey extends ContextCommand {
         @Mixin
@@ -311,7 +312,7 @@ final class NotaryCommand implements Runnable {
         ServerOptions server = new ServerOptions();
 
         @Option(names = "--role", defaultValue = RoleNames.TARGETS, paramLabel = "ROLE",
-                description = "targets (default) or a delegation of targets such as targets/releases.")
+                description = "targets (default), root, or a delegation of targets such as targets/releases.")
         String role;
 
         @Option(names = "--new-key", required = true, paramLabel = "FILE|pkcs11:URI",
@@ -323,7 +324,7 @@ final class NotaryCommand implements Runnable {
         String key;
 
         @Option(names = "--root-key", paramLabel = "FILE|pkcs11:URI",
-                description = "The root key: required to rotate the targets key; else it pins the root. Passphrase from " + ROOT_PASSWORD_ENV + ", else as for --key.")
+                description = "The (current) root key: required to rotate the root or targets key; else it pins the root. Passphrase from " + ROOT_PASSWORD_ENV + ", else as for --key.")
         String rootKey;
 
         @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -335,13 +336,14 @@ final class NotaryCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             boolean targetsRole = RoleNames.TARGETS.equals(role);
-            if (!targetsRole && !RoleNames.isDelegation(role)) {
-                throw new CliUsageException("--role " + role + ": not targets nor a delegation of targets (targets/NAME)");
+            boolean rootRole = RoleNames.ROOT.equals(role);
+            if (!targetsRole && !rootRole && !RoleNames.isDelegation(role)) {
+                throw new CliUsageException("--role " + role + ": not root, targets nor a delegation of targets (targets/NAME)");
             }
-            if (targetsRole && rootKey == null) {
-                throw new CliUsageException("rotating the targets key needs --root-key: the new root must be signed by it");
+            if ((targetsRole || rootRole) && rootKey == null) {
+                throw new CliUsageException("rotating the " + role + " key needs --root-key: the new root must be signed by it");
             }
-            if (!targetsRole && key == null) {
+            if (RoleNames.isDelegation(role) && key == null) {
                 throw new CliUsageException("rotating the key of " + role + " needs --key, the targets key that delegates it");
             }
             RegistryClient registry = common.registry(context);
@@ -350,7 +352,8 @@ final class NotaryCommand implements Runnable {
                     Signer replacement = Signers.open(context, newKey, NEW_KEY_PASSWORD_ENV)) {
                 String gun = NotaryOptions.gun(ImageReference.parse(repository));
                 var publisher = optionsWithRoot(server, registry, root, rootTrust).publisher(common.listener(context));
-                KeyRotationResult result = targetsRole ? publisher.rotateTargetsKey(gun, root, replacement)
+                KeyRotationResult result = rootRole ? publisher.rotateRootKey(gun, root, replacement)
+                        : targetsRole ? publisher.rotateTargetsKey(gun, root, replacement)
                         : publisher.rotateDelegationKey(gun, role, targets, root, replacement);
                 context.out().println(repository + " " + result.role() + " " + result.newKeyId() + " root v" + result.rootVersion()
                         + " targets v" + result.targetsVersion());

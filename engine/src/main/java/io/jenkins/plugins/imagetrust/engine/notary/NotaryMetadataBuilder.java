@@ -129,6 +129,22 @@ public final class NotaryMetadataBuilder {
         return new Multipart.Part(RoleNames.ROOT, TufSignatures.signEnvelope(next.toJson(), List.of(new SigningKey(rootSigner, rootKeyId))));
     }
 
+    /**
+     * The next version of root whose root role is {@code newRootSigner}'s key alone (threshold 1), published as
+     * a new {@code ecdsa-x509} certificate {@code CN=<gun>} like the initial root's, expiring with it. It is
+     * signed by the current root key (as root lists it: {@code oldRootKeyId}) and by the new one, because
+     * clients accept a new root only if it meets the threshold of the root they trust and its own. The old key
+     * is dropped from {@code keys}; the other roles are unchanged.
+     */
+    public static Multipart.Part rotatedRootKey(RootMetadata current, String gun, Signer oldRootSigner, String oldRootKeyId, Signer newRootSigner,
+            Instant now) throws KeyException, MalformedMetadataException {
+        Instant issued = now.truncatedTo(ChronoUnit.SECONDS);
+        TufKey newRootKey = TufKey.forCertificate(NotaryRootCertificate.create(newRootSigner, gun, issued));
+        RootMetadata next = current.withRoleKey(RoleNames.ROOT, newRootKey, issued.plus(NotaryRootCertificate.VALIDITY));
+        return new Multipart.Part(RoleNames.ROOT, TufSignatures.signEnvelope(next.toJson(),
+                List.of(new SigningKey(oldRootSigner, oldRootKeyId), new SigningKey(newRootSigner, newRootKey.id()))));
+    }
+
     /** The next version of targets in which delegation {@code role} is signed by {@code newKey} alone. */
     public static Multipart.Part rotatedDelegationKey(TargetsMetadata current, String role, TufKey newKey, Signer targetsSigner, Instant now)
             throws KeyException, MalformedMetadataException {

@@ -28,8 +28,9 @@ import java.util.Optional;
  * repository is initialised (root with the {@code ecdsa-x509} root certificate, targets key, the server's
  * keys) in the same single multipart POST. An existing repository is first verified (pinned to the given root
  * key, else to the configured pin) and its targets re-signed one version up. The result is read back and
- * verified before it is reported. It also revokes tags ({@link #revoke}) and rotates the targets key
- * ({@link #rotateTargetsKey}) or a delegation's key ({@link #rotateDelegationKey}), each in one upload.
+ * verified before it is reported. It also revokes tags ({@link #revoke}) and rotates the root key
+ * ({@link #rotateRootKey}), the targets key ({@link #rotateTargetsKey}) or a delegation's key
+ * ({@link #rotateDelegationKey}), each in one upload.
  */
 public final class NotaryPublisher {
     private final NotaryClient client;
@@ -195,6 +196,48 @@ public final class NotaryPublisher {
     }
 
     /**
+     * Rotates the root key: publishes root one version up whose root role is {@code newRootSigner}'s key alone,
+     * as a new {@code ecdsa-x509} certificate {@code CN=<gun>}, signed by both the current and the new root key
+     * (clients accept a new root only if it meets the threshold of the root they trust and its own). Targets,
+     * snapshot and timestamp keys are unchanged. Clients that trust the old root (a trust cache, a pinned
+     * {@code root.json}, docker's and notary's trust folders) follow the rotation; a verifier pinned to the old
+     * root <em>key</em> ({@link RootPin#rootKey}) must be given the new one.
+     *
+     * @param rootSigner the current root key: it pins the current root and signs the new one
+     * @param newRootSigner the new root key (ECDSA, as notary's root certificates are)
+     * @throws NotaryException if {@code rootSigner} is not the root key, the root needs more than one
+     *     signature, or the new key already is a root key
+     * @throws NotaryServerException if the server rejects the upload; it then stored nothing
+     */
+    public KeyRotationResult rotateRootKey(String gun, Signer rootSigner, Signer newRootSigner) throws NotaryException, KeyException {
+        MetadataNames.checkGun(gun);
+        Objects.requireNonNull(rootSigner, "rotating the root key needs the current root key");
+        Objects.requireNonNull(newRootSigner, "rotating the root key needs the new root key");
+        TrustedRepository current = verifier(pinFor(Optional.of(rootSigner))).verify(gun);
+        String oldRootKeyId = rootKeyIdOf(current, rootSigner);
+        int threshold = current.root().role(RoleNames.ROOT).threshold();
+        if (threshold > 1) {
+            throw new NotaryException("the root of " + gun + " needs " + threshold + " root key signatures; one root key cannot rotate it");
+        }
+        if (isRootKey(current, newRootSigner)) {
+            throw new NotaryException("the new key " + keyId(newRootSigner) + " already is a root key of " + gun + "; nothing to rotate");
+        }
+        Multipart.Part newRoot = NotaryMetadataBuilder.rotatedRootKey(current.root(), gun, rootSigner, oldRootKeyId, newRootSigner, clock.instant());
+        client.publish(gun, List.of(newRoot));
+
+        // The cache now trusts the old root: the read-back walks from it to the new one, pinned to the new key.
+        TrustedRepository published = verifier(pinFor(Optional.of(newRootSigner))).verify(gun);
+        if (published.root().version() != current.root().version() + 1 || !isRootKey(published, newRootSigner)) {
+            throw new NotaryException("after rotating, the root of " + gun + " is v" + published.root().version() + " with root keys "
+                    + published.root().role(RoleNames.ROOT).keyIds() + ", not v" + (current.root().version() + 1) + " with the new key");
+        }
+        String newKeyId = rootKeyIdOf(published, newRootSigner);
+        listener.info("notary-publish", gun + ": root key rotated from " + oldRootKeyId.substring(0, 12) + " to " + newKeyId.substring(0, 12)
+                + " (root v" + published.root().version() + ")");
+        return new KeyRotationResult(gun, RoleNames.ROOT, newKeyId, published.root().version(), published.targets().version(), 0);
+    }
+
+    /**
      * Rotates the key of a delegation of targets (e.g. {@code targets/releases}): publishes, in one upload,
      * targets one version up (signed by the targets key) delegating {@code role} to {@code newDelegateSigner}'s
      * key alone (same paths, threshold 1), and the delegation's own file, if it has one, re-signed with the new
@@ -255,6 +298,15 @@ public final class NotaryPublisher {
         if (!current.root().role(RoleNames.TARGETS).keyIds().contains(signerKeyId)) {
             throw new NotaryException("the given key " + signerKeyId + " is not a targets key of " + current.gun()
                     + " (root lists " + current.root().role(RoleNames.TARGETS).keyIds() + ")");
+        }
+    }
+
+    private static boolean isRootKey(TrustedRepository repository, Signer signer) {
+        try {
+            rootKeyIdOf(repository, signer);
+            return true;
+        } catch (NotaryException e) {
+            return false;
         }
     }
 
