@@ -92,6 +92,20 @@ public final class NotaryMetadataBuilder {
         return signedTargets(updated, targetsSigner);
     }
 
+    /**
+     * The next version of {@code current} that adds a named signer as {@code docker trust signer add} does:
+     * {@code signerKey} is added to {@code targets/<name>} and to {@code targets/releases}, each created (threshold
+     * 1, every path) if missing; other delegations and keys are kept.
+     */
+    public static Multipart.Part addingSigner(TargetsMetadata current, String signerRole, TufKey signerKey, Signer targetsSigner, Instant now)
+            throws KeyException, MalformedMetadataException {
+        long version = current.version() + 1;
+        Instant expires = renewedExpiry(now);
+        TargetsMetadata updated = current.withDelegateKeyAdded(signerRole, signerKey, version, expires)
+                .withDelegateKeyAdded(RoleNames.RELEASES, signerKey, version, expires);
+        return signedTargets(updated, targetsSigner);
+    }
+
     /** The next version of a delegation's targets (or its first, if {@code current} is null) with {@code tag} set. */
     public static Multipart.Part updatedDelegation(String role, TargetsMetadata current, String tag, FileMeta target, Signer delegateSigner, Instant now)
             throws KeyException, MalformedMetadataException {

@@ -8,6 +8,8 @@ import io.jenkins.plugins.imagetrust.engine.notary.model.SnapshotMetadata;
 import io.jenkins.plugins.imagetrust.engine.notary.model.TargetsMetadata;
 import io.jenkins.plugins.imagetrust.engine.notary.model.TimestampMetadata;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
+import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +17,8 @@ import java.util.Optional;
 /**
  * A repository's trust data after every check passed: root, timestamp, snapshot, targets and the direct
  * delegations of targets that the snapshot lists. Tags resolve like docker: {@code targets/releases}, then
- * {@code targets}; other delegations are verified but not consulted.
+ * {@code targets}; other delegations (per-signer {@code targets/<name>}) do not decide the digest, but a
+ * resolution reports every role that signs the tag to it ({@link TargetResolution#signedBy()}).
  */
 public record TrustedRepository(String gun, RootMetadata root, TimestampMetadata timestamp, SnapshotMetadata snapshot,
         TargetsMetadata targets, Map<String, TargetsMetadata> delegations) {
@@ -41,10 +44,33 @@ public record TrustedRepository(String gun, RootMetadata root, TimestampMetadata
                 if (sha256 == null || sha256.length != 32) {
                     throw new MalformedMetadataException(role, "target '" + tag + "' records no 32-byte sha256 hash");
                 }
-                return new TargetResolution(gun, tag, Digest.sha256FromRaw(sha256), found.get().length(), role);
+                return new TargetResolution(gun, tag, Digest.sha256FromRaw(sha256), found.get().length(), role, signersOf(tag, found.get()));
             }
         }
         throw new TargetNotFoundException(gun, tag);
+    }
+
+    /**
+     * Every role that signs {@code tag} to exactly {@code meta} (length and sha256): {@code targets}, then the
+     * delegations in the order targets lists them; a delegation listing the tag outside its paths does not count.
+     */
+    private List<String> signersOf(String tag, FileMeta meta) {
+        List<String> roles = new ArrayList<>();
+        if (sameTarget(targets.targets().get(tag), meta)) {
+            roles.add(RoleNames.TARGETS);
+        }
+        for (DelegatedRole grant : targets.delegations()) {
+            TargetsMetadata delegated = delegations.get(grant.name());
+            if (delegated != null && grant.allows(tag) && sameTarget(delegated.targets().get(tag), meta)) {
+                roles.add(grant.name());
+            }
+        }
+        return roles;
+    }
+
+    private static boolean sameTarget(FileMeta candidate, FileMeta meta) {
+        return candidate != null && candidate.length() == meta.length()
+                && MessageDigest.isEqual(candidate.hashes().get("sha256"), meta.hashes().get("sha256"));
     }
 
     private Optional<FileMeta> find(String role, String tag) throws DelegationPathException {

@@ -136,6 +136,7 @@ class DockerContentTrustAcceptanceTest {
         NotaryVerification resolved = NotaryVerifier.builder().notary(tofu).registry(registry).build().verify(v1);
         assertThat(resolved.resolution().digest()).isEqualTo(digest1);
         assertThat(resolved.resolution().role()).isEqualTo(RoleNames.RELEASES);
+        assertThat(resolved.resolution().signerNames()).containsExactly("labsigner"); // what docker trust inspect calls the signer
         assertThat(resolved.cosign()).isEmpty();
         assertThat(cosignVerifier().verify(v1).trusted()).isFalse();
 

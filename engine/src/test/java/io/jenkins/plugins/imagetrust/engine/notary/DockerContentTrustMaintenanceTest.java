@@ -6,6 +6,9 @@ import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.notary.model.RoleNames;
 import io.jenkins.plugins.imagetrust.engine.notary.model.RootMetadata;
 import io.jenkins.plugins.imagetrust.engine.notary.model.SignedMetadata;
+import io.jenkins.plugins.imagetrust.engine.notary.model.TufKey;
+import io.jenkins.plugins.imagetrust.engine.notary.store.InMemoryTrustCache;
+import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import io.jenkins.plugins.imagetrust.engine.notary.store.NotaryClient;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
@@ -25,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What {@code DOCKER_CONTENT_TRUST=1 docker pull} (docker CLI + a private dockerd, docker-registry, notary-server
  * + notary-signer 0.7.0) makes of our maintenance operations: a root key rotation seen by a client that trusted
- * the old root, and a revoked tag.
+ * the old root, a revoked tag, and a signer added like {@code docker trust signer add} ({@code docker trust inspect}).
  */
 class DockerContentTrustMaintenanceTest {
     @RegisterExtension
@@ -112,5 +115,36 @@ class DockerContentTrustMaintenanceTest {
         assertThat(dockerd.docker("image", "inspect", v1.toString()).exitCode()).isNotZero();
         CommandResult other = docker.run("pull", v2.toString());
         assertThat(other.exitCode()).as(other.output()).isZero();
+    }
+
+    @Test
+    void dockerTrustInspectListsTheSignerWeAddedAndDockerPullsWhatTheSignerSigned() throws Exception {
+        ImageReference base = registryFixture.reference("dct-maint/signers:base");
+        ImageReference v1 = registryFixture.reference("dct-maint/signers:v1");
+        String gun = NotaryOptions.gun(v1);
+        pushAndPublish(base, targetsKey, rootKey); // initialises the repository; base is signed in targets
+        Signer aliceKey = TestSigners.ecdsa();
+        String aliceKeyId = TufKey.forPublicKey(aliceKey.publicKey()).id();
+        publisher().addSigner(gun, "alice", aliceKey.publicKey(), targetsKey, rootKey);
+
+        Digest digest = pushAndPublish(v1, aliceKey, rootKey);
+
+        TrustedDockerCli docker = new TrustedDockerCli(dockerd, notary, dockerConfig);
+        CommandResult inspected = docker.run("trust", "inspect", "--pretty", v1.repositoryOnly().toString());
+        assertThat(inspected.exitCode()).as(inspected.output()).isZero();
+        String text = inspected.stdout();
+        assertThat(text).containsPattern("(?m)^v1\\s+" + digest.hex() + "\\s+alice\\s*$");
+        assertThat(text).containsPattern("(?m)^base\\s+\\S+\\s+\\(Repo Admin\\)\\s*$");
+        assertThat(text).contains("List of signers and their keys for " + gun);
+        assertThat(text).containsPattern("(?m)^alice\\s+" + aliceKeyId.substring(0, 12));
+        // Our own reading agrees: the tag resolves through releases and is signed by alice's role too.
+        TrustedRepository ours = TufVerifier.builder().fetcher(NotaryClient.builder(notary.url()).trustedCaPem(notary.caPem()).build())
+                .rootPin(RootPin.rootKey(PublicKeys.toPem(rootKey.publicKey()))).cache(new InMemoryTrustCache()).build().verify(gun);
+        assertThat(ours.resolve("v1").signerNames()).containsExactly("alice");
+        assertThat(text).contains("Repository Key:\t" + TufKey.forPublicKey(targetsKey.publicKey()).id());
+        assertThat(text).contains("Root Key:\t" + ours.root().role(RoleNames.ROOT).keyIds().get(0));
+        CommandResult pulled = docker.run("pull", v1.toString());
+        assertThat(pulled.exitCode()).as(pulled.output()).isZero();
+        assertThat(pulled.output()).contains(digest.toString());
     }
 }
