@@ -3,6 +3,8 @@ package io.jenkins.plugins.imagetrust.cli;
 import io.jenkins.plugins.imagetrust.engine.ImageSigner;
 import io.jenkins.plugins.imagetrust.engine.NotaryVerification;
 import io.jenkins.plugins.imagetrust.engine.NotaryVerifier;
+import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
+import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.notary.MetadataNotFoundException;
 import io.jenkins.plugins.imagetrust.engine.notary.KeyRotationResult;
@@ -16,12 +18,14 @@ import io.jenkins.plugins.imagetrust.engine.notary.RootPin;
 import io.jenkins.plugins.imagetrust.engine.notary.TargetNotFoundException;
 import io.jenkins.plugins.imagetrust.engine.notary.TufException;
 import io.jenkins.plugins.imagetrust.engine.notary.model.RoleNames;
+import io.jenkins.plugins.imagetrust.engine.notary.model.TufKey;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine;
@@ -35,7 +39,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "notary", description = {"Docker Content Trust (Notary v1): sign tags into a Notary server, resolve them through",
         "verified TUF metadata, and migrate signed tags to cosign signatures. See docs/notary.md."},
         subcommands = {NotaryCommand.Publish.class, NotaryCommand.Verify.class, NotaryCommand.Migrate.class, NotaryCommand.Revoke.class,
-                NotaryCommand.RotateKey.class})
+                NotaryCommand.RotateKey.class, NotaryCommand.AddSigner.class})
 final class NotaryCommand implements Runnable {
     /** The root key's own passphrase; without it the one for --key is used. */
     static final String ROOT_PASSWORD_ENV = "IMAGE_TRUST_ROOT_PASSWORD";
@@ -47,7 +51,7 @@ final class NotaryCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a notary command is required: publish, verify, migrate, revoke or rotate-key");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a notary command is required: publish, verify, migrate, revoke, rotate-key or add-signer");
     }
 
     /** Where the Notary server is and how its trust data is anchored. */
@@ -357,6 +361,58 @@ final class NotaryCommand implements Runnable {
                         : publisher.rotateDelegationKey(gun, role, targets, root, replacement);
                 context.out().println(repository + " " + result.role() + " " + result.newKeyId() + " root v" + result.rootVersion()
                         + " targets v" + result.targetsVersion());
+                context.out().flush();
+                return ExitCodes.OK;
+            } catch (NotaryException | IllegalArgumentException | IllegalStateException e) {
+                context.err().println("image-trust: error: " + repository + ": " + ImageTrustCommand.describe(e));
+                return ExitCodes.ERROR;
+            }
+        }
+    }
+
+    /** {@code image-trust notary add-signer}. */
+    @Command(name = "add-signer", description = {"Add a named signer to REPOSITORY's Notary trust data, like docker trust signer add: targets, signed",
+            "by --key, delegates targets/NAME and targets/releases to the signer's public key. Tags later signed with that key",
+            "go into both roles, and docker trust inspect lists NAME as their signer. Prints REPOSITORY targets/NAME KEY_ID."})
+    static final class AddSigner extends ContextCommand {
+        @Mixin
+        CommonOptions common = new CommonOptions();
+        @Mixin
+        ServerOptions server = new ServerOptions();
+
+        @Option(names = "--key", required = true, paramLabel = "FILE|pkcs11:URI",
+                description = "The targets key. Passphrase from IMAGE_TRUST_PASSWORD / COSIGN_PASSWORD / prompt.")
+        String key;
+
+        @Option(names = "--signer-key", required = true, paramLabel = "FILE", description = "The signer's PEM public key.")
+        Path signerKey;
+
+        @Option(names = "--root-key", paramLabel = "FILE|pkcs11:URI",
+                description = "The root key, to pin the existing root. Passphrase from " + ROOT_PASSWORD_ENV + ", else as for --key.")
+        String rootKey;
+
+        @ArgGroup(exclusive = true, multiplicity = "0..1")
+        RootTrust rootTrust;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The signer's name: lowercase letters and digits, then also - and _ (not releases).")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "REPOSITORY", description = "The repository, e.g. registry.example.com/team/app.")
+        String repository;
+
+        @Override
+        public Integer call() throws Exception {
+            PublicKey signerPublicKey;
+            try {
+                signerPublicKey = PublicKeys.parse(Files.readString(signerKey, StandardCharsets.US_ASCII));
+            } catch (KeyException e) {
+                throw new CliUsageException("--signer-key " + signerKey + ": " + e.getMessage());
+            }
+            RegistryClient registry = common.registry(context);
+            try (Signer targets = Signers.open(context, key, null); Signer root = rootKey == null ? null : Signers.open(context, rootKey, ROOT_PASSWORD_ENV)) {
+                String gun = NotaryOptions.gun(ImageReference.parse(repository));
+                optionsWithRoot(server, registry, root, rootTrust).publisher(common.listener(context)).addSigner(gun, name, signerPublicKey, targets, root);
+                context.out().println(repository + " " + RoleNames.TARGETS + "/" + name + " " + TufKey.forPublicKey(signerPublicKey).id());
                 context.out().flush();
                 return ExitCodes.OK;
             } catch (NotaryException | IllegalArgumentException | IllegalStateException e) {

@@ -161,4 +161,34 @@ class CliNotaryTest {
         assertThat(newPin.exitCode).as(newPin.toString()).isZero();
         assertThat(newPin.out.strip()).isEqualTo(v1 + "@" + digest);
     }
+
+    @Test
+    void addASignerWhoseKeySignsIntoItsOwnRole() throws Exception {
+        Path targets = key("targets", PASSPHRASE);
+        Path root = key("root", ROOT_PASSPHRASE);
+        Path alice = key("alice", PASSPHRASE);
+        ImageReference base = REGISTRY.reference("cli/dct-signers:base");
+        ImageReference v1 = REGISTRY.reference("cli/dct-signers:v1");
+        TestImages.push(registry, base);
+        Digest digest = TestImages.push(registry, v1);
+        String server = NOTARY.url();
+        String ca = NOTARY.caFile().toString();
+        CliRun published = run("notary", "publish", "--server", server, "--ca", ca, "--key", targets + ".key", "--root-key", root + ".key", base.toString());
+        assertThat(published.exitCode).as(published.toString()).isZero();
+
+        CliRun reserved = run("notary", "add-signer", "--server", server, "--ca", ca, "--key", targets + ".key", "--root", root + ".pub",
+                "--signer-key", alice + ".pub", "releases", v1.repositoryOnly().toString());
+        assertThat(reserved.exitCode).as(reserved.toString()).isEqualTo(ExitCodes.ERROR);
+        assertThat(reserved.err).contains("releases is reserved");
+        CliRun added = run("notary", "add-signer", "--server", server, "--ca", ca, "--key", targets + ".key", "--root", root + ".pub",
+                "--signer-key", alice + ".pub", "alice", v1.repositoryOnly().toString());
+        assertThat(added.exitCode).as(added.toString()).isZero();
+        assertThat(added.out.strip()).matches(java.util.regex.Pattern.quote(v1.repositoryOnly() + " targets/alice ") + "[0-9a-f]{64}");
+
+        CliRun signed = run("notary", "publish", "--server", server, "--ca", ca, "--key", alice + ".key", "--root", root + ".pub", v1.toString());
+        assertThat(signed.exitCode).as(signed.toString()).isZero();
+        CliRun verified = run("notary", "verify", "--server", server, "--ca", ca, "--root", root + ".pub", v1.toString());
+        assertThat(verified.exitCode).as(verified.toString()).isZero();
+        assertThat(verified.out.strip()).isEqualTo(v1 + "@" + digest);
+    }
 }
