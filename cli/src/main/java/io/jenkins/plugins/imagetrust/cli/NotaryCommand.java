@@ -3,6 +3,7 @@ package io.jenkins.plugins.imagetrust.cli;
 import io.jenkins.plugins.imagetrust.engine.ImageSigner;
 import io.jenkins.plugins.imagetrust.engine.NotaryVerification;
 import io.jenkins.plugins.imagetrust.engine.NotaryVerifier;
+import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
@@ -16,6 +17,7 @@ import io.jenkins.plugins.imagetrust.engine.notary.PublishResult;
 import io.jenkins.plugins.imagetrust.engine.notary.RevokeResult;
 import io.jenkins.plugins.imagetrust.engine.notary.RootPin;
 import io.jenkins.plugins.imagetrust.engine.notary.TargetNotFoundException;
+import io.jenkins.plugins.imagetrust.engine.notary.TargetResolution;
 import io.jenkins.plugins.imagetrust.engine.notary.TufException;
 import io.jenkins.plugins.imagetrust.engine.notary.model.RoleNames;
 import io.jenkins.plugins.imagetrust.engine.notary.model.TufKey;
@@ -192,10 +194,11 @@ final class NotaryCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             RegistryClient registry = common.registry(context);
+            ProgressListener listener = common.listener(context);
             NotaryVerifier verifier = NotaryVerifier.builder()
                     .notary(server.options(registry).rootPin(RootTrust.pin(rootTrust)).build())
                     .registry(noRegistryCheck ? null : registry)
-                    .listener(common.listener(context))
+                    .listener(listener)
                     .build();
             return ImageBatch.run(context, images, text -> {
                 NotaryVerification verified;
@@ -208,7 +211,10 @@ final class NotaryCommand implements Runnable {
                     context.err().println("image-trust: not trusted: " + text + ": " + ImageTrustCommand.describe(e));
                     return ExitCodes.NOT_TRUSTED;
                 }
-                context.out().println(verified.image().repositoryOnly().withTag(verified.resolution().tag()).withDigest(verified.resolution().digest()));
+                TargetResolution resolution = verified.resolution();
+                listener.info("notary-verify", resolution.gun() + ":" + resolution.tag() + " resolves through " + resolution.role() + "; signed by "
+                        + String.join(", ", resolution.signedBy()));
+                context.out().println(verified.image().repositoryOnly().withTag(resolution.tag()).withDigest(resolution.digest()));
                 return ExitCodes.OK;
             });
         }

@@ -190,5 +190,6 @@ class CliNotaryTest {
         CliRun verified = run("notary", "verify", "--server", server, "--ca", ca, "--root", root + ".pub", v1.toString());
         assertThat(verified.exitCode).as(verified.toString()).isZero();
         assertThat(verified.out.strip()).isEqualTo(v1 + "@" + digest);
+        assertThat(verified.err).contains("resolves through targets/releases; signed by targets/releases, targets/alice");
     }
 }

@@ -51,21 +51,35 @@ public record TrustedRepository(String gun, RootMetadata root, TimestampMetadata
     }
 
     /**
-     * Every role that signs {@code tag} to exactly {@code meta} (length and sha256): {@code targets}, then the
-     * delegations in the order targets lists them; a delegation listing the tag outside its paths does not count.
+     * Every role that signs {@code tag} to exactly {@code meta} (length and sha256): the roles docker resolves
+     * through ({@code targets/releases}, {@code targets}), then the other delegations in the order targets lists
+     * them; a delegation listing the tag outside its paths does not count.
      */
     private List<String> signersOf(String tag, FileMeta meta) {
         List<String> roles = new ArrayList<>();
-        if (sameTarget(targets.targets().get(tag), meta)) {
-            roles.add(RoleNames.TARGETS);
+        for (String role : LOOKUP_ORDER) {
+            if (signs(role, tag, meta)) {
+                roles.add(role);
+            }
         }
         for (DelegatedRole grant : targets.delegations()) {
-            TargetsMetadata delegated = delegations.get(grant.name());
-            if (delegated != null && grant.allows(tag) && sameTarget(delegated.targets().get(tag), meta)) {
+            if (!LOOKUP_ORDER.contains(grant.name()) && signs(grant.name(), tag, meta)) {
                 roles.add(grant.name());
             }
         }
         return roles;
+    }
+
+    private boolean signs(String role, String tag, FileMeta meta) {
+        FileMeta listed;
+        if (RoleNames.TARGETS.equals(role)) {
+            listed = targets.targets().get(tag);
+        } else {
+            TargetsMetadata delegated = delegations.get(role);
+            Optional<DelegatedRole> grant = targets.delegation(role);
+            listed = delegated == null || grant.isEmpty() || !grant.get().allows(tag) ? null : delegated.targets().get(tag);
+        }
+        return sameTarget(listed, meta);
     }
 
     private static boolean sameTarget(FileMeta candidate, FileMeta meta) {

@@ -53,7 +53,7 @@ class TufVerifierInteropTest {
         assertThat(resolution.length()).isEqualTo(524);
         assertThat(resolution.role()).isEqualTo("targets/releases");
         // docker trust sign wrote the tag into releases and the per-signer role: both are reported, as docker trust inspect does.
-        assertThat(resolution.signedBy()).containsExactly("targets/labsigner", "targets/releases");
+        assertThat(resolution.signedBy()).containsExactly("targets/releases", "targets/labsigner");
         assertThat(resolution.signerNames()).containsExactly("labsigner");
         assertThat(repository.targets().targets()).isEmpty();
         assertThat(repository.delegations()).containsOnlyKeys("targets/releases", "targets/labsigner");
