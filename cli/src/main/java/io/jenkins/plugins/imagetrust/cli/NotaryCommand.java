@@ -3,6 +3,9 @@ package io.jenkins.plugins.imagetrust.cli;
 import io.jenkins.plugins.imagetrust.engine.ImageSigner;
 import io.jenkins.plugins.imagetrust.engine.NotaryVerification;
 import io.jenkins.plugins.imagetrust.engine.NotaryVerifier;
+import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
+import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.notary.MetadataNotFoundException;
 import io.jenkins.plugins.imagetrust.engine.notary.KeyRotationResult;
@@ -14,14 +17,17 @@ import io.jenkins.plugins.imagetrust.engine.notary.PublishResult;
 import io.jenkins.plugins.imagetrust.engine.notary.RevokeResult;
 import io.jenkins.plugins.imagetrust.engine.notary.RootPin;
 import io.jenkins.plugins.imagetrust.engine.notary.TargetNotFoundException;
+import io.jenkins.plugins.imagetrust.engine.notary.TargetResolution;
 import io.jenkins.plugins.imagetrust.engine.notary.TufException;
 import io.jenkins.plugins.imagetrust.engine.notary.model.RoleNames;
+import io.jenkins.plugins.imagetrust.engine.notary.model.TufKey;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine;
@@ -35,7 +41,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "notary", description = {"Docker Content Trust (Notary v1): sign tags into a Notary server, resolve them through",
         "verified TUF metadata, and migrate signed tags to cosign signatures. See docs/notary.md."},
         subcommands = {NotaryCommand.Publish.class, NotaryCommand.Verify.class, NotaryCommand.Migrate.class, NotaryCommand.Revoke.class,
-                NotaryCommand.RotateKey.class})
+                NotaryCommand.RotateKey.class, NotaryCommand.AddSigner.class})
 final class NotaryCommand implements Runnable {
     /** The root key's own passphrase; without it the one for --key is used. */
     static final String ROOT_PASSWORD_ENV = "IMAGE_TRUST_ROOT_PASSWORD";
@@ -47,7 +53,7 @@ final class NotaryCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a notary command is required: publish, verify, migrate, revoke or rotate-key");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a notary command is required: publish, verify, migrate, revoke, rotate-key or add-signer");
     }
 
     /** Where the Notary server is and how its trust data is anchored. */
@@ -188,10 +194,11 @@ final class NotaryCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             RegistryClient registry = common.registry(context);
+            ProgressListener listener = common.listener(context);
             NotaryVerifier verifier = NotaryVerifier.builder()
                     .notary(server.options(registry).rootPin(RootTrust.pin(rootTrust)).build())
                     .registry(noRegistryCheck ? null : registry)
-                    .listener(common.listener(context))
+                    .listener(listener)
                     .build();
             return ImageBatch.run(context, images, text -> {
                 NotaryVerification verified;
@@ -204,7 +211,10 @@ final class NotaryCommand implements Runnable {
                     context.err().println("image-trust: not trusted: " + text + ": " + ImageTrustCommand.describe(e));
                     return ExitCodes.NOT_TRUSTED;
                 }
-                context.out().println(verified.image().repositoryOnly().withTag(verified.resolution().tag()).withDigest(verified.resolution().digest()));
+                TargetResolution resolution = verified.resolution();
+                listener.info("notary-verify", resolution.gun() + ":" + resolution.tag() + " resolves through " + resolution.role() + "; signed by "
+                        + String.join(", ", resolution.signedBy()));
+                context.out().println(verified.image().repositoryOnly().withTag(resolution.tag()).withDigest(resolution.digest()));
                 return ExitCodes.OK;
             });
         }
@@ -301,8 +311,9 @@ final class NotaryCommand implements Runnable {
     }
 
     /** {@code image-trust notary rotate-key}. */
-    @Command(name = "rotate-key", description = {"Replace the targets key (new root signed by --root-key, targets re-signed) or a delegation's key",
-            "(targets re-signed by --key, the delegation re-signed) of REPOSITORY's Notary trust data, in one upload.",
+    @Command(name = "rotate-key", description = {"Replace the root key (new root signed by --root-key and --new-key), the targets key (new root",
+            "signed by --root-key, targets re-signed) or a delegation's key (targets re-signed by --key, the delegation re-signed)",
+            "of REPOSITORY's Notary trust data, in one upload.",
             "Prints REPOSITORY ROLE NEW_KEY_ID root vN targets vN."})
     static final class RotateKey extends ContextCommand {
         @Mixin
@@ -311,7 +322,7 @@ final class NotaryCommand implements Runnable {
         ServerOptions server = new ServerOptions();
 
         @Option(names = "--role", defaultValue = RoleNames.TARGETS, paramLabel = "ROLE",
-                description = "targets (default) or a delegation of targets such as targets/releases.")
+                description = "targets (default), root, or a delegation of targets such as targets/releases.")
         String role;
 
         @Option(names = "--new-key", required = true, paramLabel = "FILE|pkcs11:URI",
@@ -323,7 +334,7 @@ final class NotaryCommand implements Runnable {
         String key;
 
         @Option(names = "--root-key", paramLabel = "FILE|pkcs11:URI",
-                description = "The root key: required to rotate the targets key; else it pins the root. Passphrase from " + ROOT_PASSWORD_ENV + ", else as for --key.")
+                description = "The (current) root key: required to rotate the root or targets key; else it pins the root. Passphrase from " + ROOT_PASSWORD_ENV + ", else as for --key.")
         String rootKey;
 
         @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -335,13 +346,14 @@ final class NotaryCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             boolean targetsRole = RoleNames.TARGETS.equals(role);
-            if (!targetsRole && !RoleNames.isDelegation(role)) {
-                throw new CliUsageException("--role " + role + ": not targets nor a delegation of targets (targets/NAME)");
+            boolean rootRole = RoleNames.ROOT.equals(role);
+            if (!targetsRole && !rootRole && !RoleNames.isDelegation(role)) {
+                throw new CliUsageException("--role " + role + ": not root, targets nor a delegation of targets (targets/NAME)");
             }
-            if (targetsRole && rootKey == null) {
-                throw new CliUsageException("rotating the targets key needs --root-key: the new root must be signed by it");
+            if ((targetsRole || rootRole) && rootKey == null) {
+                throw new CliUsageException("rotating the " + role + " key needs --root-key: the new root must be signed by it");
             }
-            if (!targetsRole && key == null) {
+            if (RoleNames.isDelegation(role) && key == null) {
                 throw new CliUsageException("rotating the key of " + role + " needs --key, the targets key that delegates it");
             }
             RegistryClient registry = common.registry(context);
@@ -350,10 +362,63 @@ final class NotaryCommand implements Runnable {
                     Signer replacement = Signers.open(context, newKey, NEW_KEY_PASSWORD_ENV)) {
                 String gun = NotaryOptions.gun(ImageReference.parse(repository));
                 var publisher = optionsWithRoot(server, registry, root, rootTrust).publisher(common.listener(context));
-                KeyRotationResult result = targetsRole ? publisher.rotateTargetsKey(gun, root, replacement)
+                KeyRotationResult result = rootRole ? publisher.rotateRootKey(gun, root, replacement)
+                        : targetsRole ? publisher.rotateTargetsKey(gun, root, replacement)
                         : publisher.rotateDelegationKey(gun, role, targets, root, replacement);
                 context.out().println(repository + " " + result.role() + " " + result.newKeyId() + " root v" + result.rootVersion()
                         + " targets v" + result.targetsVersion());
+                context.out().flush();
+                return ExitCodes.OK;
+            } catch (NotaryException | IllegalArgumentException | IllegalStateException e) {
+                context.err().println("image-trust: error: " + repository + ": " + ImageTrustCommand.describe(e));
+                return ExitCodes.ERROR;
+            }
+        }
+    }
+
+    /** {@code image-trust notary add-signer}. */
+    @Command(name = "add-signer", description = {"Add a named signer to REPOSITORY's Notary trust data, like docker trust signer add: targets, signed",
+            "by --key, delegates targets/NAME and targets/releases to the signer's public key. Tags later signed with that key",
+            "go into both roles, and docker trust inspect lists NAME as their signer. Prints REPOSITORY targets/NAME KEY_ID."})
+    static final class AddSigner extends ContextCommand {
+        @Mixin
+        CommonOptions common = new CommonOptions();
+        @Mixin
+        ServerOptions server = new ServerOptions();
+
+        @Option(names = "--key", required = true, paramLabel = "FILE|pkcs11:URI",
+                description = "The targets key. Passphrase from IMAGE_TRUST_PASSWORD / COSIGN_PASSWORD / prompt.")
+        String key;
+
+        @Option(names = "--signer-key", required = true, paramLabel = "FILE", description = "The signer's PEM public key.")
+        Path signerKey;
+
+        @Option(names = "--root-key", paramLabel = "FILE|pkcs11:URI",
+                description = "The root key, to pin the existing root. Passphrase from " + ROOT_PASSWORD_ENV + ", else as for --key.")
+        String rootKey;
+
+        @ArgGroup(exclusive = true, multiplicity = "0..1")
+        RootTrust rootTrust;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The signer's name: lowercase letters and digits, then also - and _ (not releases).")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "REPOSITORY", description = "The repository, e.g. registry.example.com/team/app.")
+        String repository;
+
+        @Override
+        public Integer call() throws Exception {
+            PublicKey signerPublicKey;
+            try {
+                signerPublicKey = PublicKeys.parse(Files.readString(signerKey, StandardCharsets.US_ASCII));
+            } catch (KeyException e) {
+                throw new CliUsageException("--signer-key " + signerKey + ": " + e.getMessage());
+            }
+            RegistryClient registry = common.registry(context);
+            try (Signer targets = Signers.open(context, key, null); Signer root = rootKey == null ? null : Signers.open(context, rootKey, ROOT_PASSWORD_ENV)) {
+                String gun = NotaryOptions.gun(ImageReference.parse(repository));
+                optionsWithRoot(server, registry, root, rootTrust).publisher(common.listener(context)).addSigner(gun, name, signerPublicKey, targets, root);
+                context.out().println(repository + " " + RoleNames.TARGETS + "/" + name + " " + TufKey.forPublicKey(signerPublicKey).id());
                 context.out().flush();
                 return ExitCodes.OK;
             } catch (NotaryException | IllegalArgumentException | IllegalStateException e) {

@@ -130,4 +130,66 @@ class CliNotaryTest {
         assertThat(noDelegation.exitCode).as(noDelegation.toString()).isEqualTo(ExitCodes.ERROR);
         assertThat(noDelegation.err).contains("delegates no role targets/releases");
     }
+
+    @Test
+    void rotateTheRootKey() throws Exception {
+        Path targets = key("targets", PASSPHRASE);
+        Path root = key("root", ROOT_PASSPHRASE);
+        Path newRoot = key("new-root", ROOT_PASSPHRASE);
+        ImageReference v1 = REGISTRY.reference("cli/dct-rerooted:v1");
+        Digest digest = TestImages.push(registry, v1);
+        String server = NOTARY.url();
+        String ca = NOTARY.caFile().toString();
+        CliRun published = run("notary", "publish", "--server", server, "--ca", ca, "--key", targets + ".key", "--root-key", root + ".key", v1.toString());
+        assertThat(published.exitCode).as(published.toString()).isZero();
+
+        CliRun withoutRootKey = run("notary", "rotate-key", "--server", server, "--ca", ca, "--role", "root", "--new-key", newRoot + ".key",
+                v1.repositoryOnly().toString());
+        assertThat(withoutRootKey.exitCode).as(withoutRootKey.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(withoutRootKey.err).contains("rotating the root key needs --root-key");
+        CliRun rotated = CliRun.run(Map.of(Passwords.ENV, PASSPHRASE, NotaryCommand.ROOT_PASSWORD_ENV, ROOT_PASSPHRASE,
+                NotaryCommand.NEW_KEY_PASSWORD_ENV, ROOT_PASSPHRASE), "", "notary", "rotate-key", "--server", server, "--ca", ca, "--role", "root",
+                "--root-key", root + ".key", "--new-key", newRoot + ".key", v1.repositoryOnly().toString());
+        assertThat(rotated.exitCode).as(rotated.toString()).isZero();
+        assertThat(rotated.out.strip()).startsWith(v1.repositoryOnly() + " root ").endsWith(" root v2 targets v1");
+        assertThat(rotated.err).doesNotContain(PASSPHRASE).doesNotContain(ROOT_PASSPHRASE);
+
+        CliRun oldPin = run("notary", "verify", "--server", server, "--ca", ca, "--root", root + ".pub", v1.toString());
+        assertThat(oldPin.exitCode).as(oldPin.toString()).isEqualTo(ExitCodes.NOT_TRUSTED);
+        assertThat(oldPin.err).contains("pinned root key");
+        CliRun newPin = run("notary", "verify", "--server", server, "--ca", ca, "--root", newRoot + ".pub", v1.toString());
+        assertThat(newPin.exitCode).as(newPin.toString()).isZero();
+        assertThat(newPin.out.strip()).isEqualTo(v1 + "@" + digest);
+    }
+
+    @Test
+    void addASignerWhoseKeySignsIntoItsOwnRole() throws Exception {
+        Path targets = key("targets", PASSPHRASE);
+        Path root = key("root", ROOT_PASSPHRASE);
+        Path alice = key("alice", PASSPHRASE);
+        ImageReference base = REGISTRY.reference("cli/dct-signers:base");
+        ImageReference v1 = REGISTRY.reference("cli/dct-signers:v1");
+        TestImages.push(registry, base);
+        Digest digest = TestImages.push(registry, v1);
+        String server = NOTARY.url();
+        String ca = NOTARY.caFile().toString();
+        CliRun published = run("notary", "publish", "--server", server, "--ca", ca, "--key", targets + ".key", "--root-key", root + ".key", base.toString());
+        assertThat(published.exitCode).as(published.toString()).isZero();
+
+        CliRun reserved = run("notary", "add-signer", "--server", server, "--ca", ca, "--key", targets + ".key", "--root", root + ".pub",
+                "--signer-key", alice + ".pub", "releases", v1.repositoryOnly().toString());
+        assertThat(reserved.exitCode).as(reserved.toString()).isEqualTo(ExitCodes.ERROR);
+        assertThat(reserved.err).contains("releases is reserved");
+        CliRun added = run("notary", "add-signer", "--server", server, "--ca", ca, "--key", targets + ".key", "--root", root + ".pub",
+                "--signer-key", alice + ".pub", "alice", v1.repositoryOnly().toString());
+        assertThat(added.exitCode).as(added.toString()).isZero();
+        assertThat(added.out.strip()).matches(java.util.regex.Pattern.quote(v1.repositoryOnly() + " targets/alice ") + "[0-9a-f]{64}");
+
+        CliRun signed = run("notary", "publish", "--server", server, "--ca", ca, "--key", alice + ".key", "--root", root + ".pub", v1.toString());
+        assertThat(signed.exitCode).as(signed.toString()).isZero();
+        CliRun verified = run("notary", "verify", "--server", server, "--ca", ca, "--root", root + ".pub", v1.toString());
+        assertThat(verified.exitCode).as(verified.toString()).isZero();
+        assertThat(verified.out.strip()).isEqualTo(v1 + "@" + digest);
+        assertThat(verified.err).contains("resolves through targets/releases; signed by targets/releases, targets/alice");
+    }
 }

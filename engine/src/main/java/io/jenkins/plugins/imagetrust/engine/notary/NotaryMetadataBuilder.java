@@ -92,6 +92,20 @@ public final class NotaryMetadataBuilder {
         return signedTargets(updated, targetsSigner);
     }
 
+    /**
+     * The next version of {@code current} that adds a named signer as {@code docker trust signer add} does:
+     * {@code signerKey} is added to {@code targets/<name>} and to {@code targets/releases}, each created (threshold
+     * 1, every path) if missing; other delegations and keys are kept.
+     */
+    public static Multipart.Part addingSigner(TargetsMetadata current, String signerRole, TufKey signerKey, Signer targetsSigner, Instant now)
+            throws KeyException, MalformedMetadataException {
+        long version = current.version() + 1;
+        Instant expires = renewedExpiry(now);
+        TargetsMetadata updated = current.withDelegateKeyAdded(signerRole, signerKey, version, expires)
+                .withDelegateKeyAdded(RoleNames.RELEASES, signerKey, version, expires);
+        return signedTargets(updated, targetsSigner);
+    }
+
     /** The next version of a delegation's targets (or its first, if {@code current} is null) with {@code tag} set. */
     public static Multipart.Part updatedDelegation(String role, TargetsMetadata current, String tag, FileMeta target, Signer delegateSigner, Instant now)
             throws KeyException, MalformedMetadataException {
@@ -127,6 +141,22 @@ public final class NotaryMetadataBuilder {
             throws KeyException {
         RootMetadata next = current.withRoleKey(role, newKey);
         return new Multipart.Part(RoleNames.ROOT, TufSignatures.signEnvelope(next.toJson(), List.of(new SigningKey(rootSigner, rootKeyId))));
+    }
+
+    /**
+     * The next version of root whose root role is {@code newRootSigner}'s key alone (threshold 1), published as
+     * a new {@code ecdsa-x509} certificate {@code CN=<gun>} like the initial root's, expiring with it. It is
+     * signed by the current root key (as root lists it: {@code oldRootKeyId}) and by the new one, because
+     * clients accept a new root only if it meets the threshold of the root they trust and its own. The old key
+     * is dropped from {@code keys}; the other roles are unchanged.
+     */
+    public static Multipart.Part rotatedRootKey(RootMetadata current, String gun, Signer oldRootSigner, String oldRootKeyId, Signer newRootSigner,
+            Instant now) throws KeyException, MalformedMetadataException {
+        Instant issued = now.truncatedTo(ChronoUnit.SECONDS);
+        TufKey newRootKey = TufKey.forCertificate(NotaryRootCertificate.create(newRootSigner, gun, issued));
+        RootMetadata next = current.withRoleKey(RoleNames.ROOT, newRootKey, issued.plus(NotaryRootCertificate.VALIDITY));
+        return new Multipart.Part(RoleNames.ROOT, TufSignatures.signEnvelope(next.toJson(),
+                List.of(new SigningKey(oldRootSigner, oldRootKeyId), new SigningKey(newRootSigner, newRootKey.id()))));
     }
 
     /** The next version of targets in which delegation {@code role} is signed by {@code newKey} alone. */

@@ -18,9 +18,11 @@ import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Signs a tag into a repository's Notary trust data, like {@code DOCKER_CONTENT_TRUST=1 docker push}: the tag
@@ -28,10 +30,14 @@ import java.util.Optional;
  * repository is initialised (root with the {@code ecdsa-x509} root certificate, targets key, the server's
  * keys) in the same single multipart POST. An existing repository is first verified (pinned to the given root
  * key, else to the configured pin) and its targets re-signed one version up. The result is read back and
- * verified before it is reported. It also revokes tags ({@link #revoke}) and rotates the targets key
- * ({@link #rotateTargetsKey}) or a delegation's key ({@link #rotateDelegationKey}), each in one upload.
+ * verified before it is reported. It also revokes tags ({@link #revoke}) and rotates the root key
+ * ({@link #rotateRootKey}), the targets key ({@link #rotateTargetsKey}) or a delegation's key
+ * ({@link #rotateDelegationKey}), each in one upload.
  */
 public final class NotaryPublisher {
+    /** docker's rule for signer names ({@code docker trust signer add}). */
+    private static final Pattern SIGNER_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+
     private final NotaryClient client;
     private final Clock clock;
     private final TrustCache cache;
@@ -98,18 +104,84 @@ public final class NotaryPublisher {
         return readBack(request, pinFor(request.root()), false, false);
     }
 
+    /**
+     * Signs the tag into {@code targets/releases} and, as {@code docker trust sign} does, into every other
+     * delegation of targets the key signs for alone (the per-signer {@code targets/<name>} roles), in one upload.
+     */
     private PublishResult publishToReleases(PublishRequest request, TrustedRepository current, DelegatedRole releases, FileMeta target, Instant now)
             throws NotaryException, KeyException {
         if (!releases.allows(request.tag())) {
             throw new DelegationPathException(RoleNames.RELEASES, request.tag(), releases.paths());
         }
-        TargetsMetadata published = current.delegations().get(RoleNames.RELEASES);
-        if (published != null && alreadySigned(published.targets().get(request.tag()), target)) {
-            return unchanged(request, current, published.version());
+        List<Multipart.Part> parts = new ArrayList<>();
+        for (String role : rolesSignedWith(current, keyId(request.targetsSigner()), request.tag())) {
+            TargetsMetadata published = current.delegations().get(role);
+            if (published == null || !alreadySigned(published.targets().get(request.tag()), target)) {
+                parts.add(NotaryMetadataBuilder.updatedDelegation(role, published, request.tag(), target, request.targetsSigner(), now));
+            }
         }
-        client.publish(request.gun(), List.of(
-                NotaryMetadataBuilder.updatedDelegation(RoleNames.RELEASES, published, request.tag(), target, request.targetsSigner(), now)));
+        if (parts.isEmpty()) {
+            return unchanged(request, current, current.delegations().get(RoleNames.RELEASES).version());
+        }
+        client.publish(request.gun(), parts);
         return readBack(request, pinFor(request.root()), false, false);
+    }
+
+    /**
+     * {@code targets/releases}, then the other delegations of targets that list {@code keyId} with threshold 1 and
+     * may sign {@code tag}: the roles a releases key signs a tag into (docker's "signable roles").
+     */
+    private static List<String> rolesSignedWith(TrustedRepository current, String keyId, String tag) {
+        List<String> roles = new ArrayList<>(List.of(RoleNames.RELEASES));
+        for (DelegatedRole role : current.targets().delegations()) {
+            if (!role.name().equals(RoleNames.RELEASES) && role.keys().keyIds().contains(keyId) && role.keys().threshold() == 1 && role.allows(tag)) {
+                roles.add(role.name());
+            }
+        }
+        return roles;
+    }
+
+    /**
+     * Adds a named signer like {@code docker trust signer add NAME}: targets one version up (signed by the
+     * targets key) delegating {@code targets/<name>} and {@code targets/releases} to {@code signerKey} (added to
+     * keys already there; each role created with threshold 1 and every path if missing). From then on a request
+     * signed with that key is signed into both roles, so {@code docker trust inspect} lists {@code name} as the
+     * tag's signer.
+     *
+     * @param signerName lowercase letters and digits, then also {@code -} and {@code _}, as docker requires;
+     *     {@code releases} is reserved
+     * @param rootSigner the repository's root key, used only to pin the root (may be null with {@link Builder#existingRootPin})
+     * @throws IllegalArgumentException if the signer name is not valid
+     * @throws NotaryException if {@code targetsSigner} is not the targets key
+     */
+    public void addSigner(String gun, String signerName, PublicKey signerKey, Signer targetsSigner, Signer rootSigner) throws NotaryException, KeyException {
+        MetadataNames.checkGun(gun);
+        String role = signerRole(signerName);
+        RootPin pin = pinFor(Optional.ofNullable(rootSigner));
+        TrustedRepository current = verifier(pin).verify(gun);
+        requireTargetsKey(current, targetsSigner);
+        TufKey key = TufKey.forPublicKey(signerKey);
+        client.publish(gun, List.of(NotaryMetadataBuilder.addingSigner(current.targets(), role, key, targetsSigner, clock.instant())));
+
+        TrustedRepository published = verifier(pin).verify(gun);
+        for (String delegated : List.of(role, RoleNames.RELEASES)) {
+            if (!published.targets().delegation(delegated).map(d -> d.keys().keyIds().contains(key.id())).orElse(false)) {
+                throw new NotaryException("after adding signer " + signerName + ", targets of " + gun + " does not delegate " + delegated + " to " + key.id());
+            }
+        }
+        listener.info("notary-publish", gun + ": signer " + signerName + " (key " + key.id().substring(0, 12) + ") added to " + role
+                + " and " + RoleNames.RELEASES + " (targets v" + published.targets().version() + ")");
+    }
+
+    /** {@code targets/<name>} for a valid signer name, as {@code docker trust signer add} checks it. */
+    static String signerRole(String signerName) {
+        if (signerName == null || !SIGNER_NAME.matcher(signerName).matches()) {
+            throw new IllegalArgumentException("signer name '" + signerName + "' must start with a lowercase letter or digit and hold only those, '-' and '_'");
+        }
+        if ("releases".equals(signerName)) {
+            throw new IllegalArgumentException("releases is reserved; choose another signer name");
+        }
+        return RoleNames.TARGETS + "/" + signerName;
     }
 
     /**
@@ -129,9 +201,10 @@ public final class NotaryPublisher {
     /**
      * Revokes {@code tag}: publishes the next version of the role {@code signer} signs for without it, in one
      * upload. The signer chooses the role as in {@link #publish}: a {@code targets/releases} key removes the tag
-     * from that delegation, the targets key from {@code targets}. Revoking a tag the role does not list is an
-     * error rather than a silent no-op: it usually means a mistyped tag or the wrong key, and a revocation
-     * must not be reported done when nothing was revoked.
+     * from that delegation (and from the per-signer {@code targets/<name>} roles it signed it into), the targets
+     * key from {@code targets}. Revoking a tag the role does not list is an error rather than a silent no-op: it
+     * usually means a mistyped tag or the wrong key, and a revocation must not be reported done when nothing was
+     * revoked.
      *
      * @param rootSigner the repository's root key, used only to pin the root (may be null with {@link Builder#existingRootPin})
      * @throws NotaryException if the signer signs neither role, or the role does not list the tag
@@ -142,22 +215,38 @@ public final class NotaryPublisher {
         RootPin pin = pinFor(Optional.ofNullable(rootSigner));
         TrustedRepository current = verifier(pin).verify(gun);
         String role = roleSignedBy(current, signer);
-        TargetsMetadata signed = RoleNames.TARGETS.equals(role) ? current.targets() : current.delegations().get(role);
+        TargetsMetadata signed = metadataOf(current, role);
         if (signed == null || !signed.targets().containsKey(tag)) {
             throw new NotaryException(gun + ":" + tag + " is not signed in " + role + " (the role the key " + keyId(signer)
                     + " signs); nothing was revoked");
         }
-        client.publish(gun, List.of(NotaryMetadataBuilder.withoutTarget(role, signed, tag, signer, clock.instant())));
+        List<String> roles = new ArrayList<>();
+        List<Multipart.Part> parts = new ArrayList<>();
+        for (String candidate : RoleNames.RELEASES.equals(role) ? rolesSignedWith(current, keyId(signer), tag) : List.of(role)) {
+            TargetsMetadata listing = metadataOf(current, candidate);
+            if (listing != null && listing.targets().containsKey(tag)) {
+                roles.add(candidate);
+                parts.add(NotaryMetadataBuilder.withoutTarget(candidate, listing, tag, signer, clock.instant()));
+            }
+        }
+        client.publish(gun, parts);
 
         TrustedRepository published = verifier(pin).verify(gun);
-        TargetsMetadata after = RoleNames.TARGETS.equals(role) ? published.targets() : published.delegations().get(role);
-        if (after == null || after.targets().containsKey(tag)) {
-            throw new NotaryException("after revoking, " + role + " of " + gun + " still lists " + tag);
+        for (String revoked : roles) {
+            TargetsMetadata after = metadataOf(published, revoked);
+            if (after == null || after.targets().containsKey(tag)) {
+                throw new NotaryException("after revoking, " + revoked + " of " + gun + " still lists " + tag);
+            }
         }
+        long version = metadataOf(published, role).version();
         Optional<TargetResolution> remaining = resolveIfSigned(published, tag);
-        listener.info("notary-publish", "revoked " + gun + ":" + tag + " from " + role + " v" + after.version()
+        listener.info("notary-publish", "revoked " + gun + ":" + tag + " from " + String.join(", ", roles) + " (" + role + " v" + version + ")"
                 + remaining.map(r -> "; it still resolves to " + r.digest() + " through " + r.role()).orElse(""));
-        return new RevokeResult(gun, tag, role, after.version(), remaining);
+        return new RevokeResult(gun, tag, role, version, remaining, roles);
+    }
+
+    private static TargetsMetadata metadataOf(TrustedRepository repository, String role) {
+        return RoleNames.TARGETS.equals(role) ? repository.targets() : repository.delegations().get(role);
     }
 
     /**
@@ -195,6 +284,48 @@ public final class NotaryPublisher {
     }
 
     /**
+     * Rotates the root key: publishes root one version up whose root role is {@code newRootSigner}'s key alone,
+     * as a new {@code ecdsa-x509} certificate {@code CN=<gun>}, signed by both the current and the new root key
+     * (clients accept a new root only if it meets the threshold of the root they trust and its own). Targets,
+     * snapshot and timestamp keys are unchanged. Clients that trust the old root (a trust cache, a pinned
+     * {@code root.json}, docker's and notary's trust folders) follow the rotation; a verifier pinned to the old
+     * root <em>key</em> ({@link RootPin#rootKey}) must be given the new one.
+     *
+     * @param rootSigner the current root key: it pins the current root and signs the new one
+     * @param newRootSigner the new root key (ECDSA, as notary's root certificates are)
+     * @throws NotaryException if {@code rootSigner} is not the root key, the root needs more than one
+     *     signature, or the new key already is a root key
+     * @throws NotaryServerException if the server rejects the upload; it then stored nothing
+     */
+    public KeyRotationResult rotateRootKey(String gun, Signer rootSigner, Signer newRootSigner) throws NotaryException, KeyException {
+        MetadataNames.checkGun(gun);
+        Objects.requireNonNull(rootSigner, "rotating the root key needs the current root key");
+        Objects.requireNonNull(newRootSigner, "rotating the root key needs the new root key");
+        TrustedRepository current = verifier(pinFor(Optional.of(rootSigner))).verify(gun);
+        String oldRootKeyId = rootKeyIdOf(current, rootSigner);
+        int threshold = current.root().role(RoleNames.ROOT).threshold();
+        if (threshold > 1) {
+            throw new NotaryException("the root of " + gun + " needs " + threshold + " root key signatures; one root key cannot rotate it");
+        }
+        if (isRootKey(current, newRootSigner)) {
+            throw new NotaryException("the new key " + keyId(newRootSigner) + " already is a root key of " + gun + "; nothing to rotate");
+        }
+        Multipart.Part newRoot = NotaryMetadataBuilder.rotatedRootKey(current.root(), gun, rootSigner, oldRootKeyId, newRootSigner, clock.instant());
+        client.publish(gun, List.of(newRoot));
+
+        // The cache now trusts the old root: the read-back walks from it to the new one, pinned to the new key.
+        TrustedRepository published = verifier(pinFor(Optional.of(newRootSigner))).verify(gun);
+        if (published.root().version() != current.root().version() + 1 || !isRootKey(published, newRootSigner)) {
+            throw new NotaryException("after rotating, the root of " + gun + " is v" + published.root().version() + " with root keys "
+                    + published.root().role(RoleNames.ROOT).keyIds() + ", not v" + (current.root().version() + 1) + " with the new key");
+        }
+        String newKeyId = rootKeyIdOf(published, newRootSigner);
+        listener.info("notary-publish", gun + ": root key rotated from " + oldRootKeyId.substring(0, 12) + " to " + newKeyId.substring(0, 12)
+                + " (root v" + published.root().version() + ")");
+        return new KeyRotationResult(gun, RoleNames.ROOT, newKeyId, published.root().version(), published.targets().version(), 0);
+    }
+
+    /**
      * Rotates the key of a delegation of targets (e.g. {@code targets/releases}): publishes, in one upload,
      * targets one version up (signed by the targets key) delegating {@code role} to {@code newDelegateSigner}'s
      * key alone (same paths, threshold 1), and the delegation's own file, if it has one, re-signed with the new
@@ -219,7 +350,7 @@ public final class NotaryPublisher {
             throw new NotaryException(newKey.id() + " already is the key of " + role + " in " + gun + "; nothing to rotate");
         }
         Instant now = clock.instant();
-        List<Multipart.Part> parts = new java.util.ArrayList<>();
+        List<Multipart.Part> parts = new ArrayList<>();
         parts.add(NotaryMetadataBuilder.rotatedDelegationKey(current.targets(), role, newKey, targetsSigner, now));
         TargetsMetadata delegated = current.delegations().get(role);
         if (delegated != null) {
@@ -255,6 +386,15 @@ public final class NotaryPublisher {
         if (!current.root().role(RoleNames.TARGETS).keyIds().contains(signerKeyId)) {
             throw new NotaryException("the given key " + signerKeyId + " is not a targets key of " + current.gun()
                     + " (root lists " + current.root().role(RoleNames.TARGETS).keyIds() + ")");
+        }
+    }
+
+    private static boolean isRootKey(TrustedRepository repository, Signer signer) {
+        try {
+            rootKeyIdOf(repository, signer);
+            return true;
+        } catch (NotaryException e) {
+            return false;
         }
     }
 

@@ -8,6 +8,8 @@ import io.jenkins.plugins.imagetrust.engine.notary.model.SnapshotMetadata;
 import io.jenkins.plugins.imagetrust.engine.notary.model.TargetsMetadata;
 import io.jenkins.plugins.imagetrust.engine.notary.model.TimestampMetadata;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
+import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +17,8 @@ import java.util.Optional;
 /**
  * A repository's trust data after every check passed: root, timestamp, snapshot, targets and the direct
  * delegations of targets that the snapshot lists. Tags resolve like docker: {@code targets/releases}, then
- * {@code targets}; other delegations are verified but not consulted.
+ * {@code targets}; other delegations (per-signer {@code targets/<name>}) do not decide the digest, but a
+ * resolution reports every role that signs the tag to it ({@link TargetResolution#signedBy()}).
  */
 public record TrustedRepository(String gun, RootMetadata root, TimestampMetadata timestamp, SnapshotMetadata snapshot,
         TargetsMetadata targets, Map<String, TargetsMetadata> delegations) {
@@ -41,10 +44,47 @@ public record TrustedRepository(String gun, RootMetadata root, TimestampMetadata
                 if (sha256 == null || sha256.length != 32) {
                     throw new MalformedMetadataException(role, "target '" + tag + "' records no 32-byte sha256 hash");
                 }
-                return new TargetResolution(gun, tag, Digest.sha256FromRaw(sha256), found.get().length(), role);
+                return new TargetResolution(gun, tag, Digest.sha256FromRaw(sha256), found.get().length(), role, signersOf(tag, found.get()));
             }
         }
         throw new TargetNotFoundException(gun, tag);
+    }
+
+    /**
+     * Every role that signs {@code tag} to exactly {@code meta} (length and sha256): the roles docker resolves
+     * through ({@code targets/releases}, {@code targets}), then the other delegations in the order targets lists
+     * them; a delegation listing the tag outside its paths does not count.
+     */
+    private List<String> signersOf(String tag, FileMeta meta) {
+        List<String> roles = new ArrayList<>();
+        for (String role : LOOKUP_ORDER) {
+            if (signs(role, tag, meta)) {
+                roles.add(role);
+            }
+        }
+        for (DelegatedRole grant : targets.delegations()) {
+            if (!LOOKUP_ORDER.contains(grant.name()) && signs(grant.name(), tag, meta)) {
+                roles.add(grant.name());
+            }
+        }
+        return roles;
+    }
+
+    private boolean signs(String role, String tag, FileMeta meta) {
+        FileMeta listed;
+        if (RoleNames.TARGETS.equals(role)) {
+            listed = targets.targets().get(tag);
+        } else {
+            TargetsMetadata delegated = delegations.get(role);
+            Optional<DelegatedRole> grant = targets.delegation(role);
+            listed = delegated == null || grant.isEmpty() || !grant.get().allows(tag) ? null : delegated.targets().get(tag);
+        }
+        return sameTarget(listed, meta);
+    }
+
+    private static boolean sameTarget(FileMeta candidate, FileMeta meta) {
+        return candidate != null && candidate.length() == meta.length()
+                && MessageDigest.isEqual(candidate.hashes().get("sha256"), meta.hashes().get("sha256"));
     }
 
     private Optional<FileMeta> find(String role, String tag) throws DelegationPathException {

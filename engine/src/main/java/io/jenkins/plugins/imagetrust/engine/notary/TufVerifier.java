@@ -209,10 +209,21 @@ public final class TufVerifier {
                 throw new UntrustedRootException(gun, "the file served as root v" + version + " is root v" + stepRoot.version());
             }
             requireSignedBy(gun, step, stepRoot, previous);
-            TufSignatures.requireThreshold(step, stepRoot.keys(), stepRoot.role(RoleNames.ROOT));
+            requireSelfSigned(gun, step, stepRoot);
             previous = stepRoot;
         }
         requireSignedBy(gun, candidate, candidateRoot, previous);
+        requireSelfSigned(gun, candidate, candidateRoot);
+    }
+
+    /** A rotated root must also meet its own root role's threshold, else its new keys never agreed to it. */
+    private static void requireSelfSigned(String gun, SignedMetadata file, RootMetadata root) throws UntrustedRootException {
+        try {
+            TufSignatures.requireThreshold(file, root.keys(), root.role(RoleNames.ROOT));
+        } catch (SignatureThresholdException e) {
+            throw new UntrustedRootException(gun, "root v" + root.version() + " is not signed by its own root keys " + root.role(RoleNames.ROOT).keyIds()
+                    + " (" + e.getMessage() + ")");
+        }
     }
 
     private static void requireSignedBy(String gun, SignedMetadata file, RootMetadata root, RootMetadata previous) throws UntrustedRootException {

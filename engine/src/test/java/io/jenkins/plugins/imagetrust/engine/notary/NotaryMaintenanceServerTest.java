@@ -236,4 +236,48 @@ class NotaryMaintenanceServerTest {
         assertThat(after.targets().version()).isEqualTo(1);
         assertThat(after.resolve("v1").digest()).isEqualTo(Digest.sha256(MANIFEST_1));
     }
+
+    @Test
+    void aNamedSignerSignsIntoReleasesAndItsOwnRoleAndRevokesFromBoth(@TempDir Path home) throws Exception {
+        String gun = newGun();
+        publish(gun, "v1", MANIFEST_1, targetsKey);
+        Signer aliceKey = TestSigners.ecdsa();
+        Signer bobKey = TestSigners.ecdsa();
+        String aliceKeyId = TufKey.forPublicKey(aliceKey.publicKey()).id();
+
+        publisher().addSigner(gun, "alice", aliceKey.publicKey(), targetsKey, rootKey);
+        publisher().addSigner(gun, "bob", bobKey.publicKey(), targetsKey, rootKey);
+
+        TrustedRepository delegated = readPinned(gun);
+        assertThat(delegated.targets().delegation("targets/alice").orElseThrow().keys().keyIds()).containsExactly(aliceKeyId);
+        assertThat(delegated.targets().delegation(RoleNames.RELEASES).orElseThrow().keys().keyIds())
+                .containsExactly(aliceKeyId, TufKey.forPublicKey(bobKey.publicKey()).id());
+        assertThat(delegated.targets().delegation("targets/alice").orElseThrow().paths()).containsExactly("");
+
+        PublishResult signed = publish(gun, "v2", MANIFEST_2, aliceKey);
+
+        assertThat(signed.resolution().role()).isEqualTo(RoleNames.RELEASES);
+        assertThat(signed.resolution().signedBy()).containsExactly(RoleNames.RELEASES, "targets/alice");
+        assertThat(signed.resolution().signerNames()).containsExactly("alice");
+        assertThat(publish(gun, "v2", MANIFEST_2, aliceKey).alreadyPresent()).isTrue();
+        PublishResult bobToo = publish(gun, "v2", MANIFEST_2, bobKey); // releases already lists it: only bob's role is new
+        assertThat(bobToo.resolution().signerNames()).containsExactlyInAnyOrder("alice", "bob");
+        TrustedRepository repository = readPinned(gun);
+        assertThat(repository.delegations().get("targets/alice").targets()).containsOnlyKeys("v2");
+        assertThat(repository.delegations().get("targets/bob").targets()).containsOnlyKeys("v2");
+        assertThat(new NotaryCli(notary, home).run("list", gun, "--roles", "targets/alice")).containsPattern("v2\\s+" + Digest.sha256(MANIFEST_2).hex());
+
+        RevokeResult revoked = publisher().revoke(gun, "v2", aliceKey, rootKey);
+
+        assertThat(revoked.revokedFrom()).containsExactly(RoleNames.RELEASES, "targets/alice");
+        TrustedRepository after = readPinned(gun);
+        assertThat(after.delegations().get("targets/alice").targets()).isEmpty();
+        assertThat(after.delegations().get(RoleNames.RELEASES).targets()).isEmpty();
+        assertThat(after.delegations().get("targets/bob").targets()).containsOnlyKeys("v2"); // bob's own signature is bob's to revoke
+        assertThatThrownBy(() -> after.resolve("v2")).isInstanceOf(TargetNotFoundException.class);
+
+        assertThatThrownBy(() -> publisher().addSigner(gun, "releases", aliceKey.publicKey(), targetsKey, rootKey)).hasMessageContaining("reserved");
+        assertThatThrownBy(() -> publisher().addSigner(gun, "Alice", aliceKey.publicKey(), targetsKey, rootKey)).hasMessageContaining("signer name 'Alice'");
+        assertThatThrownBy(() -> publisher().addSigner(gun, "carol", aliceKey.publicKey(), aliceKey, rootKey)).hasMessageContaining("is not a targets key");
+    }
 }

@@ -163,4 +163,58 @@ class NotaryMetadataBuilderTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("targets v4 does not list v1");
     }
+
+    @Test
+    void aRotatedRootKeyIsANewCertificateSignedByTheOldAndTheNewKey() throws Exception {
+        Signer newRootKey = TestSigners.ecdsa();
+        TufKey server = TufKey.forPublicKey(TestSigners.ecdsa().publicKey());
+        RootMetadata v1 = RootMetadata.from(SignedMetadata.parse(RoleNames.ROOT,
+                NotaryMetadataBuilder.initialRoot(NotaryInterop.THIRDPARTY_GUN, rootKey, targetsKey, server, server, NOW).body()));
+        String oldRootKeyId = v1.role(RoleNames.ROOT).keyIds().get(0);
+        Instant later = NOW.plus(Duration.ofDays(30));
+
+        SignedMetadata v2File = SignedMetadata.parse(RoleNames.ROOT,
+                NotaryMetadataBuilder.rotatedRootKey(v1, NotaryInterop.THIRDPARTY_GUN, rootKey, oldRootKeyId, newRootKey, later).body());
+
+        RootMetadata v2 = RootMetadata.from(v2File);
+        assertThat(v2.version()).isEqualTo(2);
+        String newRootKeyId = v2.role(RoleNames.ROOT).keyIds().get(0);
+        assertThat(v2.role(RoleNames.ROOT).keyIds()).containsExactly(newRootKeyId);
+        assertThat(v2.keys()).doesNotContainKey(oldRootKeyId).containsKey(newRootKeyId);
+        X509Certificate certificate = v2.keys().get(newRootKeyId).certificate().orElseThrow();
+        assertThat(certificate.getSubjectX500Principal()).isEqualTo(new X500Principal("CN=" + NotaryInterop.THIRDPARTY_GUN));
+        assertThat(certificate.getPublicKey().getEncoded()).isEqualTo(newRootKey.publicKey().getEncoded());
+        assertThat(v2.expires()).isEqualTo(later.plus(NotaryRootCertificate.VALIDITY)).isEqualTo(certificate.getNotAfter().toInstant());
+        assertThat(v2.role(RoleNames.TARGETS)).isEqualTo(v1.role(RoleNames.TARGETS));
+        // Both rules a client applies: the old root's threshold, and its own.
+        TufSignatures.requireThreshold(v2File, v1.keys(), v1.role(RoleNames.ROOT));
+        TufSignatures.requireThreshold(v2File, v2.keys(), v2.role(RoleNames.ROOT));
+        assertThat(v2File.signatures()).extracting(io.jenkins.plugins.imagetrust.engine.notary.model.TufSignature::keyId)
+                .containsExactlyInAnyOrder(oldRootKeyId, newRootKeyId);
+    }
+
+    @Test
+    void addingASignerDelegatesItsOwnRoleAndReleasesKeepingOtherKeys() throws Exception {
+        TufKey bob = TufKey.forPublicKey(TestSigners.ecdsa().publicKey());
+        TufKey alice = TufKey.forPublicKey(TestSigners.ecdsa().publicKey());
+        TargetsMetadata v1 = TargetsMetadata.from(SignedMetadata.parse(RoleNames.TARGETS,
+                NotaryMetadataBuilder.initialTargets("v1", NotaryMetadataBuilder.target(THIRDPARTY_DIGEST, 524), targetsKey, NOW).body()));
+        TargetsMetadata withBob = TargetsMetadata.from(SignedMetadata.parse(RoleNames.TARGETS,
+                NotaryMetadataBuilder.addingSigner(v1, "targets/bob", bob, targetsKey, NOW).body()));
+
+        TargetsMetadata withAlice = TargetsMetadata.from(SignedMetadata.parse(RoleNames.TARGETS,
+                NotaryMetadataBuilder.addingSigner(withBob, "targets/alice", alice, targetsKey, NOW).body()));
+
+        assertThat(withAlice.version()).isEqualTo(3);
+        assertThat(withAlice.targets()).containsOnlyKeys("v1");
+        assertThat(withAlice.delegation(RoleNames.RELEASES).orElseThrow().keys().keyIds()).containsExactly(bob.id(), alice.id());
+        assertThat(withAlice.delegation("targets/alice").orElseThrow().keys().keyIds()).containsExactly(alice.id());
+        assertThat(withAlice.delegation("targets/alice").orElseThrow().paths()).containsExactly("");
+        assertThat(withAlice.delegation("targets/bob").orElseThrow().keys().keyIds()).containsExactly(bob.id());
+        assertThat(withAlice.delegationKeys()).containsOnlyKeys(bob.id(), alice.id());
+        assertThatThrownBy(() -> NotaryPublisher.signerRole("releases")).hasMessageContaining("reserved");
+        assertThatThrownBy(() -> NotaryPublisher.signerRole("-x")).hasMessageContaining("signer name '-x'");
+        assertThatThrownBy(() -> NotaryPublisher.signerRole("a/b")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(NotaryPublisher.signerRole("lab_signer-2")).isEqualTo("targets/lab_signer-2");
+    }
 }

@@ -52,6 +52,9 @@ class TufVerifierInteropTest {
         assertThat(resolution.digest()).isEqualTo(HELLO_DIGEST);
         assertThat(resolution.length()).isEqualTo(524);
         assertThat(resolution.role()).isEqualTo("targets/releases");
+        // docker trust sign wrote the tag into releases and the per-signer role: both are reported, as docker trust inspect does.
+        assertThat(resolution.signedBy()).containsExactly("targets/releases", "targets/labsigner");
+        assertThat(resolution.signerNames()).containsExactly("labsigner");
         assertThat(repository.targets().targets()).isEmpty();
         assertThat(repository.delegations()).containsOnlyKeys("targets/releases", "targets/labsigner");
         // The cold-pull sequence: files after the timestamp by checksum (N6).
@@ -68,6 +71,8 @@ class TufVerifierInteropTest {
         TargetResolution resolution = repository.resolve("v1");
         assertThat(resolution.digest()).isEqualTo(HELLO_DIGEST);
         assertThat(resolution.role()).isEqualTo("targets");
+        assertThat(resolution.signedBy()).containsExactly("targets");
+        assertThat(resolution.signerNames()).isEmpty();
         assertThatThrownBy(() -> repository.resolve("v2"))
                 .isInstanceOfSatisfying(TargetNotFoundException.class, e -> assertThat(e.tag()).isEqualTo("v2"))
                 .hasMessage("no valid trust data for 127.0.0.1:5001/lab/pushsigned:v2");

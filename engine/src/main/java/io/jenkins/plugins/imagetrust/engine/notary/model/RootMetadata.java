@@ -54,13 +54,21 @@ public record RootMetadata(long version, Instant expires, boolean consistentSnap
      * keys no role lists any more are dropped. Expiry is kept: it follows the root certificate.
      */
     public RootMetadata withRoleKey(String name, TufKey newKey) {
+        return withRoleKey(name, newKey, expires);
+    }
+
+    /**
+     * As {@link #withRoleKey(String, TufKey)}, expiring at {@code newExpires} (a new root key comes with a new
+     * certificate, whose validity the root's expiry follows).
+     */
+    public RootMetadata withRoleKey(String name, TufKey newKey, Instant newExpires) {
         role(name);
         Map<String, RoleKeys> newRoles = new TreeMap<>(roles);
         newRoles.put(name, new RoleKeys(List.of(newKey.id()), 1));
         Map<String, TufKey> newKeys = new TreeMap<>(keys);
         newKeys.put(newKey.id(), newKey);
         newKeys.keySet().removeIf(id -> newRoles.values().stream().noneMatch(role -> role.keyIds().contains(id)));
-        return new RootMetadata(version + 1, expires, consistentSnapshot, newKeys, newRoles);
+        return new RootMetadata(version + 1, newExpires, consistentSnapshot, newKeys, newRoles);
     }
 
     public ObjectNode toJson() {

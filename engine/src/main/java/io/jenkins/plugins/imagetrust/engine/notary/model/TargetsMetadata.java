@@ -98,6 +98,34 @@ public record TargetsMetadata(long version, Instant expires, Map<String, FileMet
         return new TargetsMetadata(newVersion, newExpires, targets, keys, roles);
     }
 
+    /**
+     * A copy in which delegation {@code name} also lists {@code key} (threshold and paths kept); a delegation
+     * that does not exist yet is created with that key alone, threshold 1, every path ({@code ""}), as
+     * {@code docker trust signer add} does.
+     */
+    public TargetsMetadata withDelegateKeyAdded(String name, TufKey key, long newVersion, Instant newExpires) {
+        List<DelegatedRole> roles = new ArrayList<>();
+        boolean found = false;
+        for (DelegatedRole role : delegations) {
+            if (role.name().equals(name)) {
+                found = true;
+                List<String> keyIds = new ArrayList<>(role.keys().keyIds());
+                if (!keyIds.contains(key.id())) {
+                    keyIds.add(key.id());
+                }
+                roles.add(new DelegatedRole(name, new RoleKeys(keyIds, role.keys().threshold()), role.paths()));
+            } else {
+                roles.add(role);
+            }
+        }
+        if (!found) {
+            roles.add(new DelegatedRole(name, new RoleKeys(List.of(key.id()), 1), List.of("")));
+        }
+        Map<String, TufKey> keys = new TreeMap<>(delegationKeys);
+        keys.put(key.id(), key);
+        return new TargetsMetadata(newVersion, newExpires, targets, keys, roles);
+    }
+
     /** The signed body; {@code delegations} is always written, empty when unused, as notary does. */
     public ObjectNode toJson() {
         ObjectNode node = CanonicalJson.mapper().createObjectNode();
