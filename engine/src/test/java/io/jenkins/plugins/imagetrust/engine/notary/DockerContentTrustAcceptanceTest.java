@@ -22,18 +22,8 @@ import io.jenkins.plugins.imagetrust.engine.testing.DockerdFixture;
 import io.jenkins.plugins.imagetrust.engine.testing.DockerdFixture.CommandResult;
 import io.jenkins.plugins.imagetrust.engine.testing.NotaryFixture;
 import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
-import io.jenkins.plugins.imagetrust.engine.testing.RequiredBinaries;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,8 +40,6 @@ class DockerContentTrustAcceptanceTest {
     static NotaryFixture notary = new NotaryFixture();
     @RegisterExtension
     static DockerdFixture dockerd = new DockerdFixture();
-
-    private static final Duration CLI_TIMEOUT = Duration.ofSeconds(120);
 
     private final RegistryClient registry = RegistryClient.builder().build();
     private final Signer cosignKey = TestSigners.ecdsa();
@@ -134,7 +122,7 @@ class DockerContentTrustAcceptanceTest {
     void ourVerifierReadsWhatDockerTrustSignPublishedAndMigratesItToCosign() throws Exception {
         ImageReference v1 = registryFixture.reference("dct/legacy:v1");
         ImageReference v2 = registryFixture.reference("dct/legacy:v2");
-        loginAs("labsigner");
+        DockerdFixture.writeRegistryLogin(dockerConfig, registryFixture.host(), "labsigner");
         for (ImageReference image : List.of(v1, v2)) {
             dockerd.buildScratchImage(image.toString(), image + " " + System.nanoTime());
             CommandResult signed = trustedDocker("trust", "sign", image.toString());
@@ -163,37 +151,8 @@ class DockerContentTrustAcceptanceTest {
                 .containsExactly(Outcome.ALREADY_SIGNED, Outcome.ALREADY_SIGNED);
     }
 
-    /** docker trust sign names its signer role after the registry user: give the CLI one without a real login. */
-    private void loginAs(String user) throws IOException {
-        String auth = Base64.getEncoder().encodeToString((user + ":not-checked").getBytes(StandardCharsets.UTF_8));
-        Files.writeString(dockerConfig.resolve("config.json"), "{\"auths\":{\"" + registryFixture.host() + "\":{\"auth\":\"" + auth + "\"}}}");
-    }
-
-    /** The docker CLI against the fixture's dockerd with content trust on, our Notary server, and a fresh trust folder. */
-    private CommandResult trustedDocker(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(RequiredBinaries.require("docker").toString());
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(dockerConfig, "docker", ".out");
-        Path err = Files.createTempFile(dockerConfig, "docker", ".err");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        Map<String, String> env = new HashMap<>(dockerd.clientEnvironment());
-        env.put("DOCKER_CONFIG", dockerConfig.toString());
-        env.put("DOCKER_CONTENT_TRUST", "1");
-        env.put("DOCKER_CONTENT_TRUST_SERVER", notary.url());
-        env.put("DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE", "test-root-passphrase");
-        env.put("DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE", "test-repository-passphrase");
-        builder.environment().keySet().removeIf(name -> name.startsWith("DOCKER_"));
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        try {
-            boolean finished = process.waitFor(CLI_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            assertThat(finished).as(String.join(" ", command) + " did not finish: " + Files.readString(out) + Files.readString(err)).isTrue();
-            return new CommandResult(command, process.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            if (process.isAlive()) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        }
+    /** The docker CLI against the fixture's dockerd with content trust on, our Notary server, and this test's trust folder. */
+    private CommandResult trustedDocker(String... args) {
+        return dockerd.trustedDocker(dockerConfig, notary.url(), args);
     }
 }
