@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Benchmark 4: {@code bin/image-trust verify --key … IMAGE} as a whole process, against a bare JVM start of the same
@@ -17,32 +16,21 @@ import java.util.concurrent.TimeUnit;
  * class-data-sharing archive the launcher writes on first use, and without it ({@code IMAGE_TRUST_NO_CDS=1}).
  */
 final class CliStartupBenchmark {
-    private static final long PROCESS_TIMEOUT_SECONDS = 120;
-    private static final double NANOS_PER_MILLI = 1_000_000.0;
-
     private final BenchEnvironment env;
     private final BenchConfig config;
-    private final Path launcher;
-    private final Path jar;
+    private final CliLauncher cli;
     private final Path workDir;
 
     CliStartupBenchmark(BenchEnvironment env, BenchConfig config, Path workDir) {
         this.env = env;
         this.config = config;
-        this.launcher = config.projectRoot().resolve("bin").resolve("image-trust");
-        this.jar = config.projectRoot().resolve("cli").resolve("target").resolve("image-trust.jar");
+        this.cli = new CliLauncher(config, workDir);
         this.workDir = workDir;
     }
 
     /** Why the benchmark cannot run here, or null when it can. */
     String unavailableReason() {
-        if (!Files.isRegularFile(launcher)) {
-            return "no launcher at " + launcher;
-        }
-        if (!Files.isRegularFile(jar)) {
-            return "no CLI jar at " + jar + " (build it: mvn -DskipPlugin -pl cli -am package -DskipTests)";
-        }
-        return null;
+        return cli.unavailableReason();
     }
 
     /** Two results: with the CDS archive, and without. */
@@ -51,10 +39,9 @@ final class CliStartupBenchmark {
         Path publicKey = workDir.resolve("bench.pub");
         Files.writeString(publicKey, PublicKeys.toPem(env.keyPair().getPublic()), StandardCharsets.US_ASCII);
         String javaBinary = javaCommand();
-        List<String> noOp = List.of(javaBinary, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", jar.toString(),
+        List<String> noOp = List.of(javaBinary, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", cli.jar().toString(),
                 "io.jenkins.plugins.imagetrust.cli.NoOp");
-        List<String> verify = List.of("/bin/sh", launcher.toString(), "verify", "--key", publicKey.toString(),
-                env.referenceOf(image).toString());
+        List<String> verify = cli.command("verify", "--key", publicKey.toString(), env.referenceOf(image).toString());
         prepareCdsArchive(verify);
 
         Samples baseline = new Samples(config.cliIterations());
@@ -65,12 +52,12 @@ final class CliStartupBenchmark {
         for (int i = 0; i < runs; i++) {
             boolean measured = i >= config.cliWarmup();
             List<Runnable> steps = new ArrayList<>(List.of(
-                    () -> time(measured ? baseline : null, noOp, Map.of()),
-                    () -> time(measured ? withCds : null, verify, Map.of()),
-                    () -> time(measured ? withoutCds : null, verify, Map.of("IMAGE_TRUST_NO_CDS", "1"))));
+                    () -> cli.time(measured ? baseline : null, noOp, Map.of()),
+                    () -> cli.time(measured ? withCds : null, verify, Map.of()),
+                    () -> cli.time(measured ? withoutCds : null, verify, Map.of("IMAGE_TRUST_NO_CDS", "1"))));
             Collections.rotate(steps, i); // each goes first in turn
             for (int step = 0; step < steps.size(); step++) {
-                errors[(step + i) % steps.size()] += LatencyBenchmarks.attempt(steps.get(step));
+                errors[Math.floorMod(step - i, steps.size())] += LatencyBenchmarks.attempt(steps.get(step));
             }
         }
         String note = "bare JVM: java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp image-trust.jar …NoOp";
@@ -83,44 +70,14 @@ final class CliStartupBenchmark {
      * Leaves the archive a first {@code verify} writes: any earlier one (perhaps from an older jar) is removed first.
      */
     private void prepareCdsArchive(List<String> verify) throws IOException {
-        Path archive = jar.resolveSibling("image-trust-verify.jsa"); // the launcher keeps one archive per command
+        Path archive = cli.cdsArchive("verify");
         Files.deleteIfExists(archive);
-        time(null, verify, Map.of());
+        cli.time(null, verify, Map.of());
         if (!Files.exists(archive)) {
             throw new IllegalStateException("the launcher wrote no CDS archive at " + archive);
         }
         System.err.println("bench: using the CDS archive " + archive + " (" + Files.size(archive) / (1024 * 1024)
                 + " MiB, written by a first verify)");
-    }
-
-    private void time(Samples samples, List<String> command, Map<String, String> environment) {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectErrorStream(true).redirectOutput(workDir.resolve("cli-output.log").toFile());
-        builder.environment().remove("IMAGE_TRUST_JAVA_OPTS");
-        builder.environment().remove("IMAGE_TRUST_NO_CDS");
-        builder.environment().putAll(environment);
-        long start = System.nanoTime();
-        try {
-            Process process = builder.start();
-            if (!process.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(command.get(command.size() - 1) + " did not finish within "
-                        + PROCESS_TIMEOUT_SECONDS + " s");
-            }
-            long elapsed = System.nanoTime() - start;
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " exited with " + process.exitValue() + ": "
-                        + Files.readString(workDir.resolve("cli-output.log")));
-            }
-            if (samples != null) {
-                samples.add(elapsed / NANOS_PER_MILLI);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("could not run " + command.get(0) + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 
     /** The java the launcher uses: {@code $JAVA_HOME/bin/java}, else {@code java} on the PATH. */
