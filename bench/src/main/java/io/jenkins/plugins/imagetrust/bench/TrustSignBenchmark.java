@@ -67,7 +67,7 @@ final class TrustSignBenchmark {
         if (!missing.isEmpty()) {
             return "not installed: " + String.join(", ", missing);
         }
-        if (!"root".equals(System.getProperty("user.name"))) {
+        if (!RequiredBinaries.isRoot()) {
             return "dockerd needs root";
         }
         return null;
