@@ -14,7 +14,8 @@ import java.util.Set;
  * met, 1 when one is missed, 2 on a usage error.
  *
  * <pre>java -jar bench/target/image-trust-bench.jar [--smoke] [--iterations N] [--warmup N] [--bulk-images N]
- *     [--bulk-rounds N] [--concurrency N] [--cli-iterations N] [--project-root DIR] [--only sign,verify,bulk,cli]</pre>
+ *     [--bulk-rounds N] [--concurrency N] [--cli-iterations N] [--trust-iterations N] [--project-root DIR]
+ *     [--only sign,verify,bulk,cli,trust]</pre>
  */
 public final class Benchmarks {
     private Benchmarks() {
@@ -36,13 +37,13 @@ public final class Benchmarks {
         System.out.println();
         System.out.println(Result.tableHeader());
         results.forEach(result -> System.out.println(result.tableRow()));
-        System.out.println();
-        System.out.println("5. sign vs `docker trust sign`: not measured (needs dockerd, notary-server and notary-signer with "
-                + "TLS and a delegation set up; left out, see docs/performance.md)");
         System.exit(results.stream().allMatch(Result::passed) ? 0 : 1);
     }
 
-    /** Runs benchmarks 1 to 4; the CLI ones only where the launcher and jar are built (else a printed reason). */
+    /**
+     * Runs benchmarks 1 to 5 (those {@code config} asks for); the CLI ones only where the launcher and jar are built,
+     * 5 only where dockerd, docker, notary-server and notary-signer are installed and this is root (else a printed reason).
+     */
     public static List<Result> run(BenchConfig config) throws Exception {
         Path workDir = Files.createTempDirectory("image-trust-bench");
         List<Result> results = new ArrayList<>();
@@ -68,6 +69,14 @@ public final class Benchmarks {
             } else {
                 cli.run().forEach(result -> results.add(report(result)));
             }
+            String trustUnavailable = TrustSignBenchmark.unavailableReason();
+            if (!config.runs("trust")) {
+                System.err.println("bench: trust sign benchmark (5) not asked for");
+            } else if (trustUnavailable != null) {
+                System.err.println("bench: *** 5. sign vs docker trust sign NOT RUN: " + trustUnavailable + " ***");
+            } else {
+                new TrustSignBenchmark(env, config, workDir).run().forEach(result -> results.add(report(result)));
+            }
         } finally {
             deleteTree(workDir);
         }
@@ -86,7 +95,7 @@ public final class Benchmarks {
             if (option.equals("--smoke")) {
                 BenchConfig smoke = BenchConfig.smoke(c.projectRoot());
                 c = new BenchConfig(smoke.warmup(), smoke.iterations(), smoke.bulkImages(), smoke.bulkRounds(), smoke.concurrency(),
-                        smoke.cliWarmup(), smoke.cliIterations(), c.projectRoot(), c.only());
+                        smoke.cliWarmup(), smoke.cliIterations(), smoke.trustIterations(), c.projectRoot(), c.only());
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -95,21 +104,23 @@ public final class Benchmarks {
             String value = args[++i];
             c = switch (option) {
                 case "--warmup" -> new BenchConfig(number(option, value), c.iterations(), c.bulkImages(), c.bulkRounds(),
-                        c.concurrency(), c.cliWarmup(), c.cliIterations(), c.projectRoot(), c.only());
+                        c.concurrency(), c.cliWarmup(), c.cliIterations(), c.trustIterations(), c.projectRoot(), c.only());
                 case "--iterations" -> new BenchConfig(c.warmup(), number(option, value), c.bulkImages(), c.bulkRounds(),
-                        c.concurrency(), c.cliWarmup(), c.cliIterations(), c.projectRoot(), c.only());
+                        c.concurrency(), c.cliWarmup(), c.cliIterations(), c.trustIterations(), c.projectRoot(), c.only());
                 case "--bulk-images" -> new BenchConfig(c.warmup(), c.iterations(), number(option, value), c.bulkRounds(),
-                        c.concurrency(), c.cliWarmup(), c.cliIterations(), c.projectRoot(), c.only());
+                        c.concurrency(), c.cliWarmup(), c.cliIterations(), c.trustIterations(), c.projectRoot(), c.only());
                 case "--bulk-rounds" -> new BenchConfig(c.warmup(), c.iterations(), c.bulkImages(), number(option, value),
-                        c.concurrency(), c.cliWarmup(), c.cliIterations(), c.projectRoot(), c.only());
+                        c.concurrency(), c.cliWarmup(), c.cliIterations(), c.trustIterations(), c.projectRoot(), c.only());
                 case "--concurrency" -> new BenchConfig(c.warmup(), c.iterations(), c.bulkImages(), c.bulkRounds(),
-                        number(option, value), c.cliWarmup(), c.cliIterations(), c.projectRoot(), c.only());
+                        number(option, value), c.cliWarmup(), c.cliIterations(), c.trustIterations(), c.projectRoot(), c.only());
                 case "--cli-iterations" -> new BenchConfig(c.warmup(), c.iterations(), c.bulkImages(), c.bulkRounds(),
-                        c.concurrency(), c.cliWarmup(), number(option, value), c.projectRoot(), c.only());
+                        c.concurrency(), c.cliWarmup(), number(option, value), c.trustIterations(), c.projectRoot(), c.only());
+                case "--trust-iterations" -> new BenchConfig(c.warmup(), c.iterations(), c.bulkImages(), c.bulkRounds(),
+                        c.concurrency(), c.cliWarmup(), c.cliIterations(), number(option, value), c.projectRoot(), c.only());
                 case "--project-root" -> new BenchConfig(c.warmup(), c.iterations(), c.bulkImages(), c.bulkRounds(),
-                        c.concurrency(), c.cliWarmup(), c.cliIterations(), Path.of(value).toAbsolutePath(), c.only());
+                        c.concurrency(), c.cliWarmup(), c.cliIterations(), c.trustIterations(), Path.of(value).toAbsolutePath(), c.only());
                 case "--only" -> new BenchConfig(c.warmup(), c.iterations(), c.bulkImages(), c.bulkRounds(), c.concurrency(),
-                        c.cliWarmup(), c.cliIterations(), c.projectRoot(), Set.of(value.split(",")));
+                        c.cliWarmup(), c.cliIterations(), c.trustIterations(), c.projectRoot(), Set.of(value.split(",")));
                 default -> throw new IllegalArgumentException("unknown option: " + option);
             };
         }

@@ -81,7 +81,7 @@ final class LatencyBenchmarks {
     }
 
     /** A step that times {@code operation} into {@code samples} (null: a warm-up, not recorded). */
-    private static <T> Runnable timed(Samples samples, T input, Operation<T> operation) {
+    static <T> Runnable timed(Samples samples, T input, Operation<T> operation) {
         return () -> {
             long start = System.nanoTime();
             try {

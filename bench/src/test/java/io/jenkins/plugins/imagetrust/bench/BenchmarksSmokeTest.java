@@ -3,7 +3,9 @@ package io.jenkins.plugins.imagetrust.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.imagetrust.engine.testing.RequiredBinaries;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,7 +19,11 @@ class BenchmarksSmokeTest {
     @Timeout(60)
     void everyBenchmarkRunsWithoutErrorsAndYieldsFiniteRatios() throws Exception {
         RequiredBinaries.require("docker-registry");
-        BenchConfig config = BenchConfig.smoke(BenchConfig.findProjectRoot());
+        BenchConfig smoke = BenchConfig.smoke(BenchConfig.findProjectRoot());
+        Set<String> allButTrust = new HashSet<>(BenchConfig.NAMES);
+        allButTrust.remove("trust"); // its own test below, so its cost shows
+        BenchConfig config = new BenchConfig(smoke.warmup(), smoke.iterations(), smoke.bulkImages(), smoke.bulkRounds(), smoke.concurrency(),
+                smoke.cliWarmup(), smoke.cliIterations(), smoke.trustIterations(), smoke.projectRoot(), allButTrust);
 
         List<Result> results = Benchmarks.run(config);
 
@@ -27,6 +33,29 @@ class BenchmarksSmokeTest {
             assertThat(results).extracting(Result::name).anyMatch(name -> name.startsWith("4a. CLI"))
                     .anyMatch(name -> name.startsWith("4b. CLI"));
         }
+        assertNoErrorsAndFiniteRatios(results);
+    }
+
+    @Test
+    @Timeout(120)
+    void trustSignBenchmarkRunsAgainstDockerAndNotary() throws Exception {
+        RequiredBinaries.require("docker-registry");
+        TrustSignBenchmark.BINARIES.forEach(RequiredBinaries::require);
+        RequiredBinaries.requireRoot("dockerd");
+        BenchConfig smoke = BenchConfig.smoke(BenchConfig.findProjectRoot());
+        BenchConfig config = new BenchConfig(smoke.warmup(), smoke.iterations(), smoke.bulkImages(), smoke.bulkRounds(), smoke.concurrency(),
+                smoke.cliWarmup(), smoke.cliIterations(), smoke.trustIterations(), smoke.projectRoot(), Set.of("trust"));
+
+        List<Result> results = Benchmarks.run(config);
+
+        assertThat(results).extracting(Result::name).anyMatch(name -> name.startsWith("5a. sign + Notary"));
+        if (RequiredBinaries.isCi()) {
+            assertThat(results).extracting(Result::name).anyMatch(name -> name.startsWith("5b. CLI notary publish"));
+        }
+        assertNoErrorsAndFiniteRatios(results);
+    }
+
+    private static void assertNoErrorsAndFiniteRatios(List<Result> results) {
         for (Result result : results) {
             assertThat(result.errors()).as(result.name() + " errors").isZero();
             assertThat(result.ratio()).as(result.name() + " ratio").isFinite().isPositive();
@@ -51,5 +80,8 @@ class BenchmarksSmokeTest {
         assertThat(Goal.atMost(1.5).metBy(1.6)).isFalse();
         assertThat(Goal.atLeast(0.7).metBy(0.69)).isFalse();
         assertThat(Goal.atLeast(0.7).metBy(Double.NaN)).isFalse();
+        assertThat(Goal.none().metBy(42.0)).isTrue();
+        assertThat(Goal.none().metBy(Double.NaN)).isFalse();
+        assertThat(Goal.none().metBy(Double.POSITIVE_INFINITY)).isFalse();
     }
 }

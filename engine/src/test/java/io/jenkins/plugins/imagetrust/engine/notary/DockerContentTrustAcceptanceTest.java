@@ -22,7 +22,6 @@ import io.jenkins.plugins.imagetrust.engine.testing.DockerdFixture;
 import io.jenkins.plugins.imagetrust.engine.testing.DockerdFixture.CommandResult;
 import io.jenkins.plugins.imagetrust.engine.testing.NotaryFixture;
 import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -123,7 +122,7 @@ class DockerContentTrustAcceptanceTest {
     void ourVerifierReadsWhatDockerTrustSignPublishedAndMigratesItToCosign() throws Exception {
         ImageReference v1 = registryFixture.reference("dct/legacy:v1");
         ImageReference v2 = registryFixture.reference("dct/legacy:v2");
-        new TrustedDockerCli(dockerd, notary, dockerConfig).loginAs(registryFixture.host(), "labsigner");
+        DockerdFixture.writeRegistryLogin(dockerConfig, registryFixture.host(), "labsigner");
         for (ImageReference image : List.of(v1, v2)) {
             dockerd.buildScratchImage(image.toString(), image + " " + System.nanoTime());
             CommandResult signed = trustedDocker("trust", "sign", image.toString());
@@ -153,7 +152,8 @@ class DockerContentTrustAcceptanceTest {
                 .containsExactly(Outcome.ALREADY_SIGNED, Outcome.ALREADY_SIGNED);
     }
 
-    private CommandResult trustedDocker(String... args) throws IOException, InterruptedException {
-        return new TrustedDockerCli(dockerd, notary, dockerConfig).run(args);
+    /** The docker CLI against the fixture's dockerd with content trust on, our Notary server, and this test's trust folder. */
+    private CommandResult trustedDocker(String... args) {
+        return dockerd.trustedDocker(dockerConfig, notary.url(), args);
     }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,6 +140,35 @@ public class DockerdFixture implements BeforeAllCallback, AfterAllCallback {
 
     /** Runs the docker CLI against this daemon ({@code DOCKER_HOST}, a private {@code DOCKER_CONFIG}), with a timeout. */
     public CommandResult docker(String... args) {
+        return run(Map.of(), args);
+    }
+
+    /**
+     * Runs the docker CLI against this daemon with Docker Content Trust on and {@code notaryUrl} as its Notary server,
+     * with its own {@code dockerConfig} folder (so its own trust folder, {@code dockerConfig/trust}, where it keeps
+     * the root and repository keys it creates) and fixed test passphrases for those keys. The CLI does not check the
+     * Notary server's certificate for an insecure registry (loopback ones are), so the test CA need not be installed.
+     */
+    public CommandResult trustedDocker(Path dockerConfig, String notaryUrl, String... args) {
+        return run(Map.of("DOCKER_CONFIG", dockerConfig.toString(),
+                "DOCKER_CONTENT_TRUST", "1",
+                "DOCKER_CONTENT_TRUST_SERVER", notaryUrl,
+                "DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE", "test-root-passphrase",
+                "DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE", "test-repository-passphrase"), args);
+    }
+
+    /**
+     * Writes a login for {@code registryHost} as {@code user} into {@code dockerConfig/config.json}: {@code docker trust
+     * sign} names its signer role after the registry user, and the registry never checks the (fake) password.
+     */
+    public static void writeRegistryLogin(Path dockerConfig, String registryHost, String user) throws IOException {
+        String auth = Base64.getEncoder().encodeToString((user + ":not-checked").getBytes(StandardCharsets.UTF_8));
+        Files.createDirectories(dockerConfig);
+        Files.writeString(dockerConfig.resolve("config.json"), "{\"auths\":{\"" + registryHost + "\":{\"auth\":\"" + auth + "\"}}}");
+    }
+
+    /** The docker CLI with only this daemon's client settings and {@code extraEnvironment} (no inherited DOCKER_*). */
+    private CommandResult run(Map<String, String> extraEnvironment, String... args) {
         List<String> command = new ArrayList<>();
         command.add(dockerCli.toString());
         command.addAll(List.of(args));
@@ -149,11 +179,10 @@ public class DockerdFixture implements BeforeAllCallback, AfterAllCallback {
             err = Files.createTempFile(root, "cli-", ".err");
             ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
             Map<String, String> env = builder.environment();
+            env.keySet().removeIf(name -> name.startsWith("DOCKER_"));
             env.putAll(clientEnvironment());
             env.put("DOCKER_BUILDKIT", "0");
-            env.remove("DOCKER_CONTEXT");
-            env.remove("DOCKER_TLS_VERIFY");
-            env.remove("DOCKER_CERT_PATH");
+            env.putAll(extraEnvironment);
             Process cli = builder.start();
             if (!cli.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 cli.descendants().forEach(ProcessHandle::destroyForcibly);

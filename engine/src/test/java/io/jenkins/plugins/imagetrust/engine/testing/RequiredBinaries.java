@@ -37,7 +37,7 @@ public final class RequiredBinaries {
 
     /** Whether this JVM runs as root (dockerd needs it). Same skip/fail rule as a missing binary. */
     public static void requireRoot(String why) {
-        if ("root".equals(System.getProperty("user.name"))) {
+        if (isRoot()) {
             return;
         }
         String message = "REAL-PEER TEST NOT RUN: " + why + " needs root";
@@ -46,6 +46,11 @@ public final class RequiredBinaries {
         }
         System.err.println("*** " + message + " ***");
         Assumptions.abort(message);
+    }
+
+    /** Whether this JVM runs as root. */
+    public static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
     }
 
     public static boolean isCi() {
