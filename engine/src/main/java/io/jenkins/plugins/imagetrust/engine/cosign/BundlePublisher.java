@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Publishes a cosign 3 signature: a Sigstore bundle (DSSE over an in-toto statement naming the image digest)
@@ -65,6 +66,19 @@ public final class BundlePublisher {
      */
     public Published publish(ImageReference image, ImageReference repository, Descriptor subject, Signer signer, Map<String, String> annotations)
             throws RegistryException, KeyException, SignaturePublishException {
+        // Held from the look for an equivalent bundle to the index update, so that parallel signers in this JVM
+        // with the same key add one bundle; across processes two may still both add one (as cosign always does).
+        ReentrantLock lock = TagUpdate.lock(repository, RegistryClient.referrersFallbackTag(subject.digest()));
+        lock.lock();
+        try {
+            return publishLocked(image, repository, subject, signer, annotations);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Published publishLocked(ImageReference image, ImageReference repository, Descriptor subject, Signer signer,
+            Map<String, String> annotations) throws RegistryException, KeyException, SignaturePublishException {
         Digest digest = subject.digest();
         byte[] statement = InTotoStatement.create(image, digest, annotations);
         Optional<BundleSignatureReader.Found> existing = findEquivalent(image, repository, digest, signer, annotations);

@@ -57,7 +57,7 @@ final class TagUpdate {
      */
     <R> Outcome<R> run(ImageReference repository, String tag, String what, Check<R> check, Write<R> write)
             throws RegistryException, KeyException, SignaturePublishException {
-        ReentrantLock lock = TAG_LOCKS.computeIfAbsent(repository.name() + ":" + tag, k -> new ReentrantLock());
+        ReentrantLock lock = lock(repository, tag);
         lock.lock();
         try {
             Optional<Manifest> current = registry.fetchManifest(repository, tag);
@@ -81,10 +81,18 @@ final class TagUpdate {
                     + maxAttempts + " attempts: other writers kept replacing the tag");
         } catch (IllegalArgumentException e) {
             throw new SignaturePublishException("the existing " + what + " at " + repository.name() + ":" + tag
-                    + " is malformed, so appending to it could lose what it holds: " + e.getMessage());
+                    + " is malformed, so appending to it could lose signatures it holds: " + e.getMessage());
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The JVM-wide lock of {@code tag} in {@code repository}; reentrant, so a caller may hold it around a longer
+     * sequence that includes {@link #run}.
+     */
+    static ReentrantLock lock(ImageReference repository, String tag) {
+        return TAG_LOCKS.computeIfAbsent(repository.name() + ":" + tag, k -> new ReentrantLock());
     }
 
     private static void sleep(Duration base) throws SignaturePublishException {
