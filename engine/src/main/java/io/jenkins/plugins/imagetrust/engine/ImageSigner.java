@@ -83,8 +83,7 @@ public final class ImageSigner {
                 legacy = publisher.publish(image, repository, digest, signer, request.annotations());
             }
             if (format.writesBundle()) {
-                Descriptor subject = registry.resolve(image.repositoryOnly().withDigest(digest));
-                bundle = bundlePublisher.publish(image, repository, subject, signer, request.annotations());
+                bundle = publishBundle(image, repository, digest, request, legacy);
             }
         } catch (SignaturePublishException e) {
             throw new SigningException(e.getMessage(), e);
@@ -95,6 +94,25 @@ public final class ImageSigner {
         PublishResult notaryResult = notary == null ? null : publishToNotary(image, digest);
         return new SignResult(image, digest, signer.keyId(), repository, legacy == null ? null : legacy.signatureTag(), alreadyPresent,
                 notaryResult, format, bundle);
+    }
+
+    /**
+     * Attaches the bundle. When the legacy signature was just stored, a registry that refuses the referrer (old
+     * registries reject OCI artifact manifests) is reported as such, so the caller knows what is already there.
+     */
+    private BundlePublisher.Published publishBundle(ImageReference image, ImageReference repository, Digest digest, SignRequest request,
+            CosignPublisher.Published legacy) throws RegistryException, KeyException, SigningException, SignaturePublishException {
+        try {
+            Descriptor subject = registry.resolve(image.repositoryOnly().withDigest(digest));
+            return bundlePublisher.publish(image, repository, subject, signer, request.annotations());
+        } catch (RegistryException | SignaturePublishException e) {
+            if (legacy == null) {
+                throw e;
+            }
+            throw new SigningException("the legacy signature of " + image.repositoryOnly().withDigest(digest).pinned() + " is stored at "
+                    + repository.name() + ":" + legacy.signatureTag() + ", but attaching the Sigstore bundle failed (sign with the legacy "
+                    + "format only where the registry refuses OCI artifacts): " + e.getMessage(), e);
+        }
     }
 
     private static String describe(CosignPublisher.Published legacy, BundlePublisher.Published bundle) {

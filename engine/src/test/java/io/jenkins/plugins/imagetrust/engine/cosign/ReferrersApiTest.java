@@ -11,6 +11,7 @@ import io.jenkins.plugins.imagetrust.engine.ImageSigner;
 import io.jenkins.plugins.imagetrust.engine.ImageVerifier;
 import io.jenkins.plugins.imagetrust.engine.SignRequest;
 import io.jenkins.plugins.imagetrust.engine.SignResult;
+import io.jenkins.plugins.imagetrust.engine.SigningException;
 import io.jenkins.plugins.imagetrust.engine.keys.InMemorySigner;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyAlgorithm;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyPairs;
@@ -32,6 +33,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +56,7 @@ class ReferrersApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** How the scripted referrers endpoint answers. */
-    private enum Mode { INDEX, GARBAGE, OVERSIZE, WRONG_TYPE }
+    private enum Mode { INDEX, GARBAGE, OVERSIZE, WRONG_TYPE, REFUSE_ARTIFACTS }
 
     private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.INDEX);
     /** subject digest → index entries of the manifests pushed with that subject. */
@@ -91,6 +93,12 @@ class ReferrersApiTest {
                     exchange.respond(200, JSON.writeValueAsBytes(index), "Content-Type", MediaTypes.OCI_INDEX);
                 }
             }
+            return;
+        }
+        if (mode.get() == Mode.REFUSE_ARTIFACTS && request.method().equals("PUT") && path.contains("/manifests/sha256:")
+                && new String(request.body(), StandardCharsets.UTF_8).contains("\"subject\"")) {
+            exchange.respond(400, "{\"errors\":[{\"code\":\"MANIFEST_INVALID\",\"message\":\"manifest invalid\",\"detail\":\"unknown field subject\"}]}",
+                    "Content-Type", "application/json");
             return;
         }
         HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(REGISTRY.url() + request.target())).timeout(Duration.ofSeconds(10));
@@ -160,6 +168,24 @@ class ReferrersApiTest {
                     .sign(SignRequest.builder(image).signatureFormat(SignatureFormat.BUNDLE).build());
             assertThat(again.alreadyPresent()).isTrue();
             assertThat(referrers.get(digest.toString())).hasSize(1);
+        }
+    }
+
+    @Test
+    void aRegistryRefusingTheReferrerSaysTheLegacySignatureIsStored() throws Exception {
+        ImageReference image = reference("refuses/app:1.0");
+        Digest digest = TestImages.push(registry, image);
+        mode.set(Mode.REFUSE_ARTIFACTS);
+        try (Signer signer = new InMemorySigner(KeyPairs.generate(KeyAlgorithm.ECDSA_P256))) {
+            ImageSigner imageSigner = ImageSigner.builder().registry(registry).signer(signer).build();
+            assertThatThrownBy(() -> imageSigner.sign(SignRequest.builder(image).build())).isInstanceOf(SigningException.class)
+                    .hasMessageContaining("legacy signature").hasMessageContaining("is stored at").hasMessageContaining(digest.signatureTag())
+                    .hasMessageContaining("MANIFEST_INVALID");
+            assertThat(registry.fetchManifest(image, digest.signatureTag())).isPresent();
+            assertThat(ImageVerifier.builder().registry(registry).policy(trusting(signer)).build().verify(image).trusted()).isTrue();
+            assertThatThrownBy(() -> imageSigner.sign(SignRequest.builder(image).signatureFormat(SignatureFormat.BUNDLE).build()))
+                    .isInstanceOf(RegistryException.class).hasMessageContaining("MANIFEST_INVALID");
+            assertThat(imageSigner.sign(SignRequest.builder(image).signatureFormat(SignatureFormat.LEGACY).build()).alreadyPresent()).isTrue();
         }
     }
 
