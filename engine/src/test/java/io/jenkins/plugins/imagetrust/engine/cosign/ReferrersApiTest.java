@@ -190,6 +190,35 @@ class ReferrersApiTest {
     }
 
     @Test
+    void aLongReferrerListIsReadOnlyUpToTheCap() throws Exception {
+        ImageReference image = reference("many/app:1.0");
+        Digest digest = TestImages.push(registry, image);
+        try (Signer signer = new InMemorySigner(KeyPairs.generate(KeyAlgorithm.ECDSA_P256))) {
+            ImageSigner.builder().registry(registry).signer(signer).build()
+                    .sign(SignRequest.builder(image).signatureFormat(SignatureFormat.BUNDLE).build());
+            ObjectNode ours = referrers.get(digest.toString()).get(0);
+            List<ObjectNode> many = new ArrayList<>();
+            for (int i = 0; i < 120; i++) {
+                many.add(ours.deepCopy());
+            }
+            referrers.put(digest.toString(), many);
+            int before = server.requests().size();
+            VerificationReport report = ImageVerifier.builder().registry(registry).policy(trusting(signer)).build().verify(image);
+            long fetched = server.requests().subList(before, server.requests().size()).stream()
+                    .filter(r -> r.method().equals("GET") && r.path().endsWith("/manifests/" + ours.get("digest").asText())).count();
+            assertThat(fetched).isEqualTo(BundleSignatureReader.MAX_REFERRERS);
+            assertThat(report.trusted()).isTrue();
+            assertThat(report.signatures()).hasSize(BundleSignatureReader.MAX_REFERRERS);
+
+            for (int i = 0; i < ReferrersIndex.MAX_ENTRIES; i++) {
+                many.add(ours);
+            }
+            assertThatThrownBy(() -> ImageVerifier.builder().registry(RegistryClient.builder().retries(0).maxManifestBytes(16L << 20).build()).policy(trusting(signer)).build()
+                    .verify(image)).isInstanceOf(RegistryException.class).hasMessageContaining("at most " + ReferrersIndex.MAX_ENTRIES);
+        }
+    }
+
+    @Test
     void aReferrersEndpointAnsweringGarbageIsAClearError() throws Exception {
         ImageReference image = reference("garbage/app:1.0");
         Digest digest = TestImages.push(registry, image);
