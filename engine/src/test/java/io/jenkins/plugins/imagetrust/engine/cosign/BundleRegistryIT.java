@@ -1,6 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,6 +26,7 @@ import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
 import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
+import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
 import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
 import io.jenkins.plugins.imagetrust.engine.testing.TestImages;
 import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
@@ -259,6 +261,20 @@ class BundleRegistryIT {
             VerificationReport report = verify(image, trusting(1, signer));
             assertThat(report.trusted()).isTrue();
             assertThat(report.signatures()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aFallbackTagHoldingSomethingElseIsNeitherOverwrittenNorTrusted() throws Exception {
+        ImageReference image = REGISTRY.reference("squatted/app:1.0");
+        Digest digest = TestImages.push(registry, image);
+        String tag = RegistryClient.referrersFallbackTag(digest);
+        Digest squatter = TestImages.push(registry, image.withTag(tag));
+        try (Signer signer = newSigner()) {
+            assertThatThrownBy(() -> sign(image, signer, SignatureFormat.BUNDLE, Map.of())).isInstanceOf(RegistryException.class)
+                    .hasMessageContaining(MediaTypes.DOCKER_MANIFEST).hasMessageContaining("not an OCI image index");
+            assertThat(registry.fetchManifest(image, tag).orElseThrow().digest()).isEqualTo(squatter);
+            assertThatThrownBy(() -> verify(image, trusting(1, signer))).isInstanceOf(RegistryException.class);
         }
     }
 
