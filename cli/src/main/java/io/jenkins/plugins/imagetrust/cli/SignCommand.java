@@ -3,6 +3,7 @@ package io.jenkins.plugins.imagetrust.cli;
 import io.jenkins.plugins.imagetrust.engine.ImageSigner;
 import io.jenkins.plugins.imagetrust.engine.SignRequest;
 import io.jenkins.plugins.imagetrust.engine.SignResult;
+import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
@@ -15,9 +16,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code image-trust sign}: sign image digests and store the signatures in the cosign format. */
-@Command(name = "sign", description = {"Sign each image's manifest digest (never a tag) and store the signature at sha256-<hex>.sig.",
-        "Prints IMAGE@DIGEST for every image signed."})
+/** {@code image-trust sign}: sign image digests and store the signatures in the cosign formats. */
+@Command(name = "sign", description = {"Sign each image's manifest digest (never a tag): by default both as the legacy cosign signature at",
+        "sha256-<hex>.sig and as a cosign 3 Sigstore bundle attached as an OCI referrer. Prints IMAGE@DIGEST for every image signed."})
 final class SignCommand extends ContextCommand {
     @Mixin
     CommonOptions common = new CommonOptions();
@@ -47,6 +48,12 @@ final class SignCommand extends ContextCommand {
                     "The daemon is DOCKER_HOST (or the value given), else unix:///var/run/docker.sock."})
     String daemon;
 
+    @Option(names = "--signature-format", paramLabel = "FORMAT", defaultValue = "both",
+            description = {"legacy: the sha256-<hex>.sig tag only (skopeo, podman, CRI-O, policy-controller read it);",
+                    "bundle: the Sigstore bundle attached as an OCI referrer only (cosign 3's default);",
+                    "both (default): both, so every verifier accepts the image."})
+    String signatureFormat;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image references (tag or digest).")
     List<String> images;
 
@@ -56,6 +63,12 @@ final class SignCommand extends ContextCommand {
             throw new CliUsageException("--expect-digest names one image's digest; give exactly one IMAGE");
         }
         Digest expected = expectDigest == null ? null : Digest.parse(expectDigest);
+        SignatureFormat format;
+        try {
+            format = SignatureFormat.fromId(signatureFormat);
+        } catch (IllegalArgumentException e) {
+            throw new CliUsageException("--signature-format: " + e.getMessage());
+        }
         RegistryClient registry = common.registry(context);
         try (Signer signer = Signers.open(context, key, null)) {
             ImageSigner imageSigner = ImageSigner.builder()
@@ -70,6 +83,7 @@ final class SignCommand extends ContextCommand {
                         .expectedDigest(expected)
                         .signRegistryDigest(signRegistryDigest)
                         .annotations(annotations)
+                        .signatureFormat(format)
                         .build());
                 context.out().println(result.pinnedReference());
                 return ExitCodes.OK;

@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code image-trust verify}: check images' signatures against trusted keys or a policy file. */
-@Command(name = "verify", description = {"Verify each image's cosign-format signatures against trusted keys or a policy.",
+@Command(name = "verify", description = {"Verify each image's cosign signatures (the sha256-<hex>.sig tag and Sigstore bundles attached",
+        "as OCI referrers, both read automatically) against trusted keys or a policy.",
         "Exit 0 when every image is trusted, 3 when the policy is not met (in warn mode: 0 with a warning), 1 on errors."})
 final class VerifyCommand extends ContextCommand {
     @Mixin
@@ -112,7 +113,7 @@ final class VerifyCommand extends ContextCommand {
     private void printText(VerificationReport report) {
         context.out().println(report.summary());
         for (SignatureCheck check : report.signatures()) {
-            context.out().println("  " + (check.counted() ? "counted " : "rejected") + "  " + check.source()
+            context.out().println("  " + (check.counted() ? "counted " : "rejected") + "  " + check.format().id() + "  " + check.source()
                     + check.keyId().map(id -> "  key " + id.shortForm()).orElse("")
                     + check.reason().map(r -> "  " + r.name()).orElse("") + "  " + check.detail());
         }

@@ -101,12 +101,40 @@ class CliTest {
                 "mode", "threshold", "countedKeys", "verifiedAt", "signatures");
         assertThat(first.get("verified").asBoolean()).isTrue();
         assertThat(first.get("digest").asText()).isEqualTo(digest.toString());
-        assertThat(first.at("/signatures/0").fieldNames()).toIterable().containsExactlyInAnyOrder("source", "payloadDigest", "keyId",
+        assertThat(first.at("/signatures/0").fieldNames()).toIterable().containsExactlyInAnyOrder("source", "format", "payloadDigest", "keyId",
                 "keyName", "counted", "reason", "detail", "annotations");
+        assertThat(first.get("signatures")).extracting(s -> s.get("format").asText()).containsExactlyInAnyOrder("legacy", "bundle");
         assertThat(first.at("/signatures/0/keyName").asText()).isEqualTo("json.pub");
         assertThat(root.at("/results/1/verdict").asText()).isEqualTo("NO_SIGNATURES");
         assertThat(root.at("/results/2/verdict").asText()).isEqualTo("ERROR");
         assertThat(root.at("/results/2/error").asText()).contains("cli/json");
+    }
+
+    @Test
+    void signatureFormatChoosesWhatIsWrittenAndVerifyReadsEither() throws Exception {
+        String release = key("formats");
+        ImageReference bundled = REGISTRY.reference("cli/formats:bundle");
+        ImageReference legacy = REGISTRY.reference("cli/formats:legacy");
+        Digest bundledDigest = TestImages.push(registry, bundled);
+        Digest legacyDigest = TestImages.push(registry, legacy);
+        assertThat(run("sign", "--signature-format", "bundle", "--key", release + ".key", bundled.toString()).exitCode).isZero();
+        assertThat(run("sign", "--signature-format", "LEGACY", "--key", release + ".key", legacy.toString()).exitCode).isZero();
+        assertThat(registry.fetchManifest(bundled, bundledDigest.signatureTag())).isEmpty();
+        assertThat(registry.fetchManifest(bundled, RegistryClient.referrersFallbackTag(bundledDigest))).isPresent();
+        assertThat(registry.fetchManifest(legacy, legacyDigest.signatureTag())).isPresent();
+        assertThat(registry.fetchManifest(legacy, RegistryClient.referrersFallbackTag(legacyDigest))).isEmpty();
+
+        CliRun verified = run("verify", "-o", "json", "--key", release + ".pub", bundled.toString(), legacy.toString());
+        assertThat(verified.exitCode).as(verified.toString()).isZero();
+        JsonNode root = new ObjectMapper().readTree(verified.out);
+        assertThat(root.at("/results/0/signatures/0/format").asText()).isEqualTo("bundle");
+        assertThat(root.at("/results/1/signatures/0/format").asText()).isEqualTo("legacy");
+        CliRun text = run("verify", "--key", release + ".pub", bundled.toString());
+        assertThat(text.out).contains("counted   bundle  bundle:");
+
+        CliRun wrong = run("sign", "--signature-format", "sig", "--key", release + ".key", legacy.toString());
+        assertThat(wrong.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(wrong.err).contains("--signature-format").contains("unknown signature format 'sig'");
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.imagetrust.engine;
 
+import io.jenkins.plugins.imagetrust.engine.cosign.BundlePublisher;
 import io.jenkins.plugins.imagetrust.engine.cosign.CosignPublisher;
+import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.cosign.SignaturePublishException;
 import io.jenkins.plugins.imagetrust.engine.daemon.DaemonException;
 import io.jenkins.plugins.imagetrust.engine.daemon.DigestResolver;
@@ -16,16 +18,20 @@ import io.jenkins.plugins.imagetrust.engine.notary.PublishRequest;
 import io.jenkins.plugins.imagetrust.engine.notary.PublishResult;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
 import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Signs images in the cosign signature format: resolve the digest, refuse a tag that moved, sign the simple-signing
- * payload, append it to the {@code .sig} manifest; optionally (never by default) also sign the tag into the repository's
- * Notary v1 trust data (Docker Content Trust) with the same key as targets key. Built once and reused; thread-safe.
+ * Signs images in the cosign signature formats: resolve the digest, refuse a tag that moved, then (as the request's
+ * {@link SignatureFormat} asks; both by default) sign the simple-signing payload and append it to the {@code .sig}
+ * manifest, and sign an in-toto statement into a Sigstore bundle attached as an OCI referrer (cosign 3's format);
+ * optionally (never by default) also sign the tag into the repository's Notary v1 trust data (Docker Content Trust)
+ * with the same key as targets key. Built once and reused; thread-safe.
  */
 public final class ImageSigner {
     private final RegistryClient registry;
@@ -33,6 +39,7 @@ public final class ImageSigner {
     private final ProgressListener listener;
     private final ImageReference signatureRepository;
     private final CosignPublisher publisher;
+    private final BundlePublisher bundlePublisher;
     private final DigestResolver resolver;
     private final NotaryOptions notary;
 
@@ -42,6 +49,7 @@ public final class ImageSigner {
         this.listener = b.listener;
         this.signatureRepository = b.signatureRepository;
         this.publisher = new CosignPublisher(registry, listener);
+        this.bundlePublisher = new BundlePublisher(registry, listener, b.clock);
         DigestResolver.Builder resolverBuilder = DigestResolver.builder(registry::resolve).listener(listener);
         if (b.daemon != null) {
             resolverBuilder.daemon(b.daemon);
@@ -67,16 +75,56 @@ public final class ImageSigner {
         }
         Digest digest = digestToSign(request);
         ImageReference repository = signatureRepository != null ? signatureRepository.repositoryOnly() : image.repositoryOnly();
-        CosignPublisher.Published published;
+        SignatureFormat format = request.signatureFormat();
+        CosignPublisher.Published legacy = null;
+        BundlePublisher.Published bundle = null;
         try {
-            published = publisher.publish(image, repository, digest, signer, request.annotations());
+            if (format.writesLegacy()) {
+                legacy = publisher.publish(image, repository, digest, signer, request.annotations());
+            }
+            if (format.writesBundle()) {
+                bundle = publishBundle(image, repository, digest, request, legacy);
+            }
         } catch (SignaturePublishException e) {
             throw new SigningException(e.getMessage(), e);
         }
-        listener.info("sign", (published.alreadyPresent() ? "already signed " : "signed ") + image.repositoryOnly().withDigest(digest).pinned()
-                + " with key " + signer.keyId());
+        boolean alreadyPresent = (legacy == null || legacy.alreadyPresent()) && (bundle == null || bundle.alreadyPresent());
+        listener.info("sign", (alreadyPresent ? "already signed " : "signed ") + image.repositoryOnly().withDigest(digest).pinned()
+                + " with key " + signer.keyId() + " (" + describe(legacy, bundle) + ")");
         PublishResult notaryResult = notary == null ? null : publishToNotary(image, digest);
-        return new SignResult(image, digest, signer.keyId(), repository, published.signatureTag(), published.alreadyPresent(), notaryResult);
+        return new SignResult(image, digest, signer.keyId(), repository, legacy == null ? null : legacy.signatureTag(), alreadyPresent,
+                notaryResult, format, bundle);
+    }
+
+    /**
+     * Attaches the bundle. When the legacy signature was just stored, a registry that refuses the referrer (old
+     * registries reject OCI artifact manifests) is reported as such, so the caller knows what is already there.
+     */
+    private BundlePublisher.Published publishBundle(ImageReference image, ImageReference repository, Digest digest, SignRequest request,
+            CosignPublisher.Published legacy) throws RegistryException, KeyException, SigningException, SignaturePublishException {
+        try {
+            Descriptor subject = registry.resolve(image.repositoryOnly().withDigest(digest));
+            return bundlePublisher.publish(image, repository, subject, signer, request.annotations());
+        } catch (RegistryException | SignaturePublishException e) {
+            if (legacy == null) {
+                throw e;
+            }
+            throw new SigningException("the legacy signature of " + image.repositoryOnly().withDigest(digest).pinned() + " is stored at "
+                    + repository.name() + ":" + legacy.signatureTag() + ", but attaching the Sigstore bundle failed (sign with the legacy "
+                    + "format only where the registry refuses OCI artifacts): " + e.getMessage(), e);
+        }
+    }
+
+    private static String describe(CosignPublisher.Published legacy, BundlePublisher.Published bundle) {
+        StringBuilder out = new StringBuilder();
+        if (legacy != null) {
+            out.append("legacy ").append(legacy.signatureTag());
+        }
+        if (bundle != null) {
+            out.append(out.length() == 0 ? "" : ", ").append("bundle referrer ").append(bundle.referrerDigest().shortForm());
+            bundle.fallbackTag().ifPresent(tag -> out.append(" listed in ").append(tag));
+        }
+        return out.toString();
     }
 
     /** After the cosign signature is stored: sign tag → (digest, manifest length) into the repository's Notary targets. */
@@ -135,8 +183,15 @@ public final class ImageSigner {
         private ImageReference signatureRepository;
         private DockerDaemon daemon;
         private NotaryOptions notary;
+        private Clock clock = Clock.systemUTC();
 
         private Builder() {
+        }
+
+        /** The clock that dates bundle referrers ({@code org.opencontainers.image.created}). */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value);
+            return this;
         }
 
         /**

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine;
 
+import io.jenkins.plugins.imagetrust.engine.cosign.BundleSignatureReader;
 import io.jenkins.plugins.imagetrust.engine.cosign.CosignSignatureReader;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
@@ -8,12 +9,17 @@ import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
 import io.jenkins.plugins.imagetrust.engine.verify.PolicyEvaluator;
+import io.jenkins.plugins.imagetrust.engine.verify.SignatureCandidate;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Verifies images against a {@link TrustPolicy}: resolve the digest, fetch the cosign signatures, judge each one.
+ * Verifies images against a {@link TrustPolicy}: resolve the digest, fetch the cosign signatures in both formats (the
+ * legacy {@code .sig} tag and the Sigstore bundles attached as OCI referrers), judge each one; a key counts once
+ * whichever format (or both) it signed in.
  * An untrusted image is a report, not an exception; exceptions mean verification could not be completed.
  */
 public final class ImageVerifier {
@@ -21,6 +27,7 @@ public final class ImageVerifier {
     private final ProgressListener listener;
     private final ImageReference signatureRepository;
     private final CosignSignatureReader reader;
+    private final BundleSignatureReader bundleReader;
     private final PolicyEvaluator evaluator;
 
     private ImageVerifier(Builder b) {
@@ -28,6 +35,7 @@ public final class ImageVerifier {
         this.listener = b.listener;
         this.signatureRepository = b.signatureRepository;
         this.reader = new CosignSignatureReader(registry, listener);
+        this.bundleReader = new BundleSignatureReader(registry, listener);
         this.evaluator = new PolicyEvaluator(Objects.requireNonNull(b.policy, "policy"), b.clock);
     }
 
@@ -43,7 +51,9 @@ public final class ImageVerifier {
         }
         listener.info("resolve", image + " is " + digest);
         ImageReference repository = signatureRepository != null ? signatureRepository.repositoryOnly() : image.repositoryOnly();
-        VerificationReport report = evaluator.evaluate(image, digest, reader.read(repository, digest));
+        List<SignatureCandidate> candidates = new ArrayList<>(reader.read(repository, digest));
+        candidates.addAll(bundleReader.read(image.repositoryOnly(), repository, digest));
+        VerificationReport report = evaluator.evaluate(image, digest, candidates);
         if (report.trusted()) {
             listener.info("verify", report.summary());
         } else {

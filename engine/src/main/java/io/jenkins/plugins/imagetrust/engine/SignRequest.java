@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine;
 
+import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import java.util.ArrayList;
@@ -19,12 +20,14 @@ public final class SignRequest {
     private final List<Digest> expectedDigests;
     private final boolean signRegistryDigest;
     private final Map<String, String> annotations;
+    private final SignatureFormat signatureFormat;
 
     private SignRequest(Builder b) {
         this.image = b.image;
         this.expectedDigests = List.copyOf(b.expectedDigests);
         this.signRegistryDigest = b.signRegistryDigest;
         this.annotations = Map.copyOf(b.annotations);
+        this.signatureFormat = b.signatureFormat;
     }
 
     public static Builder builder(ImageReference image) {
@@ -48,12 +51,18 @@ public final class SignRequest {
         return annotations;
     }
 
+    /** Which signature format(s) to write; {@link SignatureFormat#BOTH} unless set. */
+    public SignatureFormat signatureFormat() {
+        return signatureFormat;
+    }
+
     /** Builds a {@link SignRequest}. */
     public static final class Builder {
         private final ImageReference image;
         private final List<Digest> expectedDigests = new ArrayList<>();
         private boolean signRegistryDigest;
         private final Map<String, String> annotations = new LinkedHashMap<>();
+        private SignatureFormat signatureFormat = SignatureFormat.BOTH;
 
         private Builder(ImageReference image) {
             this.image = Objects.requireNonNull(image);
@@ -91,6 +100,15 @@ public final class SignRequest {
 
         public Builder annotations(Map<String, String> values) {
             values.forEach(this::annotation);
+            return this;
+        }
+
+        /**
+         * Which format(s) to write: the legacy {@code .sig} tag (skopeo, podman, policy-controller), the cosign 3
+         * bundle referrer, or both (the default, the only choice every verifier reads).
+         */
+        public Builder signatureFormat(SignatureFormat value) {
+            this.signatureFormat = Objects.requireNonNull(value, "signatureFormat");
             return this;
         }
 

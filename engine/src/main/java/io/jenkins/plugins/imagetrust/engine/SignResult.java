@@ -1,9 +1,12 @@
 package io.jenkins.plugins.imagetrust.engine;
 
+import io.jenkins.plugins.imagetrust.engine.cosign.BundlePublisher;
+import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
 import io.jenkins.plugins.imagetrust.engine.notary.PublishResult;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -13,14 +16,27 @@ import java.util.Optional;
  * @param digest the manifest digest the signature covers
  * @param keyId the signing key's id
  * @param signatureRepository where the signature is stored
- * @param signatureTag the tag holding it, {@code sha256-<hex>.sig}
- * @param alreadyPresent true when the same key had already signed with the same annotations
+ * @param signatureTag the tag holding the legacy signature, {@code sha256-<hex>.sig}; null when only a bundle was written
+ * @param alreadyPresent true when the same key had already signed with the same annotations in every format asked
+ *        for, so nothing was written
  * @param notaryResult what was published to Notary (Docker Content Trust), or null when that was not asked for
+ * @param signatureFormat the format(s) asked for
+ * @param bundleResult what the bundle publish did, or null when no bundle was asked for
  */
 public record SignResult(ImageReference image, Digest digest, KeyId keyId, ImageReference signatureRepository, String signatureTag,
-        boolean alreadyPresent, PublishResult notaryResult) {
+        boolean alreadyPresent, PublishResult notaryResult, SignatureFormat signatureFormat, BundlePublisher.Published bundleResult) {
 
-    /** A result without Notary publishing. */
+    public SignResult {
+        Objects.requireNonNull(signatureFormat, "signatureFormat");
+    }
+
+    /** A legacy-only result, with or without Notary publishing. */
+    public SignResult(ImageReference image, Digest digest, KeyId keyId, ImageReference signatureRepository, String signatureTag,
+            boolean alreadyPresent, PublishResult notaryResult) {
+        this(image, digest, keyId, signatureRepository, signatureTag, alreadyPresent, notaryResult, SignatureFormat.LEGACY, null);
+    }
+
+    /** A legacy-only result without Notary publishing. */
     public SignResult(ImageReference image, Digest digest, KeyId keyId, ImageReference signatureRepository, String signatureTag,
             boolean alreadyPresent) {
         this(image, digest, keyId, signatureRepository, signatureTag, alreadyPresent, null);
@@ -29,6 +45,21 @@ public record SignResult(ImageReference image, Digest digest, KeyId keyId, Image
     /** What was published to Notary (the tag's verified resolution, role version), when {@code ImageSigner.Builder.notary} was set. */
     public Optional<PublishResult> notary() {
         return Optional.ofNullable(notaryResult);
+    }
+
+    /** The legacy {@code .sig} tag, when the legacy format was written. */
+    public Optional<String> legacySignatureTag() {
+        return Optional.ofNullable(signatureTag);
+    }
+
+    /** The bundle publish (referrer manifest digest, fallback tag), when the bundle format was written. */
+    public Optional<BundlePublisher.Published> bundle() {
+        return Optional.ofNullable(bundleResult);
+    }
+
+    /** The digest of the bundle's referrer manifest, when the bundle format was written. */
+    public Optional<Digest> referrerDigest() {
+        return bundle().map(BundlePublisher.Published::referrerDigest);
     }
 
     /** {@code registry/repository@digest}. */

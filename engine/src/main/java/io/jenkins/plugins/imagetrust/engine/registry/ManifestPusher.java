@@ -3,13 +3,15 @@ package io.jenkins.plugins.imagetrust.engine.registry;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code PUT /v2/<name>/manifests/<ref>} with the exact bytes and their media type as {@code Content-Type}.
  * Idempotent: the same bytes under the same reference give the same result. A {@code Docker-Content-Digest}
- * answer that differs from the bytes' digest is refused (the registry stored something else).
+ * answer that differs from the bytes' digest is refused (the registry stored something else). The
+ * {@code OCI-Subject} answer (a registry with the referrers API indexed the manifest's subject) is reported.
  */
-final class ManifestPusher implements RegistryEndpoint<Digest> {
+final class ManifestPusher implements RegistryEndpoint<PushedManifest> {
     private final String repository;
     private final String reference;
     private final byte[] bytes;
@@ -50,7 +52,7 @@ final class ManifestPusher implements RegistryEndpoint<Digest> {
     }
 
     @Override
-    public Digest handleResponse(RegistryResponse response, CallContext context) throws RegistryException {
+    public PushedManifest handleResponse(RegistryResponse response, CallContext context) throws RegistryException {
         if (response.statusCode() != 201 && response.statusCode() != 200) {
             throw context.unexpected(response, "the registry did not store manifest " + reference);
         }
@@ -61,6 +63,15 @@ final class ManifestPusher implements RegistryEndpoint<Digest> {
                 throw context.mismatch(digest, stored, "the manifest the registry stored");
             }
         }
-        return digest;
+        Optional<Digest> subject = Optional.empty();
+        String subjectHeader = response.header(PushedManifest.OCI_SUBJECT_HEADER).orElse(null);
+        if (subjectHeader != null && !subjectHeader.isBlank()) {
+            try {
+                subject = Optional.of(Digest.parse(subjectHeader.strip()));
+            } catch (RuntimeException e) {
+                throw context.protocol("malformed " + PushedManifest.OCI_SUBJECT_HEADER + " header: " + ErrorBodies.printable(subjectHeader, 100));
+            }
+        }
+        return new PushedManifest(digest, subject);
     }
 }

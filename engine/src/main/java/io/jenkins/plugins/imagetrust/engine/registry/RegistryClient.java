@@ -152,6 +152,16 @@ public final class RegistryClient {
     /** PUT the exact manifest bytes under a tag or digest; returns their digest. */
     public Digest pushManifest(ImageReference repository, String tagOrDigest, byte[] manifest, String mediaType)
             throws RegistryException {
+        return pushManifestReportingSubject(repository, tagOrDigest, manifest, mediaType).digest();
+    }
+
+    /**
+     * {@link #pushManifest}, also reporting the registry's {@code OCI-Subject} answer: present when a registry with
+     * the referrers API indexed the pushed manifest's {@code subject}; absent means the pusher must maintain the
+     * referrers fallback tag itself.
+     */
+    public PushedManifest pushManifestReportingSubject(ImageReference repository, String tagOrDigest, byte[] manifest, String mediaType)
+            throws RegistryException {
         Objects.requireNonNull(manifest, "manifest");
         Objects.requireNonNull(mediaType, "mediaType");
         Optional<Digest> named = checkReference(repository, tagOrDigest);
@@ -163,9 +173,10 @@ public final class RegistryClient {
             throw new SizeLimitExceededException(repository.registry(), repository.repository(), "push-manifest",
                     maxManifestBytes, "the manifest to push");
         }
-        Digest pushed = caller.call(pushTarget(repository), "push-manifest",
+        PushedManifest pushed = caller.call(pushTarget(repository), "push-manifest",
                 new ManifestPusher(repository.repository(), tagOrDigest, manifest, mediaType));
-        listener.debug("push-manifest", "pushed " + repository.name() + ":" + tagOrDigest + " as " + pushed);
+        listener.debug("push-manifest", "pushed " + repository.name() + ":" + tagOrDigest + " as " + pushed.digest()
+                + pushed.subject().map(s -> " (the registry indexed its subject " + s.shortForm() + ")").orElse(""));
         return pushed;
     }
 

@@ -1,8 +1,12 @@
 package io.jenkins.plugins.imagetrust.engine.verify;
 
+import io.jenkins.plugins.imagetrust.engine.cosign.BundleFormatException;
+import io.jenkins.plugins.imagetrust.engine.cosign.InTotoStatement;
+import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.cosign.SimpleSigningPayload;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureVerifier;
+import io.jenkins.plugins.imagetrust.engine.policy.IdentityRule;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
@@ -18,12 +22,18 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Applies a {@link TrustPolicy} to the signatures found for one image digest.
+ * Applies a {@link TrustPolicy} to the signatures found for one image digest, in either format.
  *
  * <p>Order per signature, cheapest trust decision first and nothing parsed before it is authenticated:
- * (1) the signature must verify over the exact payload bytes under a trusted key; (2) that key must be usable now
- * (not revoked, inside its window); (3) only then is the payload parsed, and it must be of the cosign type, name
- * exactly this digest, satisfy the identity rule and carry the required annotations; (4) a key counts once.
+ * (1) the signature must verify under a trusted key over the exact signed bytes (the simple-signing payload, the
+ * DSSE PAE of a bundle's statement, or the image manifest for a bundle's message signature); (2) that key must be
+ * usable now (not revoked, inside its window); (3) only then is the payload parsed, and it must be of the cosign
+ * type (simple signing, or predicateType {@code https://sigstore.dev/cosign/sign/v1}), name exactly this digest,
+ * satisfy the identity rule and carry the required annotations; (4) a key counts once, across both formats.
+ *
+ * <p>A bundle statement subject without {@code name} (cosign writes none) and a message signature name no
+ * repository: the same-repository and ignore rules accept them, bound by the digest and by where they were found;
+ * the exact-reference rule cannot, and rejects them.
  */
 public final class PolicyEvaluator {
     private final TrustPolicy policy;
@@ -60,11 +70,11 @@ public final class PolicyEvaluator {
         if (candidate.problemReason().isPresent()) {
             return rejected(candidate, null, candidate.problemReason().get(), candidate.problemDetail(), Map.of());
         }
-        byte[] payload = candidate.payload();
+        byte[] signedBytes = candidate.signedBytes();
         byte[] signature = candidate.signature();
         List<TrustedKey> verifying = new ArrayList<>();
         for (TrustedKey key : policy.keys()) {
-            if (SignatureVerifier.verify(key.publicKey(), key.scheme(), payload, signature)) {
+            if (SignatureVerifier.verify(key.publicKey(), key.scheme(), signedBytes, signature)) {
                 verifying.add(key);
             }
         }
@@ -88,20 +98,25 @@ public final class PolicyEvaluator {
         if (keyProblem.isPresent() && key.unusableAt(now).isPresent()) {
             return rejected(candidate, key, keyProblem.get(), "key " + key.label() + " " + windowText(key, now), Map.of());
         }
-        SimpleSigningPayload parsed;
+        Claims claims;
         try {
-            parsed = SimpleSigningPayload.parse(payload);
-        } catch (SimpleSigningPayload.PayloadException e) {
-            return rejected(candidate, key, e.reason(), e.getMessage(), Map.of());
+            claims = claims(candidate, digest);
+        } catch (ClaimsException e) {
+            return rejected(candidate, key, e.reason, e.getMessage(), Map.of());
         }
-        Map<String, String> annotations = parsed.annotations();
-        if (!parsed.manifestDigest().equals(digest)) {
-            return rejected(candidate, key, RejectionReason.DIGEST_MISMATCH,
-                    "payload signs " + parsed.manifestDigest() + ", the image is " + digest, annotations);
+        Map<String, String> annotations = claims.annotations();
+        if (!claims.namesImage()) {
+            RejectionReason mismatch = candidate.format() == SignatureFormat.LEGACY ? RejectionReason.DIGEST_MISMATCH : RejectionReason.SUBJECT_MISMATCH;
+            return rejected(candidate, key, mismatch, claims.signed() + ", the image is " + digest, annotations);
         }
-        if (!policy.identity().accepts(parsed.dockerReference(), image)) {
-            return rejected(candidate, key, RejectionReason.REFERENCE_MISMATCH, "payload names '" + parsed.dockerReference()
-                    + "', which the " + policy.identity().id() + " rule does not accept for " + image, annotations);
+        if (claims.identity().isPresent()) {
+            if (!policy.identity().accepts(claims.identity().get(), image)) {
+                return rejected(candidate, key, RejectionReason.REFERENCE_MISMATCH, "payload names '" + claims.identity().get()
+                        + "', which the " + policy.identity().id() + " rule does not accept for " + image, annotations);
+            }
+        } else if (policy.identity() == IdentityRule.EXACT_REFERENCE) {
+            return rejected(candidate, key, RejectionReason.REFERENCE_MISMATCH, "the signature names no reference (" + claims.signed()
+                    + "), so the " + policy.identity().id() + " rule cannot accept it for " + image, annotations);
         }
         for (Map.Entry<String, String> required : policy.requiredAnnotations().entrySet()) {
             String actual = annotations.get(required.getKey());
@@ -114,7 +129,66 @@ public final class PolicyEvaluator {
             return rejected(candidate, key, RejectionReason.DUPLICATE_KEY, "key " + key.label() + " already counted once", annotations);
         }
         return new SignatureCheck(candidate.source(), candidate.payloadDigest(), Optional.of(key.id()), Optional.of(key.name()), true,
-                Optional.empty(), "signed by " + key.label(), annotations);
+                Optional.empty(), "signed by " + key.label(), annotations, candidate.format());
+    }
+
+    /**
+     * What an authenticated payload claims: whether it names the image digest ({@code signed} says what it names),
+     * the repository it names if any, and its annotations.
+     */
+    private record Claims(boolean namesImage, String signed, Optional<String> identity, Map<String, String> annotations) {
+    }
+
+    /** A payload that verified but says nothing usable, with its reason. */
+    private static final class ClaimsException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient RejectionReason reason;
+
+        ClaimsException(RejectionReason reason, String message) {
+            super(message);
+            this.reason = reason;
+        }
+    }
+
+    /** Parses a payload only after its signature verified under a trusted key. */
+    private static Claims claims(SignatureCandidate candidate, Digest digest) throws ClaimsException {
+        byte[] payload = candidate.payload();
+        switch (candidate.kind()) {
+            case SIMPLE_SIGNING: {
+                SimpleSigningPayload parsed;
+                try {
+                    parsed = SimpleSigningPayload.parse(payload);
+                } catch (SimpleSigningPayload.PayloadException e) {
+                    throw new ClaimsException(e.reason(), e.getMessage());
+                }
+                return new Claims(parsed.manifestDigest().equals(digest), "payload signs " + parsed.manifestDigest(),
+                        Optional.of(parsed.dockerReference()), parsed.annotations());
+            }
+            case IN_TOTO_STATEMENT: {
+                InTotoStatement statement;
+                try {
+                    statement = InTotoStatement.parse(payload);
+                } catch (BundleFormatException e) {
+                    throw new ClaimsException(e.reason(), e.getMessage());
+                }
+                if (!InTotoStatement.COSIGN_SIGN_PREDICATE_TYPE.equals(statement.predicateType())) {
+                    throw new ClaimsException(RejectionReason.WRONG_PREDICATE_TYPE, "the statement's predicateType is '"
+                            + statement.predicateType() + "', not '" + InTotoStatement.COSIGN_SIGN_PREDICATE_TYPE + "'");
+                }
+                Optional<InTotoStatement.Subject> subject = statement.subjectFor(digest);
+                if (subject.isEmpty()) {
+                    List<String> named = new ArrayList<>();
+                    statement.subjects().forEach(s -> s.digests().forEach((alg, hex) -> named.add(alg + ":" + hex)));
+                    return new Claims(false, "the statement's subjects are " + named, Optional.empty(), Map.of());
+                }
+                return new Claims(true, "the statement names " + digest, subject.get().name(), subject.get().annotations());
+            }
+            case IMAGE_MANIFEST:
+                return new Claims(Digest.sha256(payload).equals(digest), "the message signature is over the manifest "
+                        + Digest.sha256(payload), Optional.empty(), Map.of());
+            default:
+                throw new IllegalStateException("unknown payload kind " + candidate.kind());
+        }
     }
 
     private static String windowText(TrustedKey key, Instant now) {
@@ -129,6 +203,6 @@ public final class PolicyEvaluator {
             Map<String, String> annotations) {
         return new SignatureCheck(candidate.source(), candidate.payloadDigest(),
                 Optional.ofNullable(key).map(TrustedKey::id), Optional.ofNullable(key).map(TrustedKey::name), false,
-                Optional.of(reason), detail, annotations);
+                Optional.of(reason), detail, annotations, candidate.format());
     }
 }

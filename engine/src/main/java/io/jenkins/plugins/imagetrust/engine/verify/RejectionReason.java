@@ -32,7 +32,17 @@ public enum RejectionReason {
     /** The payload blob could not be fetched, was too large, or did not match its digest. */
     PAYLOAD_UNAVAILABLE("the payload could not be fetched intact"),
     /** A layer of another media type in the signature manifest. */
-    UNSUPPORTED_LAYER("the layer is not a simple-signing signature");
+    UNSUPPORTED_LAYER("the layer is not a simple-signing signature"),
+    /** A bundle's statement, message digest or referrer subject names another image digest. */
+    SUBJECT_MISMATCH("the bundle's subject is another image digest"),
+    /** A bundle's DSSE envelope cannot be checked: no payload type, no or empty signatures, not base64. */
+    BAD_DSSE("the bundle's DSSE envelope is malformed"),
+    /** A bundle's DSSE payload is not an in-toto statement. */
+    UNKNOWN_PAYLOAD_TYPE("the bundle's DSSE payload type is not an in-toto statement"),
+    /** The bundle (or its referrer manifest, or its statement) is not a valid Sigstore bundle of an image signature. */
+    MALFORMED_BUNDLE("the bundle is not a valid Sigstore bundle"),
+    /** The statement's predicateType is not cosign's image signature type (e.g. an SBOM or provenance attestation). */
+    WRONG_PREDICATE_TYPE("the statement is not a cosign image signature (another predicateType)");
 
     private final String description;
 

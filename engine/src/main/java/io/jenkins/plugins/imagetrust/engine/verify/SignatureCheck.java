@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.verify;
 
+import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import java.util.Map;
@@ -16,7 +17,9 @@ import java.util.Optional;
  * @param counted whether it counted toward the threshold
  * @param reason why it did not count (empty when counted)
  * @param detail the facts: which key, which digest, which member
- * @param annotations the payload's {@code optional} strings, when the signature verified
+ * @param annotations the payload's {@code optional} strings (a bundle: its statement subject's annotations), when the
+ *        signature verified
+ * @param format the format the signature was found in: {@link SignatureFormat#LEGACY} or {@link SignatureFormat#BUNDLE}
  */
 public record SignatureCheck(
         String source,
@@ -26,9 +29,11 @@ public record SignatureCheck(
         boolean counted,
         Optional<RejectionReason> reason,
         String detail,
-        Map<String, String> annotations) {
+        Map<String, String> annotations,
+        SignatureFormat format) {
 
     public SignatureCheck {
+        Objects.requireNonNull(format);
         Objects.requireNonNull(source);
         Objects.requireNonNull(keyId);
         Objects.requireNonNull(keyName);
@@ -38,5 +43,11 @@ public record SignatureCheck(
         if (counted == reason.isPresent()) {
             throw new IllegalArgumentException("a counted signature has no reason, and a rejected one has one");
         }
+    }
+
+    /** A check of a legacy ({@code .sig}) signature. */
+    public SignatureCheck(String source, Digest payloadDigest, Optional<KeyId> keyId, Optional<String> keyName, boolean counted,
+            Optional<RejectionReason> reason, String detail, Map<String, String> annotations) {
+        this(source, payloadDigest, keyId, keyName, counted, reason, detail, annotations, SignatureFormat.LEGACY);
     }
 }

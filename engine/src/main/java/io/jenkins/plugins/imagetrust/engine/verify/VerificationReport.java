@@ -132,6 +132,7 @@ public final class VerificationReport {
         for (SignatureCheck check : signatures) {
             ObjectNode s = list.addObject();
             s.put("source", check.source());
+            s.put("format", check.format().id());
             s.put("payloadDigest", check.payloadDigest() == null ? null : check.payloadDigest().toString());
             s.put("keyId", check.keyId().map(KeyId::hex).orElse(null));
             s.put("keyName", check.keyName().orElse(null));

@@ -45,7 +45,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Sign → verify round trips against a real docker-registry, and what the registry holds afterwards. */
+/**
+ * Sign → verify round trips of the legacy {@code .sig} format against a real docker-registry, and what the registry
+ * holds afterwards (the bundle format: {@link BundleRegistryIT}).
+ */
 class CosignRegistryIT {
     @RegisterExtension
     static final RegistryFixture REGISTRY = new RegistryFixture();
@@ -70,7 +73,7 @@ class CosignRegistryIT {
 
     private SignResult sign(ImageReference image, Signer signer, Map<String, String> annotations) throws Exception {
         return ImageSigner.builder().registry(registry).signer(signer).build()
-                .sign(SignRequest.builder(image).annotations(annotations).build());
+                .sign(SignRequest.builder(image).signatureFormat(SignatureFormat.LEGACY).annotations(annotations).build());
     }
 
     @ParameterizedTest

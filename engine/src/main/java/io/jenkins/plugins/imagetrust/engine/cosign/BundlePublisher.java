@@ -1,0 +1,160 @@
+package io.jenkins.plugins.imagetrust.engine.cosign;
+
+import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
+import io.jenkins.plugins.imagetrust.engine.keys.SignatureVerifier;
+import io.jenkins.plugins.imagetrust.engine.keys.Signer;
+import io.jenkins.plugins.imagetrust.engine.reference.Digest;
+import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
+import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
+import io.jenkins.plugins.imagetrust.engine.registry.PushedManifest;
+import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
+import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Publishes a cosign 3 signature: a Sigstore bundle (DSSE over an in-toto statement naming the image digest)
+ * attached to the image as an OCI referrer. The bundle blob and the empty config are uploaded first, then the
+ * referrer manifest by digest with {@code subject}. A registry with the referrers API answers {@code OCI-Subject} and
+ * indexes it; otherwise (distribution 2.8, GHCR, …) this publisher adds the manifest to the fallback tag's image index
+ * {@code sha256-<hex>}, keeping every earlier entry as it was, through the same per-tag lock and read-back-and-retry
+ * as the {@code .sig} tag ({@link TagUpdate}).
+ *
+ * <p>Unlike cosign, which adds a referrer on every run, signing again with the same key and annotations adds
+ * nothing when a bundle by that key over an equivalent statement is already attached: a pipeline re-run must not
+ * grow the referrer list without bound.
+ */
+public final class BundlePublisher {
+    private final RegistryClient registry;
+    private final ProgressListener listener;
+    private final Clock clock;
+    private final BundleSignatureReader reader;
+    private final TagUpdate tagUpdate;
+
+    public BundlePublisher(RegistryClient registry, ProgressListener listener, Clock clock) {
+        this(registry, listener, clock, 8, Duration.ofMillis(50));
+    }
+
+    public BundlePublisher(RegistryClient registry, ProgressListener listener, Clock clock, int maxAttempts, Duration initialBackoff) {
+        this.registry = Objects.requireNonNull(registry);
+        this.listener = Objects.requireNonNull(listener);
+        this.clock = Objects.requireNonNull(clock);
+        this.reader = new BundleSignatureReader(registry, listener);
+        this.tagUpdate = new TagUpdate(registry, listener, maxAttempts, initialBackoff);
+    }
+
+    /**
+     * What a publish did.
+     *
+     * @param referrerDigest the digest of the referrer manifest (ours, or the equivalent one already there)
+     * @param bundleDigest the digest of the bundle blob
+     * @param alreadyPresent true when an equivalent bundle by the same key was already attached
+     * @param fallbackTag the fallback tag we updated, when the registry has no referrers API; empty otherwise
+     */
+    public record Published(Digest referrerDigest, Digest bundleDigest, boolean alreadyPresent, Optional<String> fallbackTag) {
+    }
+
+    /**
+     * Signs {@code subject} (the image manifest's descriptor) of {@code image}'s repository and attaches the bundle in
+     * {@code repository} (the image's own repository unless configured otherwise).
+     */
+    public Published publish(ImageReference image, ImageReference repository, Descriptor subject, Signer signer, Map<String, String> annotations)
+            throws RegistryException, KeyException, SignaturePublishException {
+        // Held from the look for an equivalent bundle to the index update, so that parallel signers in this JVM
+        // with the same key add one bundle; across processes two may still both add one (as cosign always does).
+        ReentrantLock lock = TagUpdate.lock(repository, RegistryClient.referrersFallbackTag(subject.digest()));
+        lock.lock();
+        try {
+            return publishLocked(image, repository, subject, signer, annotations);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Published publishLocked(ImageReference image, ImageReference repository, Descriptor subject, Signer signer,
+            Map<String, String> annotations) throws RegistryException, KeyException, SignaturePublishException {
+        Digest digest = subject.digest();
+        byte[] statement = InTotoStatement.create(image, digest, annotations);
+        Optional<BundleSignatureReader.Found> existing = findEquivalent(image, repository, digest, signer, annotations);
+        if (existing.isPresent()) {
+            listener.info("sign", "already attached a bundle by key " + signer.keyId().shortForm() + " with the same annotations ("
+                    + existing.get().referrer().shortForm() + "): nothing to add");
+            return new Published(existing.get().referrer(), existing.get().bundleDigest(), true, Optional.empty());
+        }
+        byte[] signature = signer.sign(Dsse.pae(Dsse.IN_TOTO_PAYLOAD_TYPE, statement));
+        byte[] bundle = SigstoreBundle.createDsse(statement, signature, signer.publicKey());
+        Digest bundleDigest = registry.pushBlob(repository, bundle);
+        registry.pushBlob(repository, ReferrerManifest.EMPTY_CONFIG);
+        Map<String, String> manifestAnnotations = ReferrerManifest.dsseAnnotations(clock.instant());
+        byte[] manifest = ReferrerManifest.create(new Descriptor(MediaTypes.SIGSTORE_BUNDLE, bundleDigest, bundle.length), subject, manifestAnnotations);
+        Digest manifestDigest = Digest.sha256(manifest);
+        PushedManifest pushed = registry.pushManifestReportingSubject(repository, manifestDigest.toString(), manifest, MediaTypes.OCI_MANIFEST);
+        if (pushed.subject().isPresent()) {
+            if (!pushed.subject().get().equals(digest)) {
+                throw new SignaturePublishException("the registry indexed the bundle referrer " + manifestDigest + " under subject "
+                        + pushed.subject().get() + ", not " + digest);
+            }
+            listener.info("sign", "attached bundle " + manifestDigest.shortForm() + " to " + digest.shortForm() + " in " + repository.name()
+                    + " (the registry's referrers API indexed it)");
+            return new Published(manifestDigest, bundleDigest, false, Optional.empty());
+        }
+        String tag = RegistryClient.referrersFallbackTag(digest);
+        Descriptor entry = new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifest.length);
+        tagUpdate.run(repository, tag, "referrers index",
+                current -> current.map(m -> index(m.mediaType(), m.bytes())).filter(i -> i.contains(manifestDigest)).map(i -> manifestDigest),
+                current -> {
+                    ReferrersIndex base = current.map(m -> index(m.mediaType(), m.bytes())).orElseGet(ReferrersIndex::empty);
+                    registry.pushManifest(repository, tag, base.with(entry, MediaTypes.SIGSTORE_BUNDLE, manifestAnnotations).toBytes(), MediaTypes.OCI_INDEX);
+                    listener.debug("sign", "wrote referrer " + (base.size() + 1) + " to " + repository.name() + ":" + tag);
+                    return manifestDigest;
+                });
+        listener.info("sign", "attached bundle " + manifestDigest.shortForm() + " to " + digest.shortForm() + " in " + repository.name()
+                + " (no referrers API: listed in the fallback tag " + tag + ")");
+        return new Published(manifestDigest, bundleDigest, false, Optional.of(tag));
+    }
+
+    private static ReferrersIndex index(String mediaType, byte[] bytes) {
+        if (!MediaTypes.OCI_INDEX.equals(mediaType)) {
+            throw new IllegalArgumentException("the tag holds a '" + mediaType + "', not an OCI image index");
+        }
+        return ReferrersIndex.parse(bytes);
+    }
+
+    /**
+     * A bundle already attached whose DSSE signature verifies under our key over a cosign image-signature statement
+     * naming this digest, in this repository (or no repository, as cosign writes), with the same annotations.
+     */
+    private Optional<BundleSignatureReader.Found> findEquivalent(ImageReference image, ImageReference repository, Digest digest, Signer signer,
+            Map<String, String> annotations) throws RegistryException {
+        String name = image.repositoryOnly().name();
+        for (BundleSignatureReader.Found found : reader.find(repository, digest)) {
+            if (found.problem() != null || !(found.bundle().content() instanceof SigstoreBundle.DsseContent dsse)
+                    || !Dsse.IN_TOTO_PAYLOAD_TYPE.equals(dsse.payloadType())) {
+                continue;
+            }
+            byte[] pae = Dsse.pae(dsse.payloadType(), dsse.payload());
+            boolean ours = dsse.signatures().stream()
+                    .anyMatch(s -> SignatureVerifier.verify(signer.publicKey(), signer.scheme(), pae, s.signature()));
+            if (!ours) {
+                continue;
+            }
+            try {
+                InTotoStatement statement = InTotoStatement.parse(dsse.payload());
+                Optional<InTotoStatement.Subject> subject = statement.subjectFor(digest);
+                if (InTotoStatement.COSIGN_SIGN_PREDICATE_TYPE.equals(statement.predicateType()) && subject.isPresent()
+                        && subject.get().name().map(name::equals).orElse(true) && subject.get().annotations().equals(annotations)) {
+                    return Optional.of(found);
+                }
+            } catch (BundleFormatException e) {
+                listener.debug("sign", "bundle " + found.source() + " by our key does not parse: " + e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+}
