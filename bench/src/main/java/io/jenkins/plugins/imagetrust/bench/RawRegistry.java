@@ -56,12 +56,21 @@ final class RawRegistry {
         expect(send(request(manifestUri(upload.repository(), upload.signatureTag())).header("Accept", ACCEPT_MANIFESTS).GET()), 200);
     }
 
-    /** The requests of a verification: HEAD the image manifest, GET the .sig manifest, GET the payload blob. */
+    /**
+     * The requests of a verification that reads both signature formats: HEAD the image manifest, GET the .sig
+     * manifest, GET the payload blob, then look for bundle referrers: GET the referrers API (404 on a registry
+     * without it, like docker-registry 2.8) and GET the fallback tag {@code sha256-<hex>} (404: no bundle).
+     */
     void verify(SignatureRead read) throws IOException, InterruptedException {
         expect(send(request(manifestUri(read.repository(), read.tag())).header("Accept", ACCEPT_MANIFESTS)
                 .method("HEAD", HttpRequest.BodyPublishers.noBody())), 200);
         expect(send(request(manifestUri(read.repository(), read.signatureTag())).header("Accept", ACCEPT_MANIFESTS).GET()), 200);
         expect(send(request(base.resolve("/v2/" + read.repository() + "/blobs/" + read.payloadDigest())).GET()), 200);
+        String fallbackTag = read.signatureTag().substring(0, read.signatureTag().length() - ".sig".length());
+        String imageDigest = fallbackTag.replaceFirst("-", ":");
+        expect(send(request(base.resolve("/v2/" + read.repository() + "/referrers/" + imageDigest))
+                .header("Accept", MediaTypes.OCI_INDEX).GET()), 404);
+        expect(send(request(manifestUri(read.repository(), fallbackTag)).header("Accept", ACCEPT_MANIFESTS).GET()), 404);
     }
 
     private void uploadBlob(String repository, byte[] content, Digest digest) throws IOException, InterruptedException {

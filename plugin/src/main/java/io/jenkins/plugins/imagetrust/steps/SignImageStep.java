@@ -18,6 +18,7 @@ import io.jenkins.plugins.imagetrust.credentials.ImageSigningKeyCredentials;
 import io.jenkins.plugins.imagetrust.credentials.SignerFactory;
 import io.jenkins.plugins.imagetrust.engine.ImageSigner;
 import io.jenkins.plugins.imagetrust.engine.SignRequest;
+import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.SignResult;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.notary.NotaryOptions;
@@ -50,8 +51,9 @@ import org.kohsuke.stapler.verb.POST;
 /**
  * {@code signImage image: 'registry.example.com/app:1.0', credentialsId: 'release-key'}: signs the image this build
  * pushed, in the cosign signature format (and Docker Content Trust with {@code notary: true}). The controller signs;
- * the private key never reaches an agent or a workspace. Returns {@code digest}, {@code reference}, {@code keyId} and
- * {@code signatureTag}.
+ * the private key never reaches an agent or a workspace. Both cosign formats are written by default: the
+ * {@code .sig} tag and the cosign 3 bundle referrer ({@code signatureFormat}). Returns {@code digest},
+ * {@code reference}, {@code keyId}, {@code signatureTag} and {@code referrerDigest} (null for a format not written).
  */
 public class SignImageStep extends Step {
     /** Annotations every signature carries, naming the build that made it; a step cannot override them. */
@@ -69,6 +71,7 @@ public class SignImageStep extends Step {
     private String signatureRepository;
     private String digest;
     private boolean notary;
+    private String signatureFormat;
 
     @DataBoundConstructor
     public SignImageStep(String image) {
@@ -140,6 +143,20 @@ public class SignImageStep extends Step {
     @DataBoundSetter
     public void setSignatureRepository(String signatureRepository) {
         this.signatureRepository = Util.fixEmptyAndTrim(signatureRepository);
+    }
+
+    /**
+     * {@code both} (empty: the default), {@code legacy} (the {@code .sig} tag only) or {@code bundle} (the cosign 3
+     * Sigstore bundle attached as an OCI referrer only).
+     */
+    @CheckForNull
+    public String getSignatureFormat() {
+        return signatureFormat;
+    }
+
+    @DataBoundSetter
+    public void setSignatureFormat(String signatureFormat) {
+        this.signatureFormat = Util.fixEmptyAndTrim(signatureFormat);
     }
 
     /** Sign exactly this digest (the registry must still serve it under the image's tag). */
@@ -218,6 +235,12 @@ public class SignImageStep extends Step {
                 throw new AbortException(
                         "signImage needs exactly one of credentialsId: '<signing key credential>' or hsm: true");
             }
+            SignatureFormat format;
+            try {
+                format = step.signatureFormat == null ? SignatureFormat.BOTH : SignatureFormat.fromId(step.signatureFormat);
+            } catch (IllegalArgumentException e) {
+                throw new AbortException("signImage signatureFormat: " + e.getMessage());
+            }
             ImageTrustConfiguration config = ImageTrustConfiguration.get();
             ImageReference image = ImageReference.parse(step.image);
             List<Digest> expected = expectedDigests(image, log);
@@ -259,6 +282,7 @@ public class SignImageStep extends Step {
                         .sign(SignRequest.builder(image)
                                 .expectedDigests(expected)
                                 .annotations(annotations)
+                                .signatureFormat(format)
                                 .build());
                 return report(run, log, image, result);
             }
@@ -328,8 +352,11 @@ public class SignImageStep extends Step {
                 Run<?, ?> run, BuildLog log, ImageReference image, SignResult result) {
             String pinned = image.withDigest(result.digest()).pinned();
             String keyId = result.keyId().hex();
+            List<String> written = new ArrayList<>();
+            result.legacySignatureTag().ifPresent(tag -> written.add("signature tag " + tag));
+            result.referrerDigest().ifPresent(referrer -> written.add("bundle referrer " + referrer));
             log.line((result.alreadyPresent() ? "already signed " : "signed ") + pinned + " with key " + keyId
-                    + " (signature tag " + result.signatureTag() + " in " + result.signatureRepository() + ")");
+                    + " (" + String.join(" and ", written) + " in " + result.signatureRepository() + ")");
             ImageTrustAction.record(
                     run,
                     new ImageTrustRecord(
@@ -343,7 +370,8 @@ public class SignImageStep extends Step {
             value.put("digest", result.digest().toString());
             value.put("reference", pinned);
             value.put("keyId", keyId);
-            value.put("signatureTag", result.signatureTag());
+            value.put("signatureTag", result.legacySignatureTag().orElse(null));
+            value.put("referrerDigest", result.referrerDigest().map(Digest::toString).orElse(null));
             result.notary().ifPresent(published -> {
                 log.line("Docker Content Trust: " + published.resolution().gun() + ":" + published.resolution().tag()
                         + " -> " + published.resolution().digest() + " in " + published.resolution().role()
@@ -400,6 +428,20 @@ public class SignImageStep extends Step {
         @POST
         public FormValidation doCheckImage(@QueryParameter String value) {
             return ImageChecks.checkImage(value);
+        }
+
+        @POST
+        public FormValidation doCheckSignatureFormat(@QueryParameter String value) {
+            String text = Util.fixEmptyAndTrim(value);
+            if (text == null) {
+                return FormValidation.ok();
+            }
+            try {
+                SignatureFormat.fromId(text);
+                return FormValidation.ok();
+            } catch (IllegalArgumentException e) {
+                return FormValidation.error(e.getMessage());
+            }
         }
 
         @POST

@@ -75,7 +75,7 @@ class SignAndVerifyPipelineTest {
         WorkflowRun build = run(
                 "def s = signImage image: '" + image + "', credentialsId: 'release-key',"
                         + " registryCredentialsId: 'registry-login', annotations: [git: 'abc123']\n"
-                        + "echo \"SIGNED ${s.reference} KEY ${s.keyId} TAG ${s.signatureTag}\"\n"
+                        + "echo \"SIGNED ${s.reference} KEY ${s.keyId} TAG ${s.signatureTag} REFERRER ${s.referrerDigest}\"\n"
                         + "def v = verifyImage image: '" + image + "', requiredAnnotations: [git: 'abc123']\n"
                         + "echo \"VERIFIED ${v.verified} ${v.digest} COUNTED ${v.signatures.get(0).counted}\"\n",
                 Result.SUCCESS);
@@ -83,7 +83,7 @@ class SignAndVerifyPipelineTest {
         String keyId = new TrustedPublicKey("release", TestImages.publicKeyPem()).getKeyId();
         j.assertLogContains("SIGNED " + REGISTRY.host() + "/lab/app@" + pushed, build);
         j.assertLogContains("KEY " + keyId, build);
-        j.assertLogContains("TAG " + pushed.signatureTag(), build);
+        j.assertLogContains("TAG " + pushed.signatureTag() + " REFERRER sha256:", build);
         j.assertLogContains("VERIFIED true " + pushed + " COUNTED true", build);
         j.assertLogContains("not inside node {}", build);
 
@@ -107,6 +107,26 @@ class SignAndVerifyPipelineTest {
         assertThat(page).contains("Image Trust").contains(pushed.toString()).contains("verified");
 
         assertNoSecretIn(build);
+    }
+
+    @Test
+    void signatureFormatChoosesWhatIsWrittenAndAnUnknownOneFailsClearly() throws Exception {
+        String image = REGISTRY.host() + "/lab/formats:1.0";
+        Digest pushed = TestImages.push(REGISTRY.reference("lab/formats:1.0"), "formats");
+
+        WorkflowRun legacy = run(
+                "def s = signImage image: '" + image + "', credentialsId: 'release-key', signatureFormat: 'legacy'\n"
+                        + "echo \"TAG ${s.signatureTag} REFERRER ${s.referrerDigest}\"\n"
+                        + "def v = verifyImage image: '" + image + "'\n"
+                        + "echo \"VERIFIED ${v.verified} CHECKS ${v.signatures.size()}\"\n",
+                Result.SUCCESS);
+        j.assertLogContains("TAG " + pushed.signatureTag() + " REFERRER null", legacy);
+        j.assertLogContains("VERIFIED true CHECKS 1", legacy);
+
+        WorkflowRun unknown = run(
+                "signImage image: '" + image + "', credentialsId: 'release-key', signatureFormat: 'sideways'\n",
+                Result.FAILURE);
+        j.assertLogContains("unknown signature format 'sideways'", unknown);
     }
 
     @Test
