@@ -4,7 +4,7 @@ import hudson.Util;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 
-/** Syntax checks of image fields (no lookup, nothing revealed, so no permission needed of their own). */
+/** Syntax checks of image and other step fields (no lookup, nothing revealed, so no permission needed of their own). */
 public final class ImageChecks {
     private ImageChecks() {}
 
@@ -25,5 +25,22 @@ public final class ImageChecks {
     /** An image or repository reference that may be left empty (e.g. a signature repository). */
     public static FormValidation checkOptionalImage(String value) {
         return Util.fixEmptyAndTrim(value) == null ? FormValidation.ok() : checkImage(value);
+    }
+
+    /**
+     * A field that may be left empty, else must parse: {@code parser} throws {@link IllegalArgumentException} with a
+     * message naming what is wrong (e.g. {@code Digest::parse}).
+     */
+    public static FormValidation checkOptional(String value, java.util.function.Consumer<String> parser) {
+        String text = Util.fixEmptyAndTrim(value);
+        if (text == null) {
+            return FormValidation.ok();
+        }
+        try {
+            parser.accept(text);
+            return FormValidation.ok();
+        } catch (IllegalArgumentException e) {
+            return FormValidation.error(e.getMessage());
+        }
     }
 }

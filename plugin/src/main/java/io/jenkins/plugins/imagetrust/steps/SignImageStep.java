@@ -432,30 +432,12 @@ public class SignImageStep extends Step {
 
         @POST
         public FormValidation doCheckSignatureFormat(@QueryParameter String value) {
-            String text = Util.fixEmptyAndTrim(value);
-            if (text == null) {
-                return FormValidation.ok();
-            }
-            try {
-                SignatureFormat.fromId(text);
-                return FormValidation.ok();
-            } catch (IllegalArgumentException e) {
-                return FormValidation.error(e.getMessage());
-            }
+            return ImageChecks.checkOptional(value, SignatureFormat::fromId);
         }
 
         @POST
         public FormValidation doCheckDigest(@QueryParameter String value) {
-            String text = Util.fixEmptyAndTrim(value);
-            if (text == null) {
-                return FormValidation.ok();
-            }
-            try {
-                Digest.parse(text);
-                return FormValidation.ok();
-            } catch (IllegalArgumentException e) {
-                return FormValidation.error(e.getMessage());
-            }
+            return ImageChecks.checkOptional(value, Digest::parse);
         }
 
         @POST
