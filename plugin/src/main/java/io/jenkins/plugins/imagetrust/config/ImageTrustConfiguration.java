@@ -13,6 +13,7 @@ import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.imagetrust.credentials.ImageSigningKeyCredentials;
 import io.jenkins.plugins.imagetrust.credentials.KeyDescriptions;
+import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
 import io.jenkins.plugins.imagetrust.steps.ImageChecks;
 import java.net.URI;
@@ -49,6 +50,7 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
 
     private List<TrustedPublicKey> trustedKeys = new ArrayList<>();
     private String defaultMode = MODE_ENFORCE;
+    private String defaultSignatureFormat = SignatureFormat.BOTH.id();
     private int defaultThreshold = 1;
     private String signatureRepository;
     private String insecureRegistries;
@@ -102,6 +104,23 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
     @DataBoundSetter
     public void setDefaultMode(String defaultMode) {
         this.defaultMode = parseMode(defaultMode) == EnforcementMode.WARN ? MODE_WARN : MODE_ENFORCE;
+        save();
+    }
+
+    /**
+     * What {@code signImage} writes when the step does not say: {@code both} (the {@code .sig} tag and the cosign 3
+     * bundle referrer), {@code legacy} or {@code bundle}.
+     */
+    @NonNull
+    public String getDefaultSignatureFormat() {
+        return defaultSignatureFormat == null ? SignatureFormat.BOTH.id() : defaultSignatureFormat;
+    }
+
+    /** @throws IllegalArgumentException for anything but {@code both}, {@code legacy} or {@code bundle} (empty: both) */
+    @DataBoundSetter
+    public void setDefaultSignatureFormat(String defaultSignatureFormat) {
+        String text = Util.fixEmptyAndTrim(defaultSignatureFormat);
+        this.defaultSignatureFormat = text == null ? SignatureFormat.BOTH.id() : SignatureFormat.fromId(text).id();
         save();
     }
 
@@ -324,6 +343,16 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
         ListBoxModel items = new ListBoxModel();
         items.add(Messages.ImageTrustConfiguration_ModeEnforce(), MODE_ENFORCE);
         items.add(Messages.ImageTrustConfiguration_ModeWarn(), MODE_WARN);
+        return items;
+    }
+
+    @POST
+    public ListBoxModel doFillDefaultSignatureFormatItems() {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        ListBoxModel items = new ListBoxModel();
+        items.add(Messages.ImageTrustConfiguration_FormatBoth(), SignatureFormat.BOTH.id());
+        items.add(Messages.ImageTrustConfiguration_FormatLegacy(), SignatureFormat.LEGACY.id());
+        items.add(Messages.ImageTrustConfiguration_FormatBundle(), SignatureFormat.BUNDLE.id());
         return items;
     }
 

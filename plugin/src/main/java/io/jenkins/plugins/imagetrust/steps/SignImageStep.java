@@ -235,13 +235,14 @@ public class SignImageStep extends Step {
                 throw new AbortException(
                         "signImage needs exactly one of credentialsId: '<signing key credential>' or hsm: true");
             }
+            ImageTrustConfiguration config = ImageTrustConfiguration.get();
             SignatureFormat format;
             try {
-                format = step.signatureFormat == null ? SignatureFormat.BOTH : SignatureFormat.fromId(step.signatureFormat);
+                format = SignatureFormat.fromId(
+                        step.signatureFormat != null ? step.signatureFormat : config.getDefaultSignatureFormat());
             } catch (IllegalArgumentException e) {
                 throw new AbortException("signImage signatureFormat: " + e.getMessage());
             }
-            ImageTrustConfiguration config = ImageTrustConfiguration.get();
             ImageReference image = ImageReference.parse(step.image);
             List<Digest> expected = expectedDigests(image, log);
             Map<String, String> annotations = annotations(run);

@@ -29,6 +29,7 @@ class ConfigurationAsCodeTest {
         ImageTrustConfiguration config = ImageTrustConfiguration.get();
         assertThat(config.getDefaultMode()).isEqualTo("warn");
         assertThat(config.getDefaultThreshold()).isEqualTo(2);
+        assertThat(config.getDefaultSignatureFormat()).isEqualTo("legacy");
         assertThat(config.getSignatureRepository()).isEqualTo("registry.example.com/signatures");
         assertThat(config.insecureRegistrySet()).containsExactly("registry.internal:5000");
         assertThat(config.getNotaryServerUrl()).isEqualTo("https://notary.example.com:4443");
@@ -65,6 +66,7 @@ class ConfigurationAsCodeTest {
         assertThat(exported)
                 .contains("defaultMode: \"warn\"")
                 .contains("defaultThreshold: 2")
+                .contains("defaultSignatureFormat: \"legacy\"")
                 .contains("notaryServerUrl: \"https://notary.example.com:4443\"")
                 .contains("pkcs11AllowedJobs: \"release/.*\"")
                 .contains("name: \"release-2026\"")

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.imagetrust.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.cloudbees.plugins.credentials.CredentialsProvider;
@@ -113,20 +114,33 @@ class SignAndVerifyPipelineTest {
     void signatureFormatChoosesWhatIsWrittenAndAnUnknownOneFailsClearly() throws Exception {
         String image = REGISTRY.host() + "/lab/formats:1.0";
         Digest pushed = TestImages.push(REGISTRY.reference("lab/formats:1.0"), "formats");
+        ImageTrustConfiguration.get().setDefaultSignatureFormat("legacy");
 
-        WorkflowRun legacy = run(
-                "def s = signImage image: '" + image + "', credentialsId: 'release-key', signatureFormat: 'legacy'\n"
+        WorkflowRun byDefault = run(
+                "def s = signImage image: '" + image + "', credentialsId: 'release-key'\n"
                         + "echo \"TAG ${s.signatureTag} REFERRER ${s.referrerDigest}\"\n"
                         + "def v = verifyImage image: '" + image + "'\n"
                         + "echo \"VERIFIED ${v.verified} CHECKS ${v.signatures.size()}\"\n",
                 Result.SUCCESS);
-        j.assertLogContains("TAG " + pushed.signatureTag() + " REFERRER null", legacy);
-        j.assertLogContains("VERIFIED true CHECKS 1", legacy);
+        j.assertLogContains("TAG " + pushed.signatureTag() + " REFERRER null", byDefault);
+        j.assertLogContains("VERIFIED true CHECKS 1", byDefault);
+
+        WorkflowRun bundle = run(
+                "def s = signImage image: '" + image + "', credentialsId: 'release-key', signatureFormat: 'bundle'\n"
+                        + "echo \"TAG ${s.signatureTag} REFERRER ${s.referrerDigest}\"\n"
+                        + "def v = verifyImage image: '" + image + "'\n"
+                        + "echo \"VERIFIED ${v.verified} CHECKS ${v.signatures.size()}\"\n",
+                Result.SUCCESS);
+        j.assertLogContains("TAG null REFERRER sha256:", bundle);
+        j.assertLogContains("VERIFIED true CHECKS 2", bundle); // the key counts once: the second check is a duplicate
 
         WorkflowRun unknown = run(
                 "signImage image: '" + image + "', credentialsId: 'release-key', signatureFormat: 'sideways'\n",
                 Result.FAILURE);
         j.assertLogContains("unknown signature format 'sideways'", unknown);
+        assertThatThrownBy(() -> ImageTrustConfiguration.get().setDefaultSignatureFormat("sideways"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(ImageTrustConfiguration.get().getDefaultSignatureFormat()).isEqualTo("legacy");
     }
 
     @Test
