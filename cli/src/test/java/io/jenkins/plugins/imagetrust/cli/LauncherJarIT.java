@@ -15,7 +15,10 @@ import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -88,6 +91,23 @@ class LauncherJarIT {
         assertThat(tampered.exit()).as(tampered.err()).isEqualTo(ExitCodes.NOT_TRUSTED);
         assertThat(tampered.err()).doesNotContain("[cds]");
         assertThat(launch("verify", image.toString()).exit()).isEqualTo(ExitCodes.USAGE);
+
+        // An archive others could have rewritten is code nobody vouches for: the launcher runs without it.
+        java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(verifyArchive);
+        Set<PosixFilePermission> own = Files.getPosixFilePermissions(verifyArchive);
+        Set<PosixFilePermission> worldWritable = EnumSet.copyOf(own);
+        worldWritable.add(PosixFilePermission.OTHERS_WRITE);
+        Files.setPosixFilePermissions(verifyArchive, worldWritable);
+        try {
+            Result ignoring = launch("verify", "--key", "k.pub", image.toString());
+            assertThat(ignoring.exit()).as(ignoring.err()).isEqualTo(ExitCodes.NOT_TRUSTED);
+            assertThat(ignoring.err()).contains("image-trust: ignoring ").contains("image-trust-verify.jsa")
+                    .contains("writable by others");
+            assertThat(Files.getLastModifiedTime(verifyArchive)).as("left as it was, not rewritten").isEqualTo(written);
+        } finally {
+            Files.setPosixFilePermissions(verifyArchive, own);
+        }
+        assertThat(launch("verify", "--key", "k.pub", image.toString()).err()).doesNotContain("ignoring");
     }
 
     @Test
