@@ -10,6 +10,7 @@ import io.jenkins.plugins.imagetrust.engine.notary.model.RoleNames;
 import io.jenkins.plugins.imagetrust.engine.notary.model.TargetsMetadata;
 import io.jenkins.plugins.imagetrust.engine.notary.model.TufKey;
 import io.jenkins.plugins.imagetrust.engine.notary.store.InMemoryTrustCache;
+import io.jenkins.plugins.imagetrust.engine.notary.store.MetadataFetcher;
 import io.jenkins.plugins.imagetrust.engine.notary.store.MetadataNames;
 import io.jenkins.plugins.imagetrust.engine.notary.store.Multipart;
 import io.jenkins.plugins.imagetrust.engine.notary.store.NotaryClient;
@@ -68,8 +69,8 @@ public final class NotaryPublisher {
         MetadataNames.checkGun(request.gun());
         FileMeta target = NotaryMetadataBuilder.target(request.digest(), request.length());
         Instant now = clock.instant();
-        boolean exists = repositoryExists(request.gun());
-        if (!exists) {
+        Optional<byte[]> currentRoot = currentRoot(request.gun());
+        if (currentRoot.isEmpty()) {
             Optional<Signer> rootSigner = request.root();
             if (rootSigner.isEmpty()) {
                 throw new NotaryException(request.gun() + " has no trust data yet; initialising it needs the root key");
@@ -84,7 +85,8 @@ public final class NotaryPublisher {
                     NotaryMetadataBuilder.initialTargets(request.tag(), target, request.targetsSigner(), now)));
             return readBack(request, pinFor(request.root()), true, false);
         }
-        TrustedRepository current = verifier(pinFor(request.root())).verify(request.gun());
+        TrustedRepository current = verifier(pinFor(request.root()), withRoot(request.gun(), currentRoot.get()))
+                .verify(request.gun());
         String signerKeyId = TufKey.forPublicKey(request.targetsSigner().publicKey()).id();
         Optional<DelegatedRole> releases = current.targets().delegation(RoleNames.RELEASES);
         if (releases.isPresent() && releases.get().keys().keyIds().contains(signerKeyId)) {
@@ -432,13 +434,29 @@ public final class NotaryPublisher {
         return new PublishResult(current.resolve(request.tag()), version, false, true);
     }
 
-    private boolean repositoryExists(String gun) throws NotaryException {
+    /** The server's {@code root.json} of {@code gun}, or empty when the repository has no trust data yet. */
+    private Optional<byte[]> currentRoot(String gun) throws NotaryException {
         try {
-            client.fetch(gun, RoleNames.ROOT, TufVerifier.Limits.DEFAULT.rootBytes());
-            return true;
+            return Optional.of(client.fetch(gun, RoleNames.ROOT, TufVerifier.Limits.DEFAULT.rootBytes()));
         } catch (MetadataNotFoundException e) {
-            return false;
+            return Optional.empty();
         }
+    }
+
+    /**
+     * The server, except that the first request for {@code gun}'s {@code root.json} is answered with {@code root},
+     * fetched a moment ago to see whether the repository exists: one round trip less. The verifier checks those
+     * bytes exactly as if it had fetched them.
+     */
+    private MetadataFetcher withRoot(String gun, byte[] root) {
+        boolean[] served = {false};
+        return (requestedGun, name, maxBytes) -> {
+            if (!served[0] && gun.equals(requestedGun) && RoleNames.ROOT.equals(name) && root.length <= maxBytes) {
+                served[0] = true;
+                return root.clone();
+            }
+            return client.fetch(requestedGun, name, maxBytes);
+        };
     }
 
     private RootPin pinFor(Optional<Signer> rootSigner) {
@@ -453,7 +471,11 @@ public final class NotaryPublisher {
 
 
     private TufVerifier verifier(RootPin pin) {
-        return TufVerifier.builder().fetcher(client).cache(cache).clock(clock).rootPin(pin).listener(listener).build();
+        return verifier(pin, client);
+    }
+
+    private TufVerifier verifier(RootPin pin, MetadataFetcher fetcher) {
+        return TufVerifier.builder().fetcher(fetcher).cache(cache).clock(clock).rootPin(pin).listener(listener).build();
     }
 
     /** Verifies what the server now serves and checks that the tag resolves to what was asked. */
