@@ -12,6 +12,7 @@ import io.jenkins.plugins.imagetrust.engine.policy.PolicyFiles;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
 import io.jenkins.plugins.imagetrust.engine.verify.SignatureCheck;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
 import java.nio.charset.StandardCharsets;
@@ -113,10 +114,21 @@ final class VerifyCommand extends ContextCommand {
     private void printText(VerificationReport report) {
         context.out().println(report.summary());
         for (SignatureCheck check : report.signatures()) {
-            context.out().println("  " + (check.counted() ? "counted " : "rejected") + "  " + check.format().id() + "  " + check.source()
+            context.out().println("  " + outcome(check) + "  " + check.format().id() + "  " + check.source()
                     + check.keyId().map(id -> "  key " + id.shortForm()).orElse("")
                     + check.reason().map(r -> "  " + r.name()).orElse("") + "  " + check.detail());
         }
+    }
+
+    /**
+     * {@code counted}, {@code valid} (a good signature by a key already counted, e.g. the bundle beside the
+     * {@code .sig} of the same signing), or {@code rejected}.
+     */
+    private static String outcome(SignatureCheck check) {
+        if (check.counted()) {
+            return "counted ";
+        }
+        return check.reason().filter(reason -> reason == RejectionReason.DUPLICATE_KEY).isPresent() ? "valid   " : "rejected";
     }
 
     private TrustPolicy policy() throws Exception {

@@ -58,6 +58,10 @@ class CliTest {
         CliRun verified = run("verify", "--key", release + ".pub", "-a", "git=abc", image.toString());
         assertThat(verified.exitCode).as(verified.toString()).isZero();
         assertThat(verified.out).startsWith("verified " + image + "@" + digest);
+        assertThat(verified.out.lines().skip(1)).as("both formats: the key counts once, its other signature is valid")
+                .anyMatch(line -> line.startsWith("  counted   legacy  "))
+                .anyMatch(line -> line.startsWith("  valid     bundle  ") && line.contains("DUPLICATE_KEY"))
+                .noneMatch(line -> line.contains("rejected"));
 
         TestImages.push(registry, image); // the tag now names other, unsigned bytes
         CliRun tampered = run("verify", "--key", release + ".pub", image.toString());
