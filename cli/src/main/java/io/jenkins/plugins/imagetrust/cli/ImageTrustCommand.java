@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code image-trust}: sign container images and verify them, in the cosign signature format. */
 @Command(name = "image-trust",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT, // -h/--help and -V/--version on every subcommand too
         versionProvider = ImageTrustCommand.Version.class,
         description = "Sign container images by digest and verify them against trusted keys.",
         subcommands = {GenerateKeyPairCommand.class, SignCommand.class, VerifyCommand.class, DigestCommand.class, NotaryCommand.class,

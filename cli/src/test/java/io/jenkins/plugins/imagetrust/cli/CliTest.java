@@ -12,6 +12,7 @@ import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
 import io.jenkins.plugins.imagetrust.engine.testing.TestImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -182,6 +183,16 @@ class CliTest {
             CliRun result = run(args);
             assertThat(result.exitCode).as(String.join(" ", args) + "\n" + result).isEqualTo(ExitCodes.USAGE);
             assertThat(result.out).isEmpty();
+        }
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String[] args : List.of(new String[] {"verify", "--help"}, new String[] {"sign", "-h"},
+                new String[] {"notary", "publish", "--help"}, new String[] {"help", "digest"})) {
+            CliRun help = run(args);
+            assertThat(help.exitCode).as(String.join(" ", args) + "\n" + help).isZero();
+            assertThat(help.out).as(String.join(" ", args)).contains("Usage: image-trust " + args[args[0].equals("help") ? 1 : 0]);
         }
     }
 

@@ -131,8 +131,9 @@ class LauncherJarIT {
                 .isEqualTo(ExitCodes.NOT_TRUSTED);
         assertThat(cache).as("verify's first run on JDK " + feature + " leaves verify's AOT cache").exists();
         assertThat(Path.of("target")).isDirectoryNotContaining("glob:**.config").isDirectoryNotContaining("glob:**.status");
-        assertThat(recording.err()).as("the JVM's notes while recording are filtered out")
-                .doesNotContain("[aot]").doesNotContain("AOTConfiguration");
+        assertThat(recording.err()).as("the JVM's notes while recording are off").doesNotContain("[aot]");
+        assertThat(recording.err().lines().filter(line -> line.contains("AOTConfiguration")))
+                .as("but for the one line a recording JVM always prints").hasSizeLessThanOrEqualTo(1);
         assertThat(recording.out()).as("stdout holds the result only").startsWith("NOT verified " + image)
                 .doesNotContain("AOT");
 
