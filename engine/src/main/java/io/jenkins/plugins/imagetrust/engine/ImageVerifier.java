@@ -2,6 +2,7 @@ package io.jenkins.plugins.imagetrust.engine;
 
 import io.jenkins.plugins.imagetrust.engine.cosign.BundleSignatureReader;
 import io.jenkins.plugins.imagetrust.engine.cosign.CosignSignatureReader;
+import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
@@ -9,6 +10,7 @@ import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
 import io.jenkins.plugins.imagetrust.engine.verify.PolicyEvaluator;
+import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
 import io.jenkins.plugins.imagetrust.engine.verify.SignatureCandidate;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
 import java.time.Clock;
@@ -52,7 +54,16 @@ public final class ImageVerifier {
         listener.info("resolve", image + " is " + digest);
         ImageReference repository = signatureRepository != null ? signatureRepository.repositoryOnly() : image.repositoryOnly();
         List<SignatureCandidate> candidates = new ArrayList<>(reader.read(repository, digest));
-        candidates.addAll(bundleReader.read(image.repositoryOnly(), repository, digest));
+        try {
+            candidates.addAll(bundleReader.read(image.repositoryOnly(), repository, digest));
+        } catch (RegistryException e) {
+            // The referrers cannot be listed (a registry that answers them wrongly, a squatted fallback tag): the
+            // bundles count for nothing, and the .sig signatures are still judged. Fewer signatures can never make
+            // an image more trusted, and the report says why the bundles were not read.
+            listener.warning("fetch-signatures", "the bundle signatures of " + digest.shortForm() + " could not be read: " + e.getMessage());
+            candidates.add(SignatureCandidate.unusable(SignatureFormat.BUNDLE, "bundle:" + repository.name(), null,
+                    RejectionReason.PAYLOAD_UNAVAILABLE, "the referrers could not be read: " + e.getMessage()));
+        }
         VerificationReport report = evaluator.evaluate(image, digest, candidates);
         if (report.trusted()) {
             listener.info("verify", report.summary());

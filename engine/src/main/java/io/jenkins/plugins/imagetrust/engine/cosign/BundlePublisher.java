@@ -7,12 +7,14 @@ import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
+import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.PushedManifest;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -116,7 +118,31 @@ public final class BundlePublisher {
                 });
         listener.info("sign", "attached bundle " + manifestDigest.shortForm() + " to " + digest.shortForm() + " in " + repository.name()
                 + " (no referrers API: listed in the fallback tag " + tag + ")");
+        warnIfBeyondTheReadLimit(repository, tag, manifestDigest);
         return new Published(manifestDigest, bundleDigest, false, Optional.of(tag));
+    }
+
+    /**
+     * Verifiers read a bounded number of referrers ({@link BundleSignatureReader#MAX_REFERRERS}); a fallback index
+     * already crowded with bundle entries (or junk typed as such) would hide ours. The {@code .sig} signature, when
+     * written, is unaffected; the warning says what to do.
+     */
+    private void warnIfBeyondTheReadLimit(ImageReference repository, String tag, Digest ours) throws RegistryException {
+        Optional<Manifest> current = registry.fetchManifest(repository, tag);
+        if (current.isEmpty() || !MediaTypes.OCI_INDEX.equals(current.get().mediaType())) {
+            return;
+        }
+        List<ReferrersIndex.Entry> read = BundleSignatureReader.bundleCandidates(ReferrersIndex.parse(current.get().bytes()).entries());
+        for (int position = 0; position < read.size(); position++) {
+            if (read.get(position).descriptor().digest().filter(ours::equals).isPresent()) {
+                if (position >= BundleSignatureReader.MAX_REFERRERS) {
+                    listener.warning("sign", "the bundle " + ours.shortForm() + " is entry " + (position + 1) + " of the bundle referrers in "
+                            + repository.name() + ":" + tag + "; verifiers read the first " + BundleSignatureReader.MAX_REFERRERS
+                            + ", so it will not be seen. Remove stale referrers from that tag, or rely on the .sig signature.");
+                }
+                return;
+            }
+        }
     }
 
     private static ReferrersIndex index(String mediaType, byte[] bytes) {

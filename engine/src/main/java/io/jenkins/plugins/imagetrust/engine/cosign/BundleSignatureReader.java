@@ -127,10 +127,10 @@ public final class BundleSignatureReader {
             throw new RegistryException(repository.registry(), repository.repository(), "fetch-referrers", "the referrers of "
                     + digest.shortForm() + " cannot be read: " + e.getMessage());
         }
-        List<ReferrersIndex.Entry> entries = index.entries();
+        List<ReferrersIndex.Entry> entries = bundleCandidates(index.entries());
         if (entries.size() > MAX_REFERRERS) {
-            listener.warning("fetch-signatures", digest.shortForm() + " has " + entries.size() + " referrers; only the first " + MAX_REFERRERS
-                    + " are read");
+            listener.warning("fetch-signatures", digest.shortForm() + " has " + entries.size() + " referrers that may be bundles; only "
+                    + MAX_REFERRERS + " are read (" + (entries.size() - MAX_REFERRERS) + " not read)");
             entries = entries.subList(0, MAX_REFERRERS);
         }
         List<Found> found = new ArrayList<>();
@@ -140,6 +140,30 @@ public final class BundleSignatureReader {
         listener.info("fetch-signatures", found.size() + " bundle(s) among " + index.size() + " referrer(s) of " + digest.shortForm()
                 + " in " + repository.name());
         return found;
+    }
+
+    /**
+     * The entries worth fetching, in the order they are read: each manifest once; those typed as a Sigstore bundle
+     * first, then those with no type or the empty type (cosign's fallback index loses the type); never those of
+     * another artifact type (SBOMs, other tools' signatures), so that they do not use up {@link #MAX_REFERRERS}.
+     */
+    static List<ReferrersIndex.Entry> bundleCandidates(List<ReferrersIndex.Entry> entries) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<ReferrersIndex.Entry> typed = new ArrayList<>();
+        List<ReferrersIndex.Entry> untyped = new ArrayList<>();
+        for (ReferrersIndex.Entry entry : entries) {
+            String key = entry.descriptor().digest().map(Digest::toString).orElse(null);
+            if (key != null && !seen.add(key)) {
+                continue;
+            }
+            if (MediaTypes.SIGSTORE_BUNDLE.equals(entry.artifactType())) {
+                typed.add(entry);
+            } else if (entry.artifactType().isEmpty() || MediaTypes.OCI_EMPTY.equals(entry.artifactType())) {
+                untyped.add(entry);
+            }
+        }
+        typed.addAll(untyped);
+        return typed;
     }
 
     private Optional<Found> readEntry(ImageReference repository, Digest digest, ReferrersIndex.Entry entry) {

@@ -7,9 +7,7 @@ import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -17,10 +15,24 @@ import java.util.concurrent.locks.ReentrantLock;
  * The read-modify-write of a tag that several writers append to (the {@code .sig} manifest, the referrers fallback
  * index). Within one JVM (a Jenkins controller) writers of one tag take turns; across processes every writer reads
  * the tag back after writing and tries again, with jittered exponential backoff, until its addition is there. A
- * write only ever replaces the tag with a document holding everything the tag held plus ours.
+ * write only ever replaces the tag with a document holding everything the tag held when read plus ours. Across
+ * processes that is not enough to rule out a loss: a writer that read the tag before our write and writes after our
+ * read-back drops our addition although both reported success (registries offer no conditional PUT). The referrers
+ * API, where a registry has it, avoids this for bundles.
  */
 final class TagUpdate {
-    private static final Map<String, ReentrantLock> TAG_LOCKS = new ConcurrentHashMap<>();
+    /**
+     * A fixed set of locks, a tag's chosen by its name's hash: a long-running controller signs ever new digests, and
+     * one lock per tag would grow without end. Two tags that share a lock merely take turns; no caller holds the
+     * locks of two tags at once, so sharing cannot deadlock.
+     */
+    private static final ReentrantLock[] TAG_LOCKS = new ReentrantLock[256];
+
+    static {
+        for (int i = 0; i < TAG_LOCKS.length; i++) {
+            TAG_LOCKS[i] = new ReentrantLock();
+        }
+    }
 
     /** Looks for our addition in the tag's current manifest; the result when it is there. */
     interface Check<R> {
@@ -92,7 +104,7 @@ final class TagUpdate {
      * sequence that includes {@link #run}.
      */
     static ReentrantLock lock(ImageReference repository, String tag) {
-        return TAG_LOCKS.computeIfAbsent(repository.name() + ":" + tag, k -> new ReentrantLock());
+        return TAG_LOCKS[Math.floorMod((repository.name() + ":" + tag).hashCode(), TAG_LOCKS.length)];
     }
 
     private static void sleep(Duration base) throws SignaturePublishException {

@@ -274,7 +274,41 @@ class BundleRegistryIT {
             assertThatThrownBy(() -> sign(image, signer, SignatureFormat.BUNDLE, Map.of())).isInstanceOf(RegistryException.class)
                     .hasMessageContaining(MediaTypes.DOCKER_MANIFEST).hasMessageContaining("not an OCI image index");
             assertThat(registry.fetchManifest(image, tag).orElseThrow().digest()).isEqualTo(squatter);
-            assertThatThrownBy(() -> verify(image, trusting(1, signer))).isInstanceOf(RegistryException.class);
+            VerificationReport squatted = verify(image, trusting(1, signer));
+            assertThat(squatted.trusted()).isFalse();
+            assertThat(squatted.signatures()).singleElement().satisfies(check -> {
+                assertThat(check.reason()).contains(RejectionReason.PAYLOAD_UNAVAILABLE);
+                assertThat(check.detail()).contains("not an OCI image index");
+            });
+            // The squatter blocks the bundle, not the .sig signature.
+            sign(image, signer, SignatureFormat.LEGACY, Map.of());
+            assertThat(verify(image, trusting(1, signer)).trusted()).isTrue();
+        }
+    }
+
+    @Test
+    void signingWarnsWhenItsBundleLandsWhereVerifiersStopReading() throws Exception {
+        ImageReference image = REGISTRY.reference("crowded/app:1.0");
+        Digest digest = TestImages.push(registry, image);
+        ReferrersIndex crowded = ReferrersIndex.empty();
+        for (int i = 0; i < BundleSignatureReader.MAX_REFERRERS; i++) {
+            // Real manifests (the registry checks that an index's entries exist), typed as bundles: junk that crowds.
+            Manifest junk = registry.fetchManifest(image, TestImages.push(registry, image.withTag("junk-" + i)).toString()).orElseThrow();
+            crowded = crowded.with(new Descriptor(junk.mediaType(), junk.digest(), junk.bytes().length), MediaTypes.SIGSTORE_BUNDLE, Map.of());
+        }
+        registry.pushManifest(image, RegistryClient.referrersFallbackTag(digest), crowded.toBytes(), MediaTypes.OCI_INDEX);
+        List<io.jenkins.plugins.imagetrust.engine.events.ProgressEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Signer signer = newSigner()) {
+            SignResult result = ImageSigner.builder().registry(registry).signer(signer).listener(events::add).build()
+                    .sign(SignRequest.builder(image).build());
+            assertThat(result.referrerDigest()).isPresent();
+            assertThat(events).filteredOn(e -> e.severity() == io.jenkins.plugins.imagetrust.engine.events.ProgressEvent.Severity.WARNING)
+                    .extracting(io.jenkins.plugins.imagetrust.engine.events.ProgressEvent::message)
+                    .anySatisfy(message -> assertThat(message).contains("entry " + (BundleSignatureReader.MAX_REFERRERS + 1))
+                            .contains("will not be seen"));
+            assertThat(fallbackIndex(image, digest).size()).isEqualTo(BundleSignatureReader.MAX_REFERRERS + 1);
+            // The .sig signature written beside it still makes the image trusted.
+            assertThat(verify(image, trusting(1, signer)).trusted()).isTrue();
         }
     }
 

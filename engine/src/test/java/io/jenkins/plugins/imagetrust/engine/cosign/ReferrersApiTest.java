@@ -29,6 +29,7 @@ import io.jenkins.plugins.imagetrust.engine.testing.ScriptedHttpServer;
 import io.jenkins.plugins.imagetrust.engine.testing.TestImages;
 import io.jenkins.plugins.imagetrust.engine.verify.SignatureCheck;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
+import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -190,32 +191,88 @@ class ReferrersApiTest {
     }
 
     @Test
-    void aLongReferrerListIsReadOnlyUpToTheCap() throws Exception {
+    void aLongReferrerListIsReadOncePerManifestUpToTheCapSkippingOtherArtifactTypes() throws Exception {
         ImageReference image = reference("many/app:1.0");
         Digest digest = TestImages.push(registry, image);
         try (Signer signer = new InMemorySigner(KeyPairs.generate(KeyAlgorithm.ECDSA_P256))) {
             ImageSigner.builder().registry(registry).signer(signer).build()
                     .sign(SignRequest.builder(image).signatureFormat(SignatureFormat.BUNDLE).build());
             ObjectNode ours = referrers.get(digest.toString()).get(0);
-            List<ObjectNode> many = new ArrayList<>();
-            for (int i = 0; i < 120; i++) {
-                many.add(ours.deepCopy());
-            }
-            referrers.put(digest.toString(), many);
-            int before = server.requests().size();
-            VerificationReport report = ImageVerifier.builder().registry(registry).policy(trusting(signer)).build().verify(image);
-            long fetched = server.requests().subList(before, server.requests().size()).stream()
-                    .filter(r -> r.method().equals("GET") && r.path().endsWith("/manifests/" + ours.get("digest").asText())).count();
-            assertThat(fetched).isEqualTo(BundleSignatureReader.MAX_REFERRERS);
-            assertThat(report.trusted()).isTrue();
-            assertThat(report.signatures()).hasSize(BundleSignatureReader.MAX_REFERRERS);
+            String oursPath = "/manifests/" + ours.get("digest").asText();
+            ImageVerifier verifier = ImageVerifier.builder().registry(registry).policy(trusting(signer)).build();
 
-            for (int i = 0; i < ReferrersIndex.MAX_ENTRIES; i++) {
-                many.add(ours);
+            // The same entry 120 times: fetched once, counted once.
+            List<ObjectNode> repeated = new ArrayList<>();
+            for (int i = 0; i < 120; i++) {
+                repeated.add(ours.deepCopy());
             }
-            assertThatThrownBy(() -> ImageVerifier.builder().registry(RegistryClient.builder().retries(0).maxManifestBytes(16L << 20).build()).policy(trusting(signer)).build()
-                    .verify(image)).isInstanceOf(RegistryException.class).hasMessageContaining("at most " + ReferrersIndex.MAX_ENTRIES);
+            referrers.put(digest.toString(), repeated);
+            int before = server.requests().size();
+            VerificationReport report = verifier.verify(image);
+            assertThat(fetches(before, oursPath)).isEqualTo(1);
+            assertThat(report.trusted()).as(report.summary()).isTrue();
+            assertThat(report.signatures()).hasSize(1);
+
+            // 100 referrers of another artifact type in front: never fetched, so ours is still read.
+            List<ObjectNode> others = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                others.add(entry(Digest.sha256(("sbom " + i).getBytes(StandardCharsets.UTF_8)), "application/spdx+json"));
+            }
+            others.add(ours);
+            referrers.put(digest.toString(), others);
+            before = server.requests().size();
+            report = verifier.verify(image);
+            assertThat(report.trusted()).as(report.summary()).isTrue();
+            assertThat(server.requests().subList(before, server.requests().size())).filteredOn(r -> r.path().contains("/manifests/sha256:"))
+                    .singleElement().extracting(ScriptedHttpServer.Request::path).isEqualTo("/v2/many/app" + oursPath);
+
+            // As many bundle-typed entries in front as a verifier reads: ours is past the cap, and the report says so.
+            List<ObjectNode> crowded = new ArrayList<>();
+            for (int i = 0; i < BundleSignatureReader.MAX_REFERRERS; i++) {
+                crowded.add(entry(Digest.sha256(("junk " + i).getBytes(StandardCharsets.UTF_8)), MediaTypes.SIGSTORE_BUNDLE));
+            }
+            crowded.add(ours);
+            referrers.put(digest.toString(), crowded);
+            before = server.requests().size();
+            report = verifier.verify(image);
+            assertThat(fetches(before, oursPath)).isZero();
+            assertThat(report.trusted()).isFalse();
+            assertThat(report.signatures()).hasSize(BundleSignatureReader.MAX_REFERRERS)
+                    .allSatisfy(check -> assertThat(check.reason()).contains(RejectionReason.PAYLOAD_UNAVAILABLE));
+
+            // An index longer than any registry should serve: the bundles cannot be read; verification says why.
+            List<ObjectNode> endless = new ArrayList<>();
+            for (int i = 0; i <= ReferrersIndex.MAX_ENTRIES; i++) {
+                endless.add(ours);
+            }
+            referrers.put(digest.toString(), endless);
+            VerificationReport unreadable = ImageVerifier.builder().registry(RegistryClient.builder().retries(0).maxManifestBytes(16L << 20).build())
+                    .policy(trusting(signer)).build().verify(image);
+            assertThat(unreadable.trusted()).isFalse();
+            assertThat(unreadable.signatures()).singleElement().satisfies(check -> {
+                assertThat(check.reason()).contains(RejectionReason.PAYLOAD_UNAVAILABLE);
+                assertThat(check.detail()).contains("at most " + ReferrersIndex.MAX_ENTRIES);
+            });
         }
+    }
+
+    /** Verifies {@code image}, expects it untrusted with one unreadable-bundles check, and returns that check's detail. */
+    private static String unreadableBundles(ImageVerifier verifier, ImageReference image) throws Exception {
+        VerificationReport report = verifier.verify(image);
+        assertThat(report.trusted()).isFalse();
+        SignatureCheck check = report.signatures().stream().filter(c -> c.format() == SignatureFormat.BUNDLE).findFirst().orElseThrow();
+        assertThat(check.reason()).contains(RejectionReason.PAYLOAD_UNAVAILABLE);
+        return check.detail();
+    }
+
+    private long fetches(int since, String manifestPath) {
+        return server.requests().subList(since, server.requests().size()).stream()
+                .filter(r -> r.method().equals("GET") && r.path().endsWith(manifestPath)).count();
+    }
+
+    private static ObjectNode entry(Digest digest, String artifactType) {
+        return JSON.createObjectNode().put("mediaType", MediaTypes.OCI_MANIFEST).put("digest", digest.toString()).put("size", 500)
+                .put("artifactType", artifactType);
     }
 
     @Test
@@ -224,15 +281,17 @@ class ReferrersApiTest {
         Digest digest = TestImages.push(registry, image);
         try (Signer signer = new InMemorySigner(KeyPairs.generate(KeyAlgorithm.ECDSA_P256))) {
             ImageVerifier verifier = ImageVerifier.builder().registry(registry).policy(trusting(signer)).build();
+            // Verifying: the bundles count for nothing and the report says why; .sig signatures would still count.
             mode.set(Mode.GARBAGE);
-            assertThatThrownBy(() -> verifier.verify(image)).isInstanceOf(RegistryException.class)
-                    .hasMessageContaining("referrers of " + digest.shortForm()).hasMessageContaining("not JSON");
+            assertThat(unreadableBundles(verifier, image)).contains("referrers of " + digest.shortForm()).contains("not JSON");
             mode.set(Mode.WRONG_TYPE);
-            assertThatThrownBy(() -> verifier.verify(image)).isInstanceOf(RegistryException.class)
-                    .hasMessageContaining("text/html").hasMessageContaining("instead of an OCI image index");
+            assertThat(unreadableBundles(verifier, image)).contains("text/html").contains("instead of an OCI image index");
             mode.set(Mode.OVERSIZE);
-            assertThatThrownBy(() -> verifier.verify(image)).isInstanceOf(SizeLimitExceededException.class)
-                    .hasMessageContaining("referrers index");
+            assertThat(unreadableBundles(verifier, image)).contains("referrers index");
+            ImageSigner.builder().registry(registry).signer(signer).build()
+                    .sign(SignRequest.builder(image).signatureFormat(SignatureFormat.LEGACY).build());
+            VerificationReport legacy = verifier.verify(image);
+            assertThat(legacy.trusted()).as("the .sig signature still counts: " + legacy.summary()).isTrue();
             // Signing reads the referrers first (to add no duplicate): it refuses too, before writing anything.
             int before = server.requests().size();
             assertThatThrownBy(() -> ImageSigner.builder().registry(registry).signer(signer).build()
