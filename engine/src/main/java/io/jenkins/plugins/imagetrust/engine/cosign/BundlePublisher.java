@@ -171,10 +171,9 @@ public final class BundlePublisher {
                 continue;
             }
             try {
-                InTotoStatement statement = InTotoStatement.parse(dsse.payload());
-                Optional<InTotoStatement.Subject> subject = statement.subjectFor(digest);
-                if (InTotoStatement.COSIGN_SIGN_PREDICATE_TYPE.equals(statement.predicateType()) && subject.isPresent()
-                        && subject.get().name().map(name::equals).orElse(true) && subject.get().annotations().equals(annotations)) {
+                Optional<InTotoStatement.Subject> subject = InTotoStatement.parse(dsse.payload()).imageSignatureSubject(digest);
+                if (subject.isPresent() && subject.get().name().map(name::equals).orElse(true)
+                        && subject.get().annotations().equals(annotations)) {
                     return Optional.of(found);
                 }
             } catch (BundleFormatException e) {

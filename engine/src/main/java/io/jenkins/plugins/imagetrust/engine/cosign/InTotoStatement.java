@@ -158,6 +158,21 @@ public final class InTotoStatement {
         return subjects.stream().filter(s -> s.names(digest)).findFirst();
     }
 
+    /**
+     * As a cosign image signature: the subject that names {@code digest}, or empty when the statement signs other
+     * digests. The one reading of a statement that both verifying and signing (looking for an equivalent bundle) use.
+     *
+     * @throws BundleFormatException ({@code WRONG_PREDICATE_TYPE}) when the statement is not a cosign image signature,
+     *     e.g. an SBOM or provenance attestation by the same key
+     */
+    public Optional<Subject> imageSignatureSubject(Digest digest) throws BundleFormatException {
+        if (!COSIGN_SIGN_PREDICATE_TYPE.equals(predicateType)) {
+            throw new BundleFormatException(RejectionReason.WRONG_PREDICATE_TYPE, "the statement's predicateType is '" + predicateType
+                    + "', not '" + COSIGN_SIGN_PREDICATE_TYPE + "'");
+        }
+        return subjectFor(digest);
+    }
+
     private static BundleFormatException malformed(String message) {
         return new BundleFormatException(RejectionReason.MALFORMED_BUNDLE, message);
     }

@@ -166,16 +166,13 @@ public final class PolicyEvaluator {
             }
             case IN_TOTO_STATEMENT: {
                 InTotoStatement statement;
+                Optional<InTotoStatement.Subject> subject;
                 try {
                     statement = InTotoStatement.parse(payload);
+                    subject = statement.imageSignatureSubject(digest);
                 } catch (BundleFormatException e) {
                     throw new ClaimsException(e.reason(), e.getMessage());
                 }
-                if (!InTotoStatement.COSIGN_SIGN_PREDICATE_TYPE.equals(statement.predicateType())) {
-                    throw new ClaimsException(RejectionReason.WRONG_PREDICATE_TYPE, "the statement's predicateType is '"
-                            + statement.predicateType() + "', not '" + InTotoStatement.COSIGN_SIGN_PREDICATE_TYPE + "'");
-                }
-                Optional<InTotoStatement.Subject> subject = statement.subjectFor(digest);
                 if (subject.isEmpty()) {
                     List<String> named = new ArrayList<>();
                     statement.subjects().forEach(s -> s.digests().forEach((alg, hex) -> named.add(alg + ":" + hex)));
