@@ -1,10 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
@@ -38,9 +35,6 @@ public final class InTotoStatement {
     public static final String COSIGN_SIGN_PREDICATE_TYPE = "https://sigstore.dev/cosign/sign/v1";
     /** More subjects than this is not an image signature. */
     public static final int MAX_SUBJECTS = 100;
-    private static final ObjectMapper STRICT = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** One subject: its optional name, its digests by algorithm, its string annotations. */
     public record Subject(Optional<String> name, Map<String, String> digests, Map<String, String> annotations) {
@@ -75,7 +69,7 @@ public final class InTotoStatement {
         root.put("predicateType", COSIGN_SIGN_PREDICATE_TYPE);
         root.putObject("predicate");
         try {
-            return STRICT.writeValueAsBytes(root);
+            return StrictJson.MAPPER.writeValueAsBytes(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -85,9 +79,9 @@ public final class InTotoStatement {
     public static InTotoStatement parse(byte[] bytes) throws BundleFormatException {
         JsonNode root;
         try {
-            root = STRICT.readTree(bytes);
+            root = StrictJson.MAPPER.readTree(bytes);
         } catch (IOException e) {
-            throw malformed("the statement is not JSON: " + firstLine(e.getMessage()));
+            throw malformed("the statement is not JSON: " + StrictJson.firstLine(e.getMessage()));
         }
         if (root == null || !root.isObject()) {
             throw malformed("the statement is not a JSON object");
@@ -177,11 +171,4 @@ public final class InTotoStatement {
         return new BundleFormatException(RejectionReason.MALFORMED_BUNDLE, message);
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
-    }
 }

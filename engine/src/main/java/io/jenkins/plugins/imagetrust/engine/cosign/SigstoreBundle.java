@@ -1,10 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
@@ -84,9 +81,6 @@ public final class SigstoreBundle {
     public static final String CONTENT_MESSAGE_SIGNATURE = "message-signature";
     /** A DSSE envelope with more signatures than this is not read. */
     public static final int MAX_SIGNATURES = 16;
-    private static final ObjectMapper STRICT = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final Optional<String> publicKeyHint;
     private final Content content;
@@ -107,7 +101,7 @@ public final class SigstoreBundle {
         envelope.put("payloadType", Dsse.IN_TOTO_PAYLOAD_TYPE);
         envelope.putArray("signatures").addObject().put("sig", base64.encodeToString(signature));
         try {
-            return STRICT.writeValueAsBytes(root);
+            return StrictJson.MAPPER.writeValueAsBytes(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -129,9 +123,9 @@ public final class SigstoreBundle {
     public static SigstoreBundle parse(byte[] bytes) throws BundleFormatException {
         JsonNode root;
         try {
-            root = STRICT.readTree(bytes);
+            root = StrictJson.MAPPER.readTree(bytes);
         } catch (IOException e) {
-            throw malformed("the bundle is not JSON: " + firstLine(e.getMessage()));
+            throw malformed("the bundle is not JSON: " + StrictJson.firstLine(e.getMessage()));
         }
         if (root == null || !root.isObject()) {
             throw malformed("the bundle is not a JSON object");
@@ -225,11 +219,4 @@ public final class SigstoreBundle {
         return new BundleFormatException(RejectionReason.BAD_DSSE, message);
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
-    }
 }

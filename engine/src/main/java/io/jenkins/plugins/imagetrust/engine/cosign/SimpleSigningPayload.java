@@ -1,10 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
@@ -31,9 +28,6 @@ import java.util.TreeMap;
 public final class SimpleSigningPayload {
     public static final String TYPE = "cosign container image signature";
     private static final Set<String> CRITICAL_MEMBERS = Set.of("identity", "image", "type");
-    private static final ObjectMapper STRICT = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final String dockerReference;
     private final Digest manifestDigest;
@@ -59,7 +53,7 @@ public final class SimpleSigningPayload {
             new TreeMap<>(annotations).forEach(optional::put);
         }
         try {
-            return STRICT.writeValueAsBytes(root);
+            return StrictJson.MAPPER.writeValueAsBytes(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -72,9 +66,9 @@ public final class SimpleSigningPayload {
     public static SimpleSigningPayload parse(byte[] bytes) throws PayloadException {
         JsonNode root;
         try {
-            root = STRICT.readTree(bytes);
+            root = StrictJson.MAPPER.readTree(bytes);
         } catch (java.io.IOException e) {
-            throw new PayloadException(RejectionReason.MALFORMED_PAYLOAD, "payload is not JSON: " + firstLine(e.getMessage()));
+            throw new PayloadException(RejectionReason.MALFORMED_PAYLOAD, "payload is not JSON: " + StrictJson.firstLine(e.getMessage()));
         }
         if (root == null || !root.isObject()) {
             throw new PayloadException(RejectionReason.MALFORMED_PAYLOAD, "payload is not a JSON object");
@@ -133,13 +127,6 @@ public final class SimpleSigningPayload {
         return value.asText();
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
-    }
 
     /** {@code critical.identity.docker-reference}, as written by the signer. */
     public String dockerReference() {
