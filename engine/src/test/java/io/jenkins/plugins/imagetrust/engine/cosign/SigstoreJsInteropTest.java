@@ -48,7 +48,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Our bundles, as stored in a real docker-registry, verified by sigstore-js ({@code @sigstore/verify}), an
  * independent Sigstore implementation (no cosign binary is available here); and bundles sigstore-js signs
  * ({@code @sigstore/sign}), attached in cosign's layout, verified by us. The npm modules are installed by
- * {@code .ci/run} into {@code IMAGE_TRUST_SIGSTORE_JS} (default {@code ~/.cache/image-trust/sigstore-js}); without
+ * {@code .ci/run} (the versions {@code engine/src/test/sigstore-js/package-lock.json} pins) into {@code IMAGE_TRUST_SIGSTORE_JS} (default {@code ~/.cache/image-trust/sigstore-js}); without
  * them the test is skipped loudly on a developer machine and fails under CI, like a missing real peer.
  */
 class SigstoreJsInteropTest {
@@ -67,8 +67,8 @@ class SigstoreJsInteropTest {
         Path dir = configured != null ? Path.of(configured) : Path.of(System.getProperty("user.home"), ".cache", "image-trust", "sigstore-js");
         modules = dir.resolve("node_modules");
         if (!Files.isDirectory(modules.resolve("@sigstore/verify")) || !Files.isDirectory(modules.resolve("@sigstore/sign"))) {
-            String message = "INTEROP TEST NOT RUN: sigstore-js is not installed in " + dir + " (npm install --prefix " + dir
-                    + " @sigstore/verify@4.1.3 @sigstore/bundle@5.0.1 @sigstore/sign@5.1.0, as .ci/run does)";
+            String message = "INTEROP TEST NOT RUN: sigstore-js is not installed in " + dir + " (copy engine/src/test/sigstore-js/"
+                    + "package*.json there and run npm ci --prefix " + dir + ", as .ci/run does)";
             if (RequiredBinaries.isCi()) {
                 Assertions.fail(message + "; under CI=true this is a failure");
             }
