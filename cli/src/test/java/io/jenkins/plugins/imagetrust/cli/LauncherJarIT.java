@@ -143,6 +143,87 @@ class LauncherJarIT {
         assertThat(cached.out()).startsWith("verified " + image);
     }
 
+    @Test
+    void aRecordingRunThatIsStoppedTakesItsJvmAndItsTemporaryFilesWithIt() throws Exception {
+        Path jdk = newestJdkAtLeast(25);
+        Assumptions.assumeTrue(jdk != null, "SKIPPED: no JDK 25 or later under " + JDK_ROOT
+                + "; the launcher's AOT-cache recording is not exercised on this machine");
+        Path target = Path.of("target").toAbsolutePath();
+        Path cache = target.resolve("image-trust-digest-jdk" + javaFeatureVersion(jdk) + ".aot");
+        Files.deleteIfExists(cache);
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread holder = new Thread(() -> {
+                List<java.net.Socket> held = new java.util.ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // accepted, never answered: the command waits
+                    }
+                } catch (java.io.IOException closed) {
+                    held.forEach(socket -> {
+                        try {
+                            socket.close();
+                        } catch (java.io.IOException ignored) {
+                            // closing anyway
+                        }
+                    });
+                }
+            });
+            holder.setDaemon(true);
+            holder.start();
+            ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), "digest", "127.0.0.1:" + silent.getLocalPort() + "/stalled/app:1")
+                    .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("stalled.txt").toFile());
+            builder.environment().put("JAVA_HOME", jdk.toString());
+            Process launcher = builder.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            List<ProcessHandle> jvms = List.of();
+            while (jvms.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                jvms = launcher.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false)).toList();
+            }
+            assertThat(jvms).as("the recording JVM runs under the launcher").isNotEmpty();
+            Thread.sleep(1000); // well into the command, waiting for the silent registry
+
+            launcher.destroy(); // SIGTERM to the launcher, as a CI abort or timeout(1) sends
+            assertThat(launcher.waitFor(30, TimeUnit.SECONDS)).as("the launcher ends").isTrue();
+            assertThat(launcher.exitValue()).isEqualTo(128 + 15);
+            for (ProcessHandle jvm : jvms) {
+                assertThat(jvm.onExit().get(30, TimeUnit.SECONDS).isAlive()).as("the JVM ends with it").isFalse();
+            }
+            try (var files = Files.list(target)) {
+                assertThat(files.map(f -> f.getFileName().toString()))
+                        .as("no recording or half-assembled cache left behind")
+                        .noneMatch(name -> name.startsWith("image-trust-digest-") && (name.endsWith(".config") || name.matches(".*\\.aot\\.\\d+")));
+            }
+            assertThat(cache).as("an interrupted recording makes no cache").doesNotExist();
+        }
+    }
+
+    @Test
+    void anInstallFolderWithASpaceInItsNameWorks() throws Exception {
+        Path install = dir.resolve("image trust");
+        Files.createDirectories(install.resolve("bin"));
+        Files.createDirectories(install.resolve("lib"));
+        Files.copy(LAUNCHER, install.resolve("bin/image-trust"));
+        Files.copy(Path.of("target", "image-trust.jar"), install.resolve("lib/image-trust.jar"));
+        ImageReference image = REGISTRY.reference("launcher/spaced:1");
+        Digest digest = TestImages.push(RegistryClient.builder().build(), image);
+        for (int run = 1; run <= 2; run++) { // the first writes the archive, the second starts from it
+            ProcessBuilder builder = new ProcessBuilder(install.resolve("bin/image-trust").toString(), "digest", image.toString())
+                    .directory(dir.toFile()).redirectError(dir.resolve("spaced.err").toFile());
+            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            Process process = builder.start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as(Files.readString(dir.resolve("spaced.err"))).isZero();
+            assertThat(out.strip()).isEqualTo(image.repositoryOnly() + "@" + digest);
+        }
+        try (var files = Files.list(install.resolve("lib"))) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .as("the archive was written beside the jar, whatever the JDK")
+                    .anyMatch(name -> name.equals("image-trust-digest.jsa") || name.matches("image-trust-digest-jdk\\d+\\.aot"));
+        }
+    }
+
     private static final Path JDK_ROOT = Path.of("/usr/lib/jvm"); // where Debian and Temurin's packages put JDKs
 
     /** The JDK under {@link #JDK_ROOT} with the highest feature version of at least {@code minimum}, or null. */
