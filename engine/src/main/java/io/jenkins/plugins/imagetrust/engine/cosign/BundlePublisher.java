@@ -7,7 +7,6 @@ import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
-import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.PushedManifest;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
@@ -109,7 +108,8 @@ public final class BundlePublisher {
         String tag = RegistryClient.referrersFallbackTag(digest);
         Descriptor entry = new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifest.length);
         tagUpdate.run(repository, tag, "referrers index",
-                current -> current.map(m -> index(m.mediaType(), m.bytes())).filter(i -> i.contains(manifestDigest)).map(i -> manifestDigest),
+                current -> current.map(m -> index(m.mediaType(), m.bytes())).filter(i -> i.contains(manifestDigest))
+                        .map(i -> warnIfBeyondTheReadLimit(repository, tag, i, manifestDigest)),
                 current -> {
                     ReferrersIndex base = current.map(m -> index(m.mediaType(), m.bytes())).orElseGet(ReferrersIndex::empty);
                     registry.pushManifest(repository, tag, base.with(entry, MediaTypes.SIGSTORE_BUNDLE, manifestAnnotations).toBytes(), MediaTypes.OCI_INDEX);
@@ -118,21 +118,18 @@ public final class BundlePublisher {
                 });
         listener.info("sign", "attached bundle " + manifestDigest.shortForm() + " to " + digest.shortForm() + " in " + repository.name()
                 + " (no referrers API: listed in the fallback tag " + tag + ")");
-        warnIfBeyondTheReadLimit(repository, tag, manifestDigest);
         return new Published(manifestDigest, bundleDigest, false, Optional.of(tag));
     }
 
     /**
      * Verifiers read a bounded number of referrers ({@link BundleSignatureReader#MAX_REFERRERS}); a fallback index
-     * already crowded with bundle entries (or junk typed as such) would hide ours. The {@code .sig} signature, when
-     * written, is unaffected; the warning says what to do.
+     * already crowded with bundle entries (or junk typed as such) would hide ours. Checked on the index as read back,
+     * so it costs no request. The {@code .sig} signature, when written, is unaffected; the warning says what to do.
+     *
+     * @return {@code ours}
      */
-    private void warnIfBeyondTheReadLimit(ImageReference repository, String tag, Digest ours) throws RegistryException {
-        Optional<Manifest> current = registry.fetchManifest(repository, tag);
-        if (current.isEmpty() || !MediaTypes.OCI_INDEX.equals(current.get().mediaType())) {
-            return;
-        }
-        List<ReferrersIndex.Entry> read = BundleSignatureReader.bundleCandidates(ReferrersIndex.parse(current.get().bytes()).entries());
+    private Digest warnIfBeyondTheReadLimit(ImageReference repository, String tag, ReferrersIndex index, Digest ours) {
+        List<ReferrersIndex.Entry> read = BundleSignatureReader.bundleCandidates(index.entries());
         for (int position = 0; position < read.size(); position++) {
             if (read.get(position).descriptor().digest().filter(ours::equals).isPresent()) {
                 if (position >= BundleSignatureReader.MAX_REFERRERS) {
@@ -140,9 +137,10 @@ public final class BundlePublisher {
                             + repository.name() + ":" + tag + "; verifiers read the first " + BundleSignatureReader.MAX_REFERRERS
                             + ", so it will not be seen. Remove stale referrers from that tag, or rely on the .sig signature.");
                 }
-                return;
+                break;
             }
         }
+        return ours;
     }
 
     private static ReferrersIndex index(String mediaType, byte[] bytes) {
