@@ -45,7 +45,7 @@ import org.kohsuke.stapler.verb.POST;
 /**
  * {@code verifyImage image: 'registry.example.com/app:1.0'}: checks the image's signatures against the trusted keys of
  * the global page. Returns {@code verified}, {@code digest} and {@code signatures} (one map per signature found: key
- * id, key name, counted, reason). When the image is not trusted, {@code mode: 'enforce'} fails the step with the
+ * id, key name, counted, reason, format). When the image is not trusted, {@code mode: 'enforce'} fails the step with the
  * reason and {@code mode: 'warn'} marks the build UNSTABLE.
  */
 public class VerifyImageStep extends Step {
@@ -245,6 +245,7 @@ public class VerifyImageStep extends Step {
                 signature.put(
                         "reason", check.reason().map(reason -> reason.name()).orElse(null));
                 signature.put("detail", check.detail());
+                signature.put("format", check.format().id());
                 signatures.add(signature);
             }
             String reason = report.trusted() ? null : report.reason().orElse("not trusted");

@@ -78,14 +78,15 @@ class SignAndVerifyPipelineTest {
                         + " registryCredentialsId: 'registry-login', annotations: [git: 'abc123']\n"
                         + "echo \"SIGNED ${s.reference} KEY ${s.keyId} TAG ${s.signatureTag} REFERRER ${s.referrerDigest}\"\n"
                         + "def v = verifyImage image: '" + image + "', requiredAnnotations: [git: 'abc123']\n"
-                        + "echo \"VERIFIED ${v.verified} ${v.digest} COUNTED ${v.signatures.get(0).counted}\"\n",
+                        + "echo \"VERIFIED ${v.verified} ${v.digest} COUNTED ${v.signatures.get(0).counted}"
+                        + " FORMATS ${v.signatures.get(0).format} ${v.signatures.get(1).format}\"\n",
                 Result.SUCCESS);
 
         String keyId = new TrustedPublicKey("release", TestImages.publicKeyPem()).getKeyId();
         j.assertLogContains("SIGNED " + REGISTRY.host() + "/lab/app@" + pushed, build);
         j.assertLogContains("KEY " + keyId, build);
         j.assertLogContains("TAG " + pushed.signatureTag() + " REFERRER sha256:", build);
-        j.assertLogContains("VERIFIED true " + pushed + " COUNTED true", build);
+        j.assertLogContains("VERIFIED true " + pushed + " COUNTED true FORMATS legacy bundle", build);
         j.assertLogContains("not inside node {}", build);
 
         ImageTrustAction action = build.getAction(ImageTrustAction.class);
