@@ -132,7 +132,7 @@ final class NotaryCommand implements Runnable {
 
     /** {@code image-trust notary publish}. */
     @Command(name = "publish", description = {"Sign each IMAGE's tag into its repository's Notary trust data (tag -> manifest digest and size),",
-            "like DOCKER_CONTENT_TRUST=1 docker push. Prints IMAGE@DIGEST. No cosign signature is written."})
+            "like DOCKER_CONTENT_TRUST=1 docker push. Prints IMAGE:TAG@DIGEST. No cosign signature is written."})
     static final class Publish extends ContextCommand {
         @Mixin
         CommonOptions common = new CommonOptions();
@@ -175,7 +175,7 @@ final class NotaryCommand implements Runnable {
 
     /** {@code image-trust notary verify}. */
     @Command(name = "verify", description = {"Resolve each IMAGE's tag through its repository's verified Notary trust data, as",
-            "DOCKER_CONTENT_TRUST=1 docker pull does, and check the registry serves that digest. Prints IMAGE@DIGEST; exit 3 when not trusted."})
+            "DOCKER_CONTENT_TRUST=1 docker pull does, and check the registry serves that digest. Prints IMAGE:TAG@DIGEST; exit 3 when not trusted."})
     static final class Verify extends ContextCommand {
         @Mixin
         CommonOptions common = new CommonOptions();

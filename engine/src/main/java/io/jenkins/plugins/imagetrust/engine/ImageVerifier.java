@@ -65,11 +65,9 @@ public final class ImageVerifier {
                     RejectionReason.PAYLOAD_UNAVAILABLE, "the referrers could not be read: " + e.getMessage()));
         }
         VerificationReport report = evaluator.evaluate(image, digest, candidates);
-        if (report.trusted()) {
-            listener.info("verify", report.summary());
-        } else {
-            listener.warning("verify", report.summary());
-        }
+        // The verdict is the caller's to present (the CLI prints it on stdout, the plugin in the build log): as an
+        // event it is detail, so that no front end shows it twice.
+        listener.debug("verify", report.summary());
         return report;
     }
 

@@ -120,7 +120,9 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
     @DataBoundSetter
     public void setDefaultSignatureFormat(String defaultSignatureFormat) {
         String text = Util.fixEmptyAndTrim(defaultSignatureFormat);
-        this.defaultSignatureFormat = text == null ? SignatureFormat.BOTH.id() : SignatureFormat.fromId(text).id();
+        this.defaultSignatureFormat = text == null
+                ? SignatureFormat.BOTH.id()
+                : SignatureFormat.fromId(text).id();
         save();
     }
 

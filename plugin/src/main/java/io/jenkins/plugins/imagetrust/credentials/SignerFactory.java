@@ -82,8 +82,8 @@ public final class SignerFactory {
         }
         StringCredentials pinCredential = systemStringCredential(config.getPkcs11PinCredentialsId());
         CredentialsProvider.track(run, pinCredential);
-        Pkcs11Config.Builder hsm = Pkcs11Config.builder(Path.of(config.getPkcs11ModulePath()))
-                .keyLabel(config.getPkcs11KeyAlias());
+        Pkcs11Config.Builder hsm =
+                Pkcs11Config.builder(Path.of(config.getPkcs11ModulePath())).keyLabel(config.getPkcs11KeyAlias());
         if (config.getPkcs11Slot() != null) {
             try {
                 hsm.slotId(Long.parseLong(config.getPkcs11Slot()));

@@ -73,7 +73,10 @@ final class DaemonDigestLookup extends MasterToSlaveCallable<ArrayList<String>, 
         }
         try (DockerHttpClient http = builder.build()) {
             ImageReference reference = ImageReference.parse(image);
-            List<Digest> digests = DockerDaemon.builder(http, host.toString()).build().inspectImage(reference).digestsFor(reference);
+            List<Digest> digests = DockerDaemon.builder(http, host.toString())
+                    .build()
+                    .inspectImage(reference)
+                    .digestsFor(reference);
             ArrayList<String> result = new ArrayList<>();
             digests.forEach(d -> result.add(d.toString()));
             return result;

@@ -18,8 +18,8 @@ import io.jenkins.plugins.imagetrust.credentials.ImageSigningKeyCredentials;
 import io.jenkins.plugins.imagetrust.credentials.SignerFactory;
 import io.jenkins.plugins.imagetrust.engine.ImageSigner;
 import io.jenkins.plugins.imagetrust.engine.SignRequest;
-import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.SignResult;
+import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.notary.NotaryOptions;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
@@ -293,7 +293,8 @@ public class SignImageStep extends Step {
          * The digests the build pushed: the one given, the one the image reference pins, or those the agent's Docker
          * daemon pushed for the repository. Empty means "what the registry serves now", which the log says.
          */
-        private List<Digest> expectedDigests(ImageReference image, BuildLog log) throws IOException, InterruptedException {
+        private List<Digest> expectedDigests(ImageReference image, BuildLog log)
+                throws IOException, InterruptedException {
             if (step.digest != null) {
                 Digest given = Digest.parse(step.digest);
                 if (image.digest().isPresent() && !image.digest().get().equals(given)) {
@@ -356,8 +357,8 @@ public class SignImageStep extends Step {
             List<String> written = new ArrayList<>();
             result.legacySignatureTag().ifPresent(tag -> written.add("signature tag " + tag));
             result.referrerDigest().ifPresent(referrer -> written.add("bundle referrer " + referrer));
-            log.line((result.alreadyPresent() ? "already signed " : "signed ") + pinned + " with key " + keyId
-                    + " (" + String.join(" and ", written) + " in " + result.signatureRepository() + ")");
+            log.line((result.alreadyPresent() ? "already signed " : "signed ") + pinned + " with key " + keyId + " ("
+                    + String.join(" and ", written) + " in " + result.signatureRepository() + ")");
             ImageTrustAction.record(
                     run,
                     new ImageTrustRecord(
@@ -372,11 +373,17 @@ public class SignImageStep extends Step {
             value.put("reference", pinned);
             value.put("keyId", keyId);
             value.put("signatureTag", result.legacySignatureTag().orElse(null));
-            value.put("referrerDigest", result.referrerDigest().map(Digest::toString).orElse(null));
+            value.put(
+                    "referrerDigest",
+                    result.referrerDigest().map(Digest::toString).orElse(null));
             result.notary().ifPresent(published -> {
-                log.line("Docker Content Trust: " + published.resolution().gun() + ":" + published.resolution().tag()
-                        + " -> " + published.resolution().digest() + " in " + published.resolution().role()
-                        + (published.alreadyPresent() ? " (already published)" : " (version " + published.roleVersion() + ")"));
+                log.line("Docker Content Trust: " + published.resolution().gun() + ":"
+                        + published.resolution().tag()
+                        + " -> " + published.resolution().digest() + " in "
+                        + published.resolution().role()
+                        + (published.alreadyPresent()
+                                ? " (already published)"
+                                : " (version " + published.roleVersion() + ")"));
                 value.put("notaryRole", published.resolution().role());
             });
             return value;

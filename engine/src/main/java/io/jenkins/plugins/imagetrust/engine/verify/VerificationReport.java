@@ -87,8 +87,8 @@ public final class VerificationReport {
     public String summary() {
         String subject = image.repositoryOnly() + (image.tag().map(t -> ":" + t).orElse("")) + "@" + digest;
         return reason().map(why -> "NOT verified " + subject + ": " + why)
-                .orElseGet(() -> "verified " + subject + ": signed by " + countedKeys().size() + " of " + threshold
-                        + " required trusted key(s) " + keyList());
+                .orElseGet(() -> "verified " + subject + ": signed by " + countedKeys().size() + " trusted key(s), " + threshold
+                        + " required " + keyList());
     }
 
     /** Why the image is not trusted (empty when it is): the verdict and every rejected signature's reason. */
@@ -99,7 +99,7 @@ public final class VerificationReport {
         if (verdict == Verdict.NO_SIGNATURES) {
             return Optional.of("no signatures found");
         }
-        StringBuilder out = new StringBuilder(countedKeys().size() + " of " + threshold + " required trusted key(s) signed");
+        StringBuilder out = new StringBuilder(countedKeys().size() + " trusted key(s) signed, " + threshold + " required");
         signatures.stream().filter(s -> !s.counted()).forEach(s -> out.append("; ")
                 .append(s.reason().map(Enum::name).orElse("")).append(": ").append(s.detail()));
         return Optional.of(out.toString());

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The artefacts real tools made ({@code shared/interop/} beside the checkout: skopeo signatures, cosign keys,
@@ -25,7 +26,18 @@ public final class InteropFixtures {
                 found = Optional.of(candidate);
             }
         }
-        return found.orElseGet(() -> Assertions.fail("shared/interop not found above " + Path.of("").toAbsolutePath()));
+        if (found.isPresent()) {
+            return found.get();
+        }
+        // Like a missing peer: loud on a developer's machine, a failure under CI (which always has shared/).
+        String message = "INTEROP FIXTURES NOT FOUND: no shared/interop above " + Path.of("").toAbsolutePath()
+                + " (the artefacts real tools made live beside the checkout)";
+        if (RequiredBinaries.isCi()) {
+            return Assertions.fail(message + "; under CI=true this is a failure");
+        }
+        System.err.println("*** " + message + ": the test is skipped ***");
+        Assumptions.abort(message);
+        throw new IllegalStateException("unreachable");
     }
 
     /** A file under {@code shared/interop}, e.g. {@code path("cosign/signature-manifest.json")}. */
