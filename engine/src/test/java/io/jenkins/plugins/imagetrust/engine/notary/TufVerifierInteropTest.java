@@ -21,11 +21,19 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import io.jenkins.plugins.imagetrust.engine.testing.InteropFixtures;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The verifier over the real docker/notary-server metadata in {@code shared/interop/notary/}. */
 class TufVerifierInteropTest {
+    /** Every test here reads the interop fixtures: without them, skip (loudly) before any test body runs. */
+    @BeforeAll
+    static void interopFixtures() {
+        InteropFixtures.root();
+    }
+
     private static final Digest HELLO_DIGEST = Digest.parse("sha256:cbd0daad951e12d6398fe6dbce4764d2132c4e077959b1845fd2dd39fd55e6f5");
 
     private static TufVerifier verifier(String dir, Clock clock, RootPin pin, TrustCache cache) {

@@ -10,12 +10,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PolicyFilesTest {
-    private static final String PEM = InteropFixtures.text("cosign/signing-key.pub");
-    private static final String OTHER_PEM = InteropFixtures.text("cosign/skopeo-generated.pub");
+    private static String PEM;
+    private static String OTHER_PEM;
+
+    /** Read before any test (not in a static initialiser), so that missing fixtures skip the class loudly. */
+    @BeforeAll
+    static void keys() {
+        PEM = InteropFixtures.text("cosign/signing-key.pub");
+        OTHER_PEM = InteropFixtures.text("cosign/skopeo-generated.pub");
+    }
 
     private static String indent(String pem) {
         return "      " + pem.strip().replace("\n", "\n      ") + "\n";

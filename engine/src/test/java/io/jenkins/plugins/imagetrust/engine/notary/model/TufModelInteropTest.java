@@ -17,11 +17,18 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import javax.security.auth.x500.X500Principal;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class TufModelInteropTest {
+    /** Every test here reads the interop fixtures: without them, skip (loudly) before any test body runs. */
+    @BeforeAll
+    static void interopFixtures() {
+        InteropFixtures.root();
+    }
+
 
     private static SignedMetadata file(String relative, String role) throws MalformedMetadataException {
         return SignedMetadata.parse(role, InteropFixtures.bytes("notary/" + relative));
