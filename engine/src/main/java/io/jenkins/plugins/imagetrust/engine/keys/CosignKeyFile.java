@@ -154,7 +154,7 @@ public final class CosignKeyFile {
         byte[] der = decryptToPkcs8(passphrase);
         try {
             return KeyMaterial.toKeyPair(PrivateKeyInfo.getInstance(der));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
             throw new KeyException("cosign key file: the decrypted key is not PKCS#8 DER");
         } finally {
             Secrets.clear(der);

@@ -167,7 +167,7 @@ final class KeyMaterial {
         }
         try {
             return publicKey(SubjectPublicKeyInfo.getInstance(encoded));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
             throw new KeyException("the " + key.getAlgorithm() + " public key's encoding is malformed");
         }
     }

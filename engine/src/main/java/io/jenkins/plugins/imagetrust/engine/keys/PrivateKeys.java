@@ -1,16 +1,22 @@
 package io.jenkins.plugins.imagetrust.engine.keys;
 
 import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.misc.MiscObjectIdentifiers;
 import org.bouncycastle.asn1.misc.ScryptParams;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.EncryptionScheme;
 import org.bouncycastle.asn1.pkcs.KeyDerivationFunc;
 import org.bouncycastle.asn1.pkcs.PBES2Parameters;
@@ -21,6 +27,7 @@ import org.bouncycastle.asn1.pkcs.RSAPrivateKey;
 import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.crypto.generators.SCrypt;
 import org.bouncycastle.openssl.PEMDecryptor;
 import org.bouncycastle.openssl.PEMDecryptorProvider;
 import org.bouncycastle.openssl.PEMException;
@@ -173,6 +180,10 @@ public final class PrivateKeys {
         }
         checkEncryptionCost(encrypted.getEncryptionAlgorithm());
         requirePassphrase(passphrase, ENCRYPTED_PKCS8);
+        PBES2Parameters pbes2 = PBES2Parameters.getInstance(encrypted.getEncryptionAlgorithm().getParameters());
+        if (MiscObjectIdentifiers.id_scrypt.equals(pbes2.getKeyDerivationFunc().getAlgorithm())) {
+            return decryptScryptPbes2(encrypted.getEncryptedData(), pbes2, passphrase);
+        }
         try {
             InputDecryptorProvider decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder()
                     .setProvider(BouncyCastle.provider()).build(passphrase);
@@ -183,6 +194,55 @@ public final class PrivateKeys {
             throw new KeyException(BAD_PASSPHRASE);
         }
     }
+
+    /**
+     * PBES2 with scrypt (RFC 7914 §7, what {@code openssl pkcs8 -topk8 -scrypt} writes) and AES-CBC, done here rather
+     * than by BouncyCastle's PKCS#8 decryptor: the one Jenkins ships (bouncycastle-api, BC 1.84) fails on OpenSSL's
+     * scrypt keys, and a key that opens on the command line must open in Jenkins too. The cost parameters were
+     * checked already ({@link #checkEncryptionCost}).
+     */
+    private static PrivateKeyInfo decryptScryptPbes2(byte[] ciphertext, PBES2Parameters pbes2, char[] passphrase) throws KeyException {
+        ScryptParams scrypt = ScryptParams.getInstance(pbes2.getKeyDerivationFunc().getParameters());
+        ASN1ObjectIdentifier cipherId = pbes2.getEncryptionScheme().getAlgorithm();
+        Integer keyBytes = AES_CBC_KEY_BYTES.get(cipherId);
+        if (keyBytes == null) {
+            throw new KeyException("PEM block 'ENCRYPTED PRIVATE KEY' uses cipher " + cipherId.getId()
+                    + " with scrypt; only AES-CBC is accepted");
+        }
+        if (scrypt.getKeyLength() != null && scrypt.getKeyLength().intValue() != keyBytes) {
+            throw new KeyException("PEM block 'ENCRYPTED PRIVATE KEY' asks scrypt for a " + scrypt.getKeyLength()
+                    + "-byte key for a " + keyBytes + "-byte cipher key");
+        }
+        byte[] iv;
+        try {
+            iv = ASN1OctetString.getInstance(pbes2.getEncryptionScheme().getParameters()).getOctets();
+        } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
+            throw new KeyException("PEM block 'ENCRYPTED PRIVATE KEY' has no valid AES-CBC IV");
+        }
+        if (iv.length != 16) {
+            throw new KeyException("PEM block 'ENCRYPTED PRIVATE KEY' has an AES-CBC IV of " + iv.length + " bytes, not 16");
+        }
+        byte[] password = Secrets.utf8(passphrase);
+        byte[] key = null;
+        byte[] der = null;
+        try {
+            key = SCrypt.generate(password, scrypt.getSalt(), scrypt.getCostParameter().intValueExact(),
+                    scrypt.getBlockSize().intValueExact(), scrypt.getParallelizationParameter().intValueExact(), keyBytes);
+            Cipher aes = Cipher.getInstance("AES/CBC/PKCS5Padding");
+            aes.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
+            der = aes.doFinal(ciphertext);
+            return structure(der, PKCS8, true);
+        } catch (GeneralSecurityException e) {
+            throw new KeyException(BAD_PASSPHRASE); // bad padding after decryption: wrong passphrase or damage
+        } finally {
+            Secrets.clear(password);
+            Secrets.clear(key);
+            Secrets.clear(der);
+        }
+    }
+
+    private static final Map<ASN1ObjectIdentifier, Integer> AES_CBC_KEY_BYTES = Map.of(
+            NISTObjectIdentifiers.id_aes128_CBC, 16, NISTObjectIdentifiers.id_aes192_CBC, 24, NISTObjectIdentifiers.id_aes256_CBC, 32);
 
     /** Only PBES2, with bounded PBKDF2 iterations or scrypt memory: checked before any key derivation runs. */
     private static void checkEncryptionCost(AlgorithmIdentifier algorithm) throws KeyException {

@@ -33,7 +33,8 @@ public final class PublicKeys {
                 SubjectPublicKeyInfo spki;
                 try {
                     spki = SubjectPublicKeyInfo.getInstance(block.der());
-                } catch (IllegalArgumentException e) {
+                } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
+                    // BouncyCastle versions differ in which of these a damaged structure raises (1.84: IllegalStateException)
                     throw new KeyException("PEM block 'PUBLIC KEY' does not hold a valid SubjectPublicKeyInfo (truncated or damaged)");
                 }
                 return KeyMaterial.publicKey(spki);
