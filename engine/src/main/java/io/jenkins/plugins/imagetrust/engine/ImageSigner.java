@@ -73,7 +73,8 @@ public final class ImageSigner {
         if (notary != null && image.tag().isEmpty()) {
             throw new SigningException("Docker Content Trust signs tags: " + image + " has none, so it cannot be published to Notary");
         }
-        Digest digest = digestToSign(request);
+        ResolvedDigest resolved = resolver.resolve(image);
+        Digest digest = digestToSign(request, resolved);
         ImageReference repository = signatureRepository != null ? signatureRepository.repositoryOnly() : image.repositoryOnly();
         SignatureFormat format = request.signatureFormat();
         CosignPublisher.Published legacy = null;
@@ -83,7 +84,7 @@ public final class ImageSigner {
                 legacy = publisher.publish(image, repository, digest, signer, request.annotations());
             }
             if (format.writesBundle()) {
-                bundle = publishBundle(image, repository, digest, request, legacy);
+                bundle = publishBundle(image, repository, digest, resolved, request, legacy);
             }
         } catch (SignaturePublishException e) {
             throw new SigningException(e.getMessage(), e);
@@ -100,10 +101,13 @@ public final class ImageSigner {
      * Attaches the bundle. When the legacy signature was just stored, a registry that refuses the referrer (old
      * registries reject OCI artifact manifests) is reported as such, so the caller knows what is already there.
      */
-    private BundlePublisher.Published publishBundle(ImageReference image, ImageReference repository, Digest digest, SignRequest request,
-            CosignPublisher.Published legacy) throws RegistryException, KeyException, SigningException, SignaturePublishException {
+    private BundlePublisher.Published publishBundle(ImageReference image, ImageReference repository, Digest digest, ResolvedDigest resolved,
+            SignRequest request, CosignPublisher.Published legacy)
+            throws RegistryException, KeyException, SigningException, SignaturePublishException {
         try {
-            Descriptor subject = registry.resolve(image.repositoryOnly().withDigest(digest));
+            // The referrer's subject is the signed manifest's descriptor: the one resolving the image already fetched.
+            Descriptor subject = resolved.registryDigest().equals(digest) ? resolved.registryDescriptor()
+                    : registry.resolve(image.repositoryOnly().withDigest(digest));
             return bundlePublisher.publish(image, repository, subject, signer, request.annotations());
         } catch (RegistryException | SignaturePublishException e) {
             if (legacy == null) {
@@ -146,9 +150,8 @@ public final class ImageSigner {
      * The digest to sign: the reference's own digest; else the registry's, which must be the digest the build
      * pushed when that is known (given by the caller, or asked of the configured Docker daemon).
      */
-    private Digest digestToSign(SignRequest request) throws RegistryException, DaemonException, TagMovedException {
+    private Digest digestToSign(SignRequest request, ResolvedDigest resolved) throws TagMovedException {
         ImageReference image = request.image();
-        ResolvedDigest resolved = resolver.resolve(image);
         if (image.digest().isPresent()) {
             if (!request.expectedDigests().isEmpty() && !request.expectedDigests().contains(image.digest().get())) {
                 throw new TagMovedException(image, image.digest().get(), request.expectedDigests(), "the build");
