@@ -3,6 +3,7 @@ package io.jenkins.plugins.imagetrust.steps;
 import hudson.Util;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import java.util.function.Consumer;
 
 /** Syntax checks of image and other step fields (no lookup, nothing revealed, so no permission needed of their own). */
 public final class ImageChecks {
@@ -31,7 +32,7 @@ public final class ImageChecks {
      * A field that may be left empty, else must parse: {@code parser} throws {@link IllegalArgumentException} with a
      * message naming what is wrong (e.g. {@code Digest::parse}).
      */
-    public static FormValidation checkOptional(String value, java.util.function.Consumer<String> parser) {
+    public static FormValidation checkOptional(String value, Consumer<String> parser) {
         String text = Util.fixEmptyAndTrim(value);
         if (text == null) {
             return FormValidation.ok();
