@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.MockAuthorizationStrategy;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+import org.kohsuke.stapler.StaplerRequest2;
 import org.springframework.security.access.AccessDeniedException;
 
 /** The global page: a form round trip, deleting every key, and only administrators may change anything. */
@@ -121,7 +122,7 @@ class ImageTrustConfigurationTest {
 
         // Programmatic configure as the reader: refused before anything is touched.
         try (ACLContext ignored = ACL.as2(User.getById("reader", true).impersonate2())) {
-            assertThatThrownBy(() -> ImageTrustConfiguration.get().configure(null, new JSONObject()))
+            assertThatThrownBy(() -> ImageTrustConfiguration.get().configure((StaplerRequest2) null, new JSONObject()))
                     .isInstanceOf(AccessDeniedException.class);
         }
         assertThat(ImageTrustConfiguration.get().getTrustedKeys())
