@@ -230,7 +230,7 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
         save();
     }
 
-    /** The slot id; empty to find the token by its label. */
+    /** The slot id; empty for the first slot that holds a token (the JDK cannot choose a token by its label). */
     @CheckForNull
     public String getPkcs11Slot() {
         return pkcs11Slot;
@@ -296,31 +296,6 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
     }
 
     /**
-     * The trusted keys named by {@code namesOrKeyIds} (names, key ids or 12+ digit key id prefixes), or all of them
-     * when the list is null or empty.
-     *
-     * @throws IllegalArgumentException naming the first entry that matches no trusted key
-     */
-    @NonNull
-    public List<TrustedPublicKey> selectKeys(@CheckForNull List<String> namesOrKeyIds) {
-        if (namesOrKeyIds == null || namesOrKeyIds.isEmpty()) {
-            return getTrustedKeys();
-        }
-        List<TrustedPublicKey> selected = new ArrayList<>();
-        for (String wanted : namesOrKeyIds) {
-            TrustedPublicKey match = getTrustedKeys().stream()
-                    .filter(key -> key.isNamed(wanted))
-                    .findFirst()
-                    .orElseThrow(
-                            () -> new IllegalArgumentException(Messages.ImageTrustConfiguration_UnknownKey(wanted)));
-            if (!selected.contains(match)) {
-                selected.add(match);
-            }
-        }
-        return selected;
-    }
-
-    /**
      * {@code enforce} or {@code warn}, any case.
      *
      * @throws IllegalArgumentException naming the text otherwise
@@ -342,16 +317,34 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
     @POST
     public ListBoxModel doFillDefaultModeItems() {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        ListBoxModel items = new ListBoxModel();
-        items.add(Messages.ImageTrustConfiguration_ModeEnforce(), MODE_ENFORCE);
-        items.add(Messages.ImageTrustConfiguration_ModeWarn(), MODE_WARN);
-        return items;
+        return modeItems(null);
     }
 
     @POST
     public ListBoxModel doFillDefaultSignatureFormatItems() {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return signatureFormatItems(null);
+    }
+
+    /** The modes for a drop-down; {@code emptyLabel}, when given, first, for a step's "as configured here". */
+    @NonNull
+    public static ListBoxModel modeItems(@CheckForNull String emptyLabel) {
         ListBoxModel items = new ListBoxModel();
+        if (emptyLabel != null) {
+            items.add(emptyLabel, "");
+        }
+        items.add(Messages.ImageTrustConfiguration_ModeEnforce(), MODE_ENFORCE);
+        items.add(Messages.ImageTrustConfiguration_ModeWarn(), MODE_WARN);
+        return items;
+    }
+
+    /** The signature formats for a drop-down; {@code emptyLabel} as for {@link #modeItems}. */
+    @NonNull
+    public static ListBoxModel signatureFormatItems(@CheckForNull String emptyLabel) {
+        ListBoxModel items = new ListBoxModel();
+        if (emptyLabel != null) {
+            items.add(emptyLabel, "");
+        }
         items.add(Messages.ImageTrustConfiguration_FormatBoth(), SignatureFormat.BOTH.id());
         items.add(Messages.ImageTrustConfiguration_FormatLegacy(), SignatureFormat.LEGACY.id());
         items.add(Messages.ImageTrustConfiguration_FormatBundle(), SignatureFormat.BUNDLE.id());

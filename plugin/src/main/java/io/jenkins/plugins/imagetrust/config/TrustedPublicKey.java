@@ -12,10 +12,6 @@ import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
 import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -49,7 +45,10 @@ public class TrustedPublicKey implements Describable<TrustedPublicKey> {
         return publicKey;
     }
 
-    /** The first instant (ISO-8601, or a date meaning its start in UTC) a signature by this key counts; may be empty. */
+    /**
+     * From when this key is trusted (a date, meaning its start in UTC, or an RFC 3339 instant); may be empty. Judged when
+     * an image is verified: before it, no signature by this key counts.
+     */
     @CheckForNull
     public String getNotBefore() {
         return notBefore;
@@ -100,10 +99,10 @@ public class TrustedPublicKey implements Describable<TrustedPublicKey> {
         TrustedKey.Builder key =
                 TrustedKey.builder(name, PublicKeys.parse(publicKey)).revoked(revoked);
         if (notBefore != null) {
-            key.notBefore(parseInstant(notBefore));
+            key.notBefore(TrustedKey.parseTime(notBefore));
         }
         if (notAfter != null) {
-            key.notAfter(parseInstant(notAfter));
+            key.notAfter(TrustedKey.parseTime(notAfter));
         }
         return key.build();
     }
@@ -115,22 +114,6 @@ public class TrustedPublicKey implements Describable<TrustedPublicKey> {
         }
         String keyId = getKeyId();
         return !keyId.isEmpty() && nameOrKeyId.length() >= 12 && keyId.startsWith(nameOrKeyId);
-    }
-
-    /**
-     * {@code 2026-01-31T12:00:00Z}, or a plain date {@code 2026-01-31} meaning its first instant in UTC.
-     *
-     * @throws IllegalArgumentException naming the text when it is neither
-     */
-    static Instant parseInstant(String text) {
-        try {
-            return text.length() == 10
-                    ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
-                    : Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(
-                    "'" + text + "' is neither a date (2026-01-31) nor an instant (2026-01-31T12:00:00Z)");
-        }
     }
 
     /** The form of one trusted key. */
@@ -173,7 +156,7 @@ public class TrustedPublicKey implements Describable<TrustedPublicKey> {
                 return own;
             }
             try {
-                if (!parseInstant(value.trim()).isAfter(parseInstant(notBefore.trim()))) {
+                if (!TrustedKey.parseTime(value.trim()).isAfter(TrustedKey.parseTime(notBefore.trim()))) {
                     return FormValidation.error(Messages.TrustedPublicKey_EmptyWindow());
                 }
             } catch (IllegalArgumentException e) {
@@ -188,7 +171,7 @@ public class TrustedPublicKey implements Describable<TrustedPublicKey> {
                 return FormValidation.ok();
             }
             try {
-                parseInstant(text);
+                TrustedKey.parseTime(text);
                 return FormValidation.ok();
             } catch (IllegalArgumentException e) {
                 return FormValidation.error(e.getMessage());

@@ -10,11 +10,14 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.model.RunAction2;
+import org.kohsuke.stapler.export.Exported;
+import org.kohsuke.stapler.export.ExportedBean;
 
 /**
- * What this run signed and verified: one {@link ImageTrustRecord} per step call, a badge in the build history and a
- * table on the build page. Saved with the run (build.xml).
+ * What this run signed and verified: one {@link ImageTrustRecord} per step call, a badge in the build history, a
+ * table on the build page and the records in the run's REST API. Saved with the run (build.xml).
  */
+@ExportedBean
 public class ImageTrustAction implements RunAction2, BuildBadgeAction {
     private static final Logger LOGGER = Logger.getLogger(ImageTrustAction.class.getName());
     /** Guards creating the action and adding records when parallel branches record at once. */
@@ -43,6 +46,8 @@ public class ImageTrustAction implements RunAction2, BuildBadgeAction {
         }
     }
 
+    /** Every sign and verify call of the run, in order; in the run's {@code api/json} as {@code records}. */
+    @Exported(visibility = 2)
     @NonNull
     public List<ImageTrustRecord> getRecords() {
         synchronized (LOCK) {
@@ -51,6 +56,7 @@ public class ImageTrustAction implements RunAction2, BuildBadgeAction {
     }
 
     /** The verdict shown in the badge: the worst of all records. */
+    @Exported(visibility = 2)
     @NonNull
     public ImageTrustRecord.Verdict getOverallVerdict() {
         ImageTrustRecord.Verdict worst = ImageTrustRecord.Verdict.SIGNED;

@@ -6,8 +6,15 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import org.kohsuke.stapler.export.Exported;
+import org.kohsuke.stapler.export.ExportedBean;
 
-/** One signImage or verifyImage call as shown on the build page. Immutable; persisted by XStream in build.xml. */
+/**
+ * One signImage or verifyImage call as shown on the build page and in the run's REST API ({@code api/json}).
+ * Immutable; persisted by XStream in build.xml.
+ */
+// Visible in the run's api/json at the default depth, as core's ParameterValue (action 2, its records 3).
+@ExportedBean(defaultVisibility = 3)
 public final class ImageTrustRecord implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
@@ -42,6 +49,8 @@ public final class ImageTrustRecord implements Serializable {
     private final List<String> keyIds;
     private final Verdict verdict;
     private final String reason;
+    /** The policy a verification was held to, as {@code EffectivePolicy.describe()} says it; null for signing. */
+    private final String policy;
 
     /**
      * @param operation {@code sign} or {@code verify}
@@ -63,27 +72,82 @@ public final class ImageTrustRecord implements Serializable {
         this.keyIds = new ArrayList<>(keyIds);
         this.verdict = verdict;
         this.reason = reason;
+        this.policy = null;
     }
 
+    private ImageTrustRecord(ImageTrustRecord record, String policy) {
+        this.operation = record.operation;
+        this.image = record.image;
+        this.digest = record.digest;
+        this.keyIds = record.keyIds;
+        this.verdict = record.verdict;
+        this.reason = record.reason;
+        this.policy = policy;
+    }
+
+    /** A step call that failed before it had a digest (bad input, registry down). */
+    @NonNull
+    public static ImageTrustRecord failed(@NonNull String operation, @NonNull String image, @NonNull String reason) {
+        return new ImageTrustRecord(operation, image, null, List.of(), Verdict.FAILED, reason);
+    }
+
+    /** This record with the policy the verification was held to. */
+    @NonNull
+    public ImageTrustRecord withPolicy(@CheckForNull String policy) {
+        return new ImageTrustRecord(this, policy);
+    }
+
+    @Exported
     public String getOperation() {
         return operation;
     }
 
+    @Exported
     public String getImage() {
         return image;
     }
 
+    @Exported
     @CheckForNull
     public String getDigest() {
         return digest;
     }
 
+    @Exported
     public List<String> getKeyIds() {
         return new ArrayList<>(keyIds);
     }
 
+    @Exported
     public Verdict getVerdict() {
         return verdict;
+    }
+
+    @Exported
+    @CheckForNull
+    public String getPolicy() {
+        return policy;
+    }
+
+    /** {@code sha256:} and the first 12 hex digits, for the summary table (the full digest is its tooltip). */
+    @CheckForNull
+    public String getShortDigest() {
+        return digest == null ? null : abbreviate(digest);
+    }
+
+    /** The key ids' first 12 hex digits, for the summary table (the full ids are their tooltips). */
+    public List<String> getShortKeyIds() {
+        List<String> shortIds = new ArrayList<>();
+        for (String keyId : keyIds) {
+            shortIds.add(abbreviate(keyId));
+        }
+        return shortIds;
+    }
+
+    /** Twelve hex digits identify a digest or key among any realistic number (the CLI's short form too). */
+    private static String abbreviate(String hexOrDigest) {
+        int hexStart = hexOrDigest.indexOf(':') + 1;
+        return hexOrDigest.length() - hexStart <= 12 ? hexOrDigest : hexOrDigest.substring(0, hexStart + 12) + "…";
     }
 
     /** Lowercase verdict for display. */
@@ -91,6 +155,7 @@ public final class ImageTrustRecord implements Serializable {
         return verdict.label();
     }
 
+    @Exported
     @CheckForNull
     public String getReason() {
         return reason;

@@ -212,15 +212,7 @@ public class SignImageStep extends Step {
             } catch (Exception e) {
                 String reason = StepSupport.reason(e);
                 if (!(e instanceof InterruptedException)) {
-                    ImageTrustAction.record(
-                            run,
-                            new ImageTrustRecord(
-                                    "sign",
-                                    String.valueOf(step.image),
-                                    null,
-                                    List.of(),
-                                    ImageTrustRecord.Verdict.FAILED,
-                                    reason));
+                    ImageTrustAction.record(run, ImageTrustRecord.failed("sign", String.valueOf(step.image), reason));
                     log.line("NOT signed " + step.image + ": " + reason);
                 }
                 throw StepSupport.toStepFailure(e);
@@ -285,7 +277,7 @@ public class SignImageStep extends Step {
                                 .annotations(annotations)
                                 .signatureFormat(format)
                                 .build());
-                return report(run, log, image, result);
+                return report(run, image, result);
             }
         }
 
@@ -350,15 +342,13 @@ public class SignImageStep extends Step {
             return all;
         }
 
-        private static Map<String, Object> report(
-                Run<?, ?> run, BuildLog log, ImageReference image, SignResult result) {
+        /**
+         * The run action and the step's value. The log already has the engine's one line per signed digest (and per
+         * Notary tag): the step adds none of its own.
+         */
+        private static Map<String, Object> report(Run<?, ?> run, ImageReference image, SignResult result) {
             String pinned = image.withDigest(result.digest()).pinned();
             String keyId = result.keyId().hex();
-            List<String> written = new ArrayList<>();
-            result.legacySignatureTag().ifPresent(tag -> written.add("signature tag " + tag));
-            result.referrerDigest().ifPresent(referrer -> written.add("bundle referrer " + referrer));
-            log.line((result.alreadyPresent() ? "already signed " : "signed ") + pinned + " with key " + keyId + " ("
-                    + String.join(" and ", written) + " in " + result.signatureRepository() + ")");
             ImageTrustAction.record(
                     run,
                     new ImageTrustRecord(
@@ -376,16 +366,9 @@ public class SignImageStep extends Step {
             value.put(
                     "referrerDigest",
                     result.referrerDigest().map(Digest::toString).orElse(null));
-            result.notary().ifPresent(published -> {
-                log.line("Docker Content Trust: " + published.resolution().gun() + ":"
-                        + published.resolution().tag()
-                        + " -> " + published.resolution().digest() + " in "
-                        + published.resolution().role()
-                        + (published.alreadyPresent()
-                                ? " (already published)"
-                                : " (version " + published.roleVersion() + ")"));
-                value.put("notaryRole", published.resolution().role());
-            });
+            result.notary()
+                    .ifPresent(published ->
+                            value.put("notaryRole", published.resolution().role()));
             return value;
         }
     }
@@ -436,6 +419,17 @@ public class SignImageStep extends Step {
         @POST
         public FormValidation doCheckImage(@QueryParameter String value) {
             return ImageChecks.checkImage(value);
+        }
+
+        /** The stage view's label: the image. */
+        @Override
+        public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
+            return StepSupport.imageArgument(namedArgs);
+        }
+
+        @POST
+        public ListBoxModel doFillSignatureFormatItems() {
+            return ImageTrustConfiguration.signatureFormatItems(Messages.SignImageStep_GlobalFormat());
         }
 
         @POST

@@ -38,6 +38,13 @@ final class StepSupport {
         return copy;
     }
 
+    /** The stage view's label of a step call: the image it names (raw; the view escapes it). */
+    @CheckForNull
+    static String imageArgument(Map<String, Object> namedArgs) {
+        Object image = namedArgs.get("image");
+        return image == null ? null : image.toString();
+    }
+
     /**
      * The step's failure as a clean, secret-free message; an interruption stays an interruption so that aborting the
      * build works.

@@ -13,16 +13,14 @@ import hudson.model.TaskListener;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.imagetrust.config.ImageTrustConfiguration;
-import io.jenkins.plugins.imagetrust.config.TrustedPublicKey;
 import io.jenkins.plugins.imagetrust.engine.ImageVerifier;
 import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
-import io.jenkins.plugins.imagetrust.engine.policy.IdentityRule;
-import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.verify.SignatureCheck;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
 import io.jenkins.plugins.imagetrust.run.ImageTrustAction;
 import io.jenkins.plugins.imagetrust.run.ImageTrustRecord;
+import java.io.IOException;
 import java.io.Serial;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -31,6 +29,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jenkinsci.plugins.workflow.actions.WarningAction;
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -165,57 +165,45 @@ public class VerifyImageStep extends Step {
         protected Map<String, Object> run() throws Exception {
             Run<?, ?> run = getContext().get(Run.class);
             BuildLog log = new BuildLog(getContext().get(TaskListener.class));
-            EnforcementMode mode;
+            EffectivePolicy policy = null;
             VerificationReport report;
             try {
+                if (step.image == null) {
+                    throw new AbortException("verifyImage needs image: 'registry/repository:tag'");
+                }
                 ImageTrustConfiguration config = ImageTrustConfiguration.get();
-                mode = ImageTrustConfiguration.parseMode(step.mode != null ? step.mode : config.getDefaultMode());
-                report = verify(run, log, config, mode);
+                policy = EffectivePolicy.of(
+                        config.getTrustedKeys(),
+                        config.getDefaultThreshold(),
+                        ImageTrustConfiguration.parseMode(config.getDefaultMode()),
+                        step.keys,
+                        step.threshold,
+                        step.mode,
+                        step.requiredAnnotations);
+                report = verify(run, log, config, policy);
             } catch (Exception e) {
-                // The image could not even be checked (bad input, registry down): that is a failure in either mode.
+                // The image could not even be checked (bad input, a policy below the floor, registry down): that is a
+                // failure in either mode.
                 String reason = StepSupport.reason(e);
                 if (!(e instanceof InterruptedException)) {
                     ImageTrustAction.record(
                             run,
-                            new ImageTrustRecord(
-                                    "verify",
-                                    String.valueOf(step.image),
-                                    null,
-                                    List.of(),
-                                    ImageTrustRecord.Verdict.FAILED,
-                                    reason));
+                            ImageTrustRecord.failed("verify", String.valueOf(step.image), reason)
+                                    .withPolicy(policy == null ? null : policy.describe()));
                     log.line("NOT verified " + step.image + ": " + reason);
                 }
                 throw StepSupport.toStepFailure(e);
             }
-            return conclude(run, log, mode, report);
+            return conclude(run, log, policy, report);
         }
 
         private VerificationReport verify(
-                Run<?, ?> run, BuildLog log, ImageTrustConfiguration config, EnforcementMode mode) throws Exception {
-            if (step.image == null) {
-                throw new AbortException("verifyImage needs image: 'registry/repository:tag'");
-            }
+                Run<?, ?> run, BuildLog log, ImageTrustConfiguration config, EffectivePolicy policy) throws Exception {
             ImageReference image = ImageReference.parse(step.image);
-            List<TrustedPublicKey> trusted = config.selectKeys(step.keys);
-            if (trusted.isEmpty()) {
-                throw new AbortException(
-                        "no trusted keys: an administrator adds them under Manage Jenkins, System, Image Trust");
-            }
-            TrustPolicy.Builder policy = TrustPolicy.builder();
-            for (TrustedPublicKey key : trusted) {
-                policy.key(key.toEngineKey());
-            }
-            policy.threshold(step.threshold > 0 ? step.threshold : config.getDefaultThreshold())
-                    .mode(mode)
-                    .identity(IdentityRule.SAME_REPOSITORY);
-            for (Map.Entry<String, String> required : step.requiredAnnotations.entrySet()) {
-                policy.requiredAnnotation(required.getKey(), required.getValue());
-            }
             try (RegistryAccess registry = RegistryAccess.open(run, step.registryCredentialsId, config, log)) {
                 ImageVerifier.Builder verifier = ImageVerifier.builder()
                         .registry(registry.client())
-                        .policy(policy.build())
+                        .policy(policy.toTrustPolicy())
                         .listener(log)
                         .clock(Clock.systemUTC());
                 String signatureRepository =
@@ -228,8 +216,9 @@ public class VerifyImageStep extends Step {
         }
 
         /** Log line, run action, build result and the step's value; throws in enforce mode when not trusted. */
-        private Map<String, Object> conclude(
-                Run<?, ?> run, BuildLog log, EnforcementMode mode, VerificationReport report) throws AbortException {
+        private Map<String, Object> conclude(Run<?, ?> run, BuildLog log, EffectivePolicy policy, VerificationReport report)
+                throws IOException, InterruptedException {
+            EnforcementMode mode = policy.mode();
             String pinned = report.image().withDigest(report.digest()).pinned();
             List<String> countedKeyIds = new ArrayList<>();
             List<Map<String, Object>> signatures = new ArrayList<>();
@@ -255,9 +244,11 @@ public class VerifyImageStep extends Step {
             ImageTrustAction.record(
                     run,
                     new ImageTrustRecord(
-                            "verify", step.image, report.digest().toString(), countedKeyIds, verdict, reason));
+                                    "verify", step.image, report.digest().toString(), countedKeyIds, verdict, reason)
+                            .withPolicy(policy.describe()));
             if (report.trusted()) {
-                log.line("verified " + pinned + ": signed by " + String.join(", ", countedKeyIds));
+                log.line("verified " + pinned + ": signed by " + String.join(", ", countedKeyIds) + " (policy: "
+                        + policy.describe() + ")");
             } else {
                 log.line("NOT verified " + pinned + ": " + reason);
                 for (SignatureCheck check : report.signatures()) {
@@ -272,8 +263,14 @@ public class VerifyImageStep extends Step {
                 if (mode == EnforcementMode.ENFORCE) {
                     throw new AbortException("image " + pinned + " is not trusted: " + reason);
                 }
-                log.line("mode warn: marking the build UNSTABLE and continuing");
+                log.line("mode warn: marking the build and this stage UNSTABLE and continuing");
                 run.setResult(Result.UNSTABLE);
+                // Stage views colour a stage by the warnings of its nodes, as for the core unstable step.
+                FlowNode node = getContext().get(FlowNode.class);
+                if (node != null) {
+                    node.addOrReplaceAction(new WarningAction(Result.UNSTABLE)
+                            .withMessage("image " + pinned + " is not trusted: " + reason));
+                }
             }
             Map<String, Object> value = new HashMap<>();
             value.put("verified", report.trusted());
@@ -313,14 +310,20 @@ public class VerifyImageStep extends Step {
             return ImageChecks.checkImage(value);
         }
 
+        /** The stage view's label: the image. */
+        @Override
+        public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
+            return StepSupport.imageArgument(namedArgs);
+        }
+
+        @POST
+        public ListBoxModel doFillModeItems() {
+            return ImageTrustConfiguration.modeItems(Messages.VerifyImageStep_GlobalMode());
+        }
+
         @POST
         public FormValidation doCheckMode(@QueryParameter String value) {
-            try {
-                ImageTrustConfiguration.parseMode(value);
-                return FormValidation.ok();
-            } catch (IllegalArgumentException e) {
-                return FormValidation.error(e.getMessage());
-            }
+            return ImageChecks.checkOptional(value, ImageTrustConfiguration::parseMode);
         }
 
         @POST

@@ -142,24 +142,6 @@ class ImageTrustConfigurationTest {
     }
 
     @Test
-    void keysAreSelectedByNameOrKeyIdPrefix() {
-        TrustedPublicKey release = new TrustedPublicKey("release", TestImages.publicKeyPem());
-        TrustedPublicKey other = new TrustedPublicKey("other", TestImages.otherPublicKeyPem());
-        ImageTrustConfiguration config = ImageTrustConfiguration.get();
-        config.setTrustedKeys(List.of(release, other));
-
-        assertThat(config.selectKeys(null))
-                .extracting(TrustedPublicKey::getName)
-                .containsExactly("release", "other");
-        assertThat(config.selectKeys(List.of(other.getKeyId().substring(0, 12))))
-                .extracting(TrustedPublicKey::getName)
-                .containsExactly("other");
-        assertThatThrownBy(() -> config.selectKeys(List.of("nobody")))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("nobody");
-    }
-
-    @Test
     void theHsmIsClosedUntilAPatternAllowsAJob() {
         ImageTrustConfiguration config = ImageTrustConfiguration.get();
         assertThat(config.mayUseHsm("release/app")).isFalse();

@@ -34,11 +34,15 @@ class TrustedPublicKeyTest {
     }
 
     @Test
-    void datesAndInstantsParseAndNonsenseIsNamed() {
-        assertThat(TrustedPublicKey.parseInstant("2026-01-31")).isEqualTo(Instant.parse("2026-01-31T00:00:00Z"));
-        assertThat(TrustedPublicKey.parseInstant("2026-01-31T12:00:00Z"))
-                .isEqualTo(Instant.parse("2026-01-31T12:00:00Z"));
-        assertThatThrownBy(() -> TrustedPublicKey.parseInstant("next tuesday"))
+    void windowsTakeDatesAndRfc3339InstantsAsPolicyFilesDo() throws Exception {
+        TrustedPublicKey key = new TrustedPublicKey("release", TestImages.publicKeyPem());
+        key.setNotBefore("2026-01-31");
+        key.setNotAfter("2027-01-31T12:00:00+02:00");
+
+        assertThat(key.toEngineKey().notBefore()).contains(Instant.parse("2026-01-31T00:00:00Z"));
+        assertThat(key.toEngineKey().notAfter()).contains(Instant.parse("2027-01-31T10:00:00Z"));
+        key.setNotAfter("next tuesday");
+        assertThatThrownBy(key::toEngineKey)
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("next tuesday");
     }

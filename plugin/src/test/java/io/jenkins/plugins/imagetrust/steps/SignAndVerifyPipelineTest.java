@@ -21,7 +21,12 @@ import io.jenkins.plugins.imagetrust.run.ImageTrustRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Objects;
+import org.htmlunit.html.HtmlPage;
+import org.jenkinsci.plugins.workflow.actions.ArgumentsAction;
+import org.jenkinsci.plugins.workflow.actions.WarningAction;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.graphanalysis.DepthFirstScanner;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,9 +109,42 @@ class SignAndVerifyPipelineTest {
         String buildXml = Files.readString(build.getRootDir().toPath().resolve("build.xml"), StandardCharsets.UTF_8);
         assertThat(buildXml).contains("ImageTrustAction").contains(pushed.toString());
 
-        // The build page shows the summary table.
-        String page = j.createWebClient().goTo(build.getUrl()).asNormalizedText();
-        assertThat(page).contains("Image Trust").contains(pushed.toString()).contains("verified");
+        // The build page shows the summary table, digests and key ids abbreviated with the full value as tooltip.
+        HtmlPage page = j.createWebClient().goTo(build.getUrl());
+        String shortDigest = "sha256:" + pushed.hex().substring(0, 12) + "…";
+        assertThat(page.asNormalizedText())
+                .contains("Image Trust")
+                .contains(shortDigest)
+                .contains(keyId.substring(0, 12) + "…")
+                .contains("verified")
+                .contains("Policy: enforce, 1 of release; requires git=abc123")
+                .doesNotContain(pushed.toString());
+        assertThat(page.asXml()).contains("title=\"" + pushed + "\"").contains("title=\"" + keyId + "\"");
+
+        // One log line per signed digest: the engine's, not a second one from the step.
+        assertThat(JenkinsRule.getLog(build).lines().filter(line -> line.contains("[Image Trust] signed ")))
+                .singleElement()
+                .asString()
+                .contains(REGISTRY.host() + "/lab/app@" + pushed);
+
+        // The records are in the run's REST API.
+        String json = j.createWebClient()
+                .goTo(build.getUrl() + "api/json", "application/json")
+                .getWebResponse()
+                .getContentAsString();
+        assertThat(json)
+                .contains("\"overallVerdict\":\"VERIFIED\"")
+                .contains("\"operation\":\"sign\"")
+                .contains("\"operation\":\"verify\"")
+                .contains("\"digest\":\"" + pushed + "\"")
+                .contains("\"keyIds\":[\"" + keyId + "\"]");
+
+        // Stage views label each step with its image.
+        assertThat(new DepthFirstScanner().allNodes(build.getExecution()))
+                .filteredOn(node -> "signImage".equals(node.getDisplayFunctionName()))
+                .singleElement()
+                .extracting(ArgumentsAction::getStepArgumentsAsString)
+                .isEqualTo(image);
 
         assertNoSecretIn(build);
     }
@@ -161,17 +199,30 @@ class SignAndVerifyPipelineTest {
     }
 
     @Test
-    void warnMarksUnstableAndContinues() throws Exception {
+    void warnMarksTheBuildAndTheStageUnstableAndContinues() throws Exception {
         String image = REGISTRY.host() + "/lab/unsigned-warn:1.0";
         TestImages.push(REGISTRY.reference("lab/unsigned-warn:1.0"), "never signed either");
+        ImageTrustConfiguration.get().setDefaultMode("warn");
 
         WorkflowRun build = run(
-                "def v = verifyImage image: '" + image + "', mode: 'warn'\necho \"AFTER verified=${v.verified}\"\n",
+                "stage('Gate') {\n"
+                        + "  def v = verifyImage image: '" + image + "', mode: 'warn'\n"
+                        + "  echo \"AFTER verified=${v.verified}\"\n"
+                        + "}\n",
                 Result.UNSTABLE);
 
         j.assertLogContains("AFTER verified=false", build);
         assertThat(build.getAction(ImageTrustAction.class).getOverallVerdict())
                 .isEqualTo(ImageTrustRecord.Verdict.WARNED);
+        // Stage views show the stage unstable: the step's node carries a warning, as the core unstable step's does.
+        assertThat(new DepthFirstScanner().allNodes(build.getExecution()))
+                .map(node -> node.getPersistentAction(WarningAction.class))
+                .filteredOn(Objects::nonNull)
+                .singleElement()
+                .satisfies(warning -> {
+                    assertThat(warning.getResult()).isEqualTo(Result.UNSTABLE);
+                    assertThat(warning.getMessage()).contains("is not trusted");
+                });
     }
 
     @Test
@@ -180,6 +231,7 @@ class SignAndVerifyPipelineTest {
         TestImages.push(REGISTRY.reference("lab/other-key:1.0"), "signed by release, trusted: only another key");
         ImageTrustConfiguration.get()
                 .setTrustedKeys(List.of(new TrustedPublicKey("other", TestImages.otherPublicKeyPem())));
+        ImageTrustConfiguration.get().setDefaultMode("warn");
 
         WorkflowRun build = run(
                 "signImage image: '" + image + "', credentialsId: 'release-key'\n"

@@ -16,6 +16,7 @@ class StepFormsTest {
         step.setRegistryCredentialsId("registry-login");
         step.setSignatureRepository("registry.example.com/team/signatures");
         step.setDigest("sha256:" + "ab".repeat(32));
+        step.setSignatureFormat("bundle");
         step.setNotary(true);
 
         j.assertEqualDataBoundBeans(step, new StepConfigTester(j).configRoundTrip(step));

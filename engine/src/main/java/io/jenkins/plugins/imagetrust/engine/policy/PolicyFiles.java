@@ -18,8 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -147,20 +147,27 @@ public final class PolicyFiles {
             throw new PolicyException(where + ": " + e.getMessage(), e);
         }
         TrustedKey.Builder builder = TrustedKey.builder(name, publicKey);
-        try {
-            if (node.has("scheme")) {
+        if (node.has("scheme")) {
+            try {
                 builder.scheme(SignatureScheme.valueOf(text(node, "scheme", where).toUpperCase(Locale.ROOT).replace('-', '_')));
+            } catch (IllegalArgumentException e) {
+                throw new PolicyException(where + ": unknown 'scheme' (expected ecdsa-sha256, rsa-pkcs1-sha256, rsa-pss-sha256 or ed25519)", e);
             }
-            if (node.has("notBefore")) {
-                builder.notBefore(Instant.parse(text(node, "notBefore", where)));
+        }
+        for (String bound : List.of("notBefore", "notAfter")) {
+            if (node.has(bound)) {
+                Instant time;
+                try {
+                    time = TrustedKey.parseTime(text(node, bound, where));
+                } catch (IllegalArgumentException e) {
+                    throw new PolicyException(where + ": " + bound + " " + e.getMessage(), e);
+                }
+                if (bound.equals("notBefore")) {
+                    builder.notBefore(time);
+                } else {
+                    builder.notAfter(time);
+                }
             }
-            if (node.has("notAfter")) {
-                builder.notAfter(Instant.parse(text(node, "notAfter", where)));
-            }
-        } catch (DateTimeParseException e) {
-            throw new PolicyException(where + ": times must be RFC 3339 UTC, e.g. 2027-01-31T00:00:00Z (" + e.getParsedString() + ")", e);
-        } catch (IllegalArgumentException e) {
-            throw new PolicyException(where + ": unknown 'scheme' (expected ecdsa-sha256, rsa-pkcs1-sha256, rsa-pss-sha256 or ed25519)", e);
         }
         if (node.has("revoked")) {
             JsonNode revoked = node.get("revoked");

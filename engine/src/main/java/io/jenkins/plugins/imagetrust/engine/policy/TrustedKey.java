@@ -5,6 +5,10 @@ import io.jenkins.plugins.imagetrust.engine.keys.SignatureScheme;
 import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
 import java.security.PublicKey;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -43,6 +47,22 @@ public final class TrustedKey {
 
     public static Builder builder(String name, PublicKey publicKey) {
         return new Builder(name, publicKey);
+    }
+
+    /**
+     * A validity bound as policy files and the Jenkins page write it: an RFC 3339 instant
+     * ({@code 2026-01-31T12:00:00Z}, any offset) or a date ({@code 2026-01-31}), meaning its first instant in UTC.
+     *
+     * @throws IllegalArgumentException naming the text when it is neither
+     */
+    public static Instant parseTime(String text) {
+        try {
+            return text.length() == 10
+                    ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
+                    : OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + text + "' is neither a date (2026-01-31) nor an RFC 3339 instant (2026-01-31T12:00:00Z)");
+        }
     }
 
     public String name() {

@@ -49,6 +49,17 @@ class PolicyFilesTest {
     }
 
     @Test
+    void validityBoundsAreDatesOrRfc3339InstantsAsOnTheJenkinsPage() throws Exception {
+        String yaml = "keys:\n  - name: release\n    notBefore: 2026-01-01\n    notAfter: 2027-01-31T12:00:00+02:00\n"
+                + "    publicKey: |\n" + indent(PEM);
+        TrustedKey release = PolicyFiles.parse(yaml, null).keys().get(0);
+        assertThat(release.notBefore()).contains(Instant.parse("2026-01-01T00:00:00Z"));
+        assertThat(release.notAfter()).contains(Instant.parse("2027-01-31T10:00:00Z"));
+        assertBad("{\"keys\":[{\"name\":\"a\",\"publicKey\":" + quote(PEM) + ",\"notBefore\":\"2026-13-01\"}]}",
+                "notBefore '2026-13-01' is neither a date (2026-01-31) nor an RFC 3339 instant");
+    }
+
+    @Test
     void jsonAndYamlRoundTrip() throws Exception {
         TrustPolicy original = PolicyFiles.parse("{\"keys\":[{\"name\":\"a\",\"publicKey\":" + quote(PEM) + ",\"notAfter\":\"2030-01-01T00:00:00Z\"}],"
                 + "\"requiredAnnotations\":{\"team\":\"x\"}}", null);
