@@ -75,9 +75,8 @@ final class EffectivePolicy {
                 throw new AbortException("verifyImage mode: " + e.getMessage());
             }
             if (asked == EnforcementMode.WARN && adminMode == EnforcementMode.ENFORCE) {
-                throw new AbortException(
-                        "verifyImage mode 'warn' would relax the enforce mode set in " + WHERE + ": only an"
-                                + " administrator can let unverified images continue");
+                throw new AbortException("verifyImage mode 'warn' would relax the enforce mode set in " + WHERE
+                        + ": only an" + " administrator can let unverified images continue");
             }
             mode = asked;
         }

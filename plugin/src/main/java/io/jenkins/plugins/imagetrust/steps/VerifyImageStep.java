@@ -216,7 +216,8 @@ public class VerifyImageStep extends Step {
         }
 
         /** Log line, run action, build result and the step's value; throws in enforce mode when not trusted. */
-        private Map<String, Object> conclude(Run<?, ?> run, BuildLog log, EffectivePolicy policy, VerificationReport report)
+        private Map<String, Object> conclude(
+                Run<?, ?> run, BuildLog log, EffectivePolicy policy, VerificationReport report)
                 throws IOException, InterruptedException {
             EnforcementMode mode = policy.mode();
             String pinned = report.image().withDigest(report.digest()).pinned();

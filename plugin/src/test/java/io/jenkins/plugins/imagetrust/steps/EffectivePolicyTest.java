@@ -27,7 +27,8 @@ class EffectivePolicyTest {
 
     @Test
     void withoutStepSettingsTheAdministratorsPolicyApplies() throws Exception {
-        EffectivePolicy policy = EffectivePolicy.of(adminKeys, 2, EnforcementMode.ENFORCE, List.of(), 0, null, Map.of());
+        EffectivePolicy policy =
+                EffectivePolicy.of(adminKeys, 2, EnforcementMode.ENFORCE, List.of(), 0, null, Map.of());
 
         TrustPolicy engine = policy.toTrustPolicy();
         assertThat(engine.keys()).extracting(TrustedKey::name).containsExactly("release", "backup");
@@ -53,8 +54,8 @@ class EffectivePolicyTest {
 
     @Test
     void aThresholdBelowTheAdministratorsIsRefusedNamingIt() {
-        assertThatThrownBy(() ->
-                        EffectivePolicy.of(adminKeys, 2, EnforcementMode.ENFORCE, List.of(), 1, null, Map.of()))
+        assertThatThrownBy(
+                        () -> EffectivePolicy.of(adminKeys, 2, EnforcementMode.ENFORCE, List.of(), 1, null, Map.of()))
                 .isInstanceOf(AbortException.class)
                 .hasMessage("verifyImage threshold 1 is below the minimum of 2 set in Manage Jenkins › System › Image"
                         + " Trust");
@@ -62,8 +63,8 @@ class EffectivePolicyTest {
 
     @Test
     void warnCannotRelaxAnEnforcedPolicyButMayStandWhereTheAdministratorWarns() throws Exception {
-        assertThatThrownBy(() ->
-                        EffectivePolicy.of(adminKeys, 1, EnforcementMode.ENFORCE, List.of(), 0, "warn", Map.of()))
+        assertThatThrownBy(
+                        () -> EffectivePolicy.of(adminKeys, 1, EnforcementMode.ENFORCE, List.of(), 0, "warn", Map.of()))
                 .isInstanceOf(AbortException.class)
                 .hasMessageStartingWith(
                         "verifyImage mode 'warn' would relax the enforce mode set in Manage Jenkins › System › Image Trust");

@@ -33,7 +33,8 @@ class PolicyFloorPipelineTest {
 
         WorkflowRun lower = run(j, "verifyImage image: '" + image + "', threshold: 1\necho 'AFTER'\n", Result.FAILURE);
         j.assertLogContains(
-                "verifyImage threshold 1 is below the minimum of 2 set in Manage Jenkins › System › Image Trust", lower);
+                "verifyImage threshold 1 is below the minimum of 2 set in Manage Jenkins › System › Image Trust",
+                lower);
         j.assertLogNotContains("AFTER", lower);
 
         WorkflowRun relax = run(j, "verifyImage image: '" + image + "', mode: 'warn'\necho 'AFTER'\n", Result.FAILURE);
@@ -57,8 +58,8 @@ class PolicyFloorPipelineTest {
 
         WorkflowRun build = run(
                 j,
-                "signImage image: '" + image + "', credentialsId: 'release-key'\n"
-                        + "verifyImage image: '" + image + "', keys: ['release'], mode: 'enforce', threshold: 2\n",
+                "signImage image: '" + image + "', credentialsId: 'release-key'\n" + "verifyImage image: '" + image
+                        + "', keys: ['release'], mode: 'enforce', threshold: 2\n",
                 Result.FAILURE);
 
         j.assertLogContains("is not trusted", build);
