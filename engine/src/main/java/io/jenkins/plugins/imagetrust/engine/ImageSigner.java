@@ -2,6 +2,7 @@ package io.jenkins.plugins.imagetrust.engine;
 
 import io.jenkins.plugins.imagetrust.engine.cosign.BundlePublisher;
 import io.jenkins.plugins.imagetrust.engine.cosign.CosignPublisher;
+import io.jenkins.plugins.imagetrust.engine.cosign.SignatureEquivalence;
 import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.cosign.SignaturePublishException;
 import io.jenkins.plugins.imagetrust.engine.daemon.DaemonException;
@@ -81,7 +82,7 @@ public final class ImageSigner {
         BundlePublisher.Published bundle = null;
         try {
             if (format.writesLegacy()) {
-                legacy = publisher.publish(image, repository, digest, signer, request.annotations());
+                legacy = publisher.publish(image, repository, digest, signer, request.annotations(), equivalence(request));
             }
             if (format.writesBundle()) {
                 bundle = publishBundle(image, repository, digest, resolved, request, legacy);
@@ -108,7 +109,7 @@ public final class ImageSigner {
             // The referrer's subject is the signed manifest's descriptor: the one resolving the image already fetched.
             Descriptor subject = resolved.registryDigest().equals(digest) ? resolved.registryDescriptor()
                     : registry.resolve(image.repositoryOnly().withDigest(digest));
-            return bundlePublisher.publish(image, repository, subject, signer, request.annotations());
+            return bundlePublisher.publish(image, repository, subject, signer, request.annotations(), equivalence(request));
         } catch (RegistryException | SignaturePublishException e) {
             if (legacy == null) {
                 throw e;
@@ -117,6 +118,10 @@ public final class ImageSigner {
                     + repository.name() + ":" + legacy.signatureTag() + ", but attaching the Sigstore bundle failed (sign with the legacy "
                     + "format only where the registry refuses OCI artifacts): " + e.getMessage(), e);
         }
+    }
+
+    private static SignatureEquivalence equivalence(SignRequest request) {
+        return new SignatureEquivalence(request.perRunAnnotations());
     }
 
     private static String describe(CosignPublisher.Published legacy, BundlePublisher.Published bundle) {

@@ -5,10 +5,12 @@ import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What to sign. The signature always covers a manifest digest, never a tag: the digest in the reference if it has
@@ -21,6 +23,7 @@ public final class SignRequest {
     private final boolean signRegistryDigest;
     private final Map<String, String> annotations;
     private final SignatureFormat signatureFormat;
+    private final Set<String> perRunAnnotations;
 
     private SignRequest(Builder b) {
         this.image = b.image;
@@ -28,6 +31,7 @@ public final class SignRequest {
         this.signRegistryDigest = b.signRegistryDigest;
         this.annotations = Map.copyOf(b.annotations);
         this.signatureFormat = b.signatureFormat;
+        this.perRunAnnotations = Set.copyOf(b.perRunAnnotations);
     }
 
     public static Builder builder(ImageReference image) {
@@ -56,6 +60,14 @@ public final class SignRequest {
         return signatureFormat;
     }
 
+    /**
+     * Annotation keys that name the run rather than what is vouched for (a build number): an existing signature by the
+     * same key that differs only in these is taken as already there, and nothing is added.
+     */
+    public Set<String> perRunAnnotations() {
+        return perRunAnnotations;
+    }
+
     /** Builds a {@link SignRequest}. */
     public static final class Builder {
         private final ImageReference image;
@@ -63,6 +75,7 @@ public final class SignRequest {
         private boolean signRegistryDigest;
         private final Map<String, String> annotations = new LinkedHashMap<>();
         private SignatureFormat signatureFormat = SignatureFormat.BOTH;
+        private final Set<String> perRunAnnotations = new HashSet<>();
 
         private Builder(ImageReference image) {
             this.image = Objects.requireNonNull(image);
@@ -109,6 +122,16 @@ public final class SignRequest {
          */
         public Builder signatureFormat(SignatureFormat value) {
             this.signatureFormat = Objects.requireNonNull(value, "signatureFormat");
+            return this;
+        }
+
+        /**
+         * Annotation keys whose values change with every run of the same build (Jenkins' build number and URL): a
+         * re-run that signs the same digest with the same key and otherwise the same annotations adds no signature.
+         */
+        public Builder perRunAnnotations(Collection<String> keys) {
+            perRunAnnotations.clear();
+            perRunAnnotations.addAll(keys);
             return this;
         }
 

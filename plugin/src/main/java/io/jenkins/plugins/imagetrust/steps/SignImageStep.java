@@ -275,6 +275,8 @@ public class SignImageStep extends Step {
                         .sign(SignRequest.builder(image)
                                 .expectedDigests(expected)
                                 .annotations(annotations)
+                                // A rebuild of the same digest with the same key and annotations adds no signature.
+                                .perRunAnnotations(List.of(ANNOTATION_BUILD_NUMBER, ANNOTATION_BUILD_URL))
                                 .signatureFormat(format)
                                 .build());
                 return report(run, image, result);
@@ -357,7 +359,10 @@ public class SignImageStep extends Step {
                             result.digest().toString(),
                             List.of(keyId),
                             ImageTrustRecord.Verdict.SIGNED,
-                            result.alreadyPresent() ? "this key had already signed this digest" : null));
+                            result.alreadyPresent()
+                                    ? "already signed by this key with the same annotations (an earlier build's"
+                                            + " signature stands; nothing added)"
+                                    : null));
             Map<String, Object> value = new HashMap<>();
             value.put("digest", result.digest().toString());
             value.put("reference", pinned);

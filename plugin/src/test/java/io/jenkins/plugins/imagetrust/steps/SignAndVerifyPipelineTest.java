@@ -150,6 +150,33 @@ class SignAndVerifyPipelineTest {
     }
 
     @Test
+    void rebuildingTheSameDigestAddsNoSignatureAndPointsAtTheExistingOne() throws Exception {
+        String image = REGISTRY.host() + "/lab/rebuilt:1.0";
+        TestImages.push(REGISTRY.reference("lab/rebuilt:1.0"), "rebuilt");
+        WorkflowJob job = j.createProject(WorkflowJob.class);
+        job.setDefinition(new CpsFlowDefinition(
+                "def s = signImage image: '" + image + "', credentialsId: 'release-key', annotations: [git: 'abc']\n"
+                        + "def v = verifyImage image: '" + image + "'\n"
+                        + "echo \"REFERRER ${s.referrerDigest} CHECKS ${v.signatures.size()}\"\n",
+                true));
+
+        WorkflowRun first = j.buildAndAssertSuccess(job);
+        WorkflowRun second = j.buildAndAssertSuccess(job);
+
+        j.assertLogContains("CHECKS 2", second); // still one .sig layer and one bundle
+        String referrer = JenkinsRule.getLog(first)
+                .lines()
+                .filter(line -> line.startsWith("REFERRER "))
+                .findFirst()
+                .orElseThrow()
+                .split(" ")[1];
+        j.assertLogContains("REFERRER " + referrer + " CHECKS 2", second);
+        j.assertLogContains("already signed", second);
+        assertThat(second.getAction(ImageTrustAction.class).getRecords().get(0).getReason())
+                .contains("an earlier build's signature stands");
+    }
+
+    @Test
     void signatureFormatChoosesWhatIsWrittenAndAnUnknownOneFailsClearly() throws Exception {
         String image = REGISTRY.host() + "/lab/formats:1.0";
         Digest pushed = TestImages.push(REGISTRY.reference("lab/formats:1.0"), "formats");

@@ -67,22 +67,31 @@ public final class BundlePublisher {
      */
     public Published publish(ImageReference image, ImageReference repository, Descriptor subject, Signer signer, Map<String, String> annotations)
             throws RegistryException, KeyException, SignaturePublishException {
+        return publish(image, repository, subject, signer, annotations, SignatureEquivalence.EXACT);
+    }
+
+    /**
+     * As {@link #publish(ImageReference, ImageReference, Descriptor, Signer, Map)}; attaches nothing when a bundle by
+     * the same key that {@code equivalence} deems the same is already attached.
+     */
+    public Published publish(ImageReference image, ImageReference repository, Descriptor subject, Signer signer, Map<String, String> annotations,
+            SignatureEquivalence equivalence) throws RegistryException, KeyException, SignaturePublishException {
         // Held from the look for an equivalent bundle to the index update, so that parallel signers in this JVM
         // with the same key add one bundle; across processes two may still both add one (as cosign always does).
         ReentrantLock lock = TagUpdate.lock(repository, RegistryClient.referrersFallbackTag(subject.digest()));
         lock.lock();
         try {
-            return publishLocked(image, repository, subject, signer, annotations);
+            return publishLocked(image, repository, subject, signer, annotations, equivalence);
         } finally {
             lock.unlock();
         }
     }
 
     private Published publishLocked(ImageReference image, ImageReference repository, Descriptor subject, Signer signer,
-            Map<String, String> annotations) throws RegistryException, KeyException, SignaturePublishException {
+            Map<String, String> annotations, SignatureEquivalence equivalence) throws RegistryException, KeyException, SignaturePublishException {
         Digest digest = subject.digest();
         byte[] statement = InTotoStatement.create(image, digest, annotations);
-        Optional<BundleSignatureReader.Found> existing = findEquivalent(image, repository, digest, signer, annotations);
+        Optional<BundleSignatureReader.Found> existing = findEquivalent(image, repository, digest, signer, annotations, equivalence);
         if (existing.isPresent()) {
             listener.info("sign", "already attached a bundle by key " + signer.keyId().shortForm() + " with the same annotations ("
                     + existing.get().referrer().shortForm() + "): nothing to add");
@@ -152,10 +161,11 @@ public final class BundlePublisher {
 
     /**
      * A bundle already attached whose DSSE signature verifies under our key over a cosign image-signature statement
-     * naming this digest, in this repository (or no repository, as cosign writes), with the same annotations.
+     * naming this digest, in this repository (or no repository, as cosign writes), with annotations
+     * {@code equivalence} deems the same.
      */
     private Optional<BundleSignatureReader.Found> findEquivalent(ImageReference image, ImageReference repository, Digest digest, Signer signer,
-            Map<String, String> annotations) throws RegistryException {
+            Map<String, String> annotations, SignatureEquivalence equivalence) throws RegistryException {
         String name = image.repositoryOnly().name();
         for (BundleSignatureReader.Found found : reader.find(repository, digest)) {
             if (found.problem() != null || !(found.bundle().content() instanceof SigstoreBundle.DsseContent dsse)
@@ -171,7 +181,7 @@ public final class BundlePublisher {
             try {
                 Optional<InTotoStatement.Subject> subject = InTotoStatement.parse(dsse.payload()).imageSignatureSubject(digest);
                 if (subject.isPresent() && subject.get().name().map(name::equals).orElse(true)
-                        && subject.get().annotations().equals(annotations)) {
+                        && equivalence.sameAnnotations(subject.get().annotations(), annotations)) {
                     return Optional.of(found);
                 }
             } catch (BundleFormatException e) {

@@ -11,6 +11,7 @@ import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,13 +50,24 @@ public final class CosignPublisher {
      */
     public Published publish(ImageReference image, ImageReference signatureRepository, Digest digest, Signer signer,
             Map<String, String> annotations) throws RegistryException, KeyException, SignaturePublishException {
+        return publish(image, signatureRepository, digest, signer, annotations, SignatureEquivalence.EXACT);
+    }
+
+    /**
+     * As {@link #publish(ImageReference, ImageReference, Digest, Signer, Map)}; adds nothing when a signature by the
+     * same key that {@code equivalence} deems the same is already stored.
+     */
+    public Published publish(ImageReference image, ImageReference signatureRepository, Digest digest, Signer signer,
+            Map<String, String> annotations, SignatureEquivalence equivalence)
+            throws RegistryException, KeyException, SignaturePublishException {
         byte[] payload = SimpleSigningPayload.create(image, digest, annotations);
         Digest payloadDigest = Digest.sha256(payload);
         String tag = digest.signatureTag();
         byte[][] signature = new byte[1][];
         TagUpdate.Outcome<Published> outcome = tagUpdate.run(signatureRepository, tag, "signature manifest",
-                current -> current.filter(m -> holdsOurSignature(m, payloadDigest, payload, signer))
-                        .map(m -> new Published(payloadDigest, tag, true, m.digest())),
+                current -> current.isEmpty() ? Optional.empty()
+                        : equivalentSignature(current.get(), signatureRepository, payloadDigest, payload, signer, equivalence)
+                                .map(found -> new Published(found, tag, true, current.get().digest())),
                 current -> {
                     if (signature[0] == null) {
                         signature[0] = signer.sign(payload);
@@ -77,16 +89,56 @@ public final class CosignPublisher {
         return outcome.value();
     }
 
-    /** Whether the manifest has a layer with our payload whose signature verifies under our key. */
-    private static boolean holdsOurSignature(Manifest manifest, Digest payloadDigest, byte[] payload, Signer signer) {
-        for (SignatureManifest.Layer layer : SignatureManifest.parse(manifest.bytes()).layers()) {
-            if (layer.digest().filter(payloadDigest::equals).isPresent()) {
-                Optional<byte[]> signature = layer.signature();
-                if (signature.isPresent() && SignatureVerifier.verify(signer.publicKey(), signer.scheme(), payload, signature.get())) {
-                    return true;
-                }
+    /**
+     * The payload digest of a layer whose signature verifies under our key over our payload, or (when
+     * {@code equivalence} ignores some annotations) over a payload for the same digest and repository whose
+     * annotations it deems the same. Only the second case reads payloads, and only of layers that are not ours.
+     */
+    private Optional<Digest> equivalentSignature(Manifest manifest, ImageReference signatureRepository, Digest payloadDigest, byte[] payload,
+            Signer signer, SignatureEquivalence equivalence) throws RegistryException {
+        List<SignatureManifest.Layer> layers = SignatureManifest.parse(manifest.bytes()).layers();
+        for (SignatureManifest.Layer layer : layers) {
+            if (layer.digest().filter(payloadDigest::equals).isPresent() && signedByUs(layer, payload, signer)) {
+                return Optional.of(payloadDigest);
             }
         }
-        return false;
+        if (!equivalence.ignoresSomeAnnotations()) {
+            return Optional.empty();
+        }
+        SimpleSigningPayload ours = parseOwn(payload);
+        for (SignatureManifest.Layer layer : layers) {
+            Optional<Digest> other = layer.digest().filter(d -> !d.equals(payloadDigest));
+            if (other.isEmpty() || layer.signature().isEmpty() || layer.size() < 0 || layer.size() > CosignSignatureReader.MAX_PAYLOAD_BYTES) {
+                continue;
+            }
+            byte[] theirs = registry.fetchBlob(signatureRepository, other.get(), CosignSignatureReader.MAX_PAYLOAD_BYTES);
+            if (!signedByUs(layer, theirs, signer)) {
+                continue;
+            }
+            try {
+                SimpleSigningPayload parsed = SimpleSigningPayload.parse(theirs);
+                if (parsed.manifestDigest().equals(ours.manifestDigest()) && parsed.dockerReference().equals(ours.dockerReference())
+                        && parsed.optional().size() == parsed.annotations().size()
+                        && equivalence.sameAnnotations(parsed.annotations(), ours.annotations())) {
+                    return other;
+                }
+            } catch (SimpleSigningPayload.PayloadException e) {
+                listener.debug("sign", "signature " + other.get().shortForm() + " by our key has a payload that does not parse: " + e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean signedByUs(SignatureManifest.Layer layer, byte[] payload, Signer signer) {
+        Optional<byte[]> signature = layer.signature();
+        return signature.isPresent() && SignatureVerifier.verify(signer.publicKey(), signer.scheme(), payload, signature.get());
+    }
+
+    private static SimpleSigningPayload parseOwn(byte[] payload) {
+        try {
+            return SimpleSigningPayload.parse(payload);
+        } catch (SimpleSigningPayload.PayloadException e) {
+            throw new IllegalStateException("our own payload does not parse", e);
+        }
     }
 }

@@ -35,6 +35,7 @@ import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -123,6 +124,38 @@ class CosignRegistryIT {
             assertThat(report.signatures()).extracting(s -> s.reason().orElse(null))
                     .containsExactly(null, null, RejectionReason.DUPLICATE_KEY);
         }
+    }
+
+    @Test
+    void aRerunThatDiffersOnlyInPerRunAnnotationsAddsNothingInEitherFormat() throws Exception {
+        ImageReference image = REGISTRY.reference("rerun/app:1");
+        Digest digest = TestImages.push(registry, image);
+        try (Signer key = signer(KeyAlgorithm.ECDSA_P256)) {
+            ImageSigner signer = ImageSigner.builder().registry(registry).signer(key).build();
+            Set<String> perRun = Set.of("build-number", "build-url");
+            SignResult first = signer.sign(rerun(image, "1", "abc", perRun));
+            SignResult again = signer.sign(rerun(image, "2", "abc", perRun));
+
+            assertThat(first.alreadyPresent()).isFalse();
+            assertThat(again.alreadyPresent()).isTrue();
+            assertThat(again.referrerDigest()).isEqualTo(first.referrerDigest());
+            assertThat(SignatureManifest.parse(registry.fetchManifest(image, digest.signatureTag()).orElseThrow().bytes()).size())
+                    .isEqualTo(1);
+            assertThat(verify(image, trusting(key)).signatures()).hasSize(2); // one .sig layer, one bundle
+
+            // Another commit is another statement; without per-run keys a new build number is one too.
+            assertThat(signer.sign(rerun(image, "3", "def", perRun)).alreadyPresent()).isFalse();
+            assertThat(signer.sign(rerun(image, "4", "def", Set.of())).alreadyPresent()).isFalse();
+            assertThat(SignatureManifest.parse(registry.fetchManifest(image, digest.signatureTag()).orElseThrow().bytes()).size())
+                    .isEqualTo(3);
+            assertThat(verify(image, trusting(key)).signatures()).hasSize(6);
+        }
+    }
+
+    private static SignRequest rerun(ImageReference image, String build, String git, Set<String> perRun) {
+        return SignRequest.builder(image).signatureFormat(SignatureFormat.BOTH)
+                .annotations(Map.of("git", git, "build-number", build, "build-url", "https://ci.example/job/app/" + build + "/"))
+                .perRunAnnotations(perRun).build();
     }
 
     @Test
