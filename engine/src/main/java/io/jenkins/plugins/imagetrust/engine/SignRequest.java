@@ -21,6 +21,7 @@ public final class SignRequest {
     private final boolean signRegistryDigest;
     private final Map<String, String> annotations;
     private final SignatureFormat signatureFormat;
+    private final boolean recursive;
 
     private SignRequest(Builder b) {
         this.image = b.image;
@@ -28,6 +29,7 @@ public final class SignRequest {
         this.signRegistryDigest = b.signRegistryDigest;
         this.annotations = Map.copyOf(b.annotations);
         this.signatureFormat = b.signatureFormat;
+        this.recursive = b.recursive;
     }
 
     public static Builder builder(ImageReference image) {
@@ -56,6 +58,11 @@ public final class SignRequest {
         return signatureFormat;
     }
 
+    /** Whether an image index is signed together with every manifest it lists; true unless set. */
+    public boolean recursive() {
+        return recursive;
+    }
+
     /** Builds a {@link SignRequest}. */
     public static final class Builder {
         private final ImageReference image;
@@ -63,6 +70,7 @@ public final class SignRequest {
         private boolean signRegistryDigest;
         private final Map<String, String> annotations = new LinkedHashMap<>();
         private SignatureFormat signatureFormat = SignatureFormat.BOTH;
+        private boolean recursive = true;
 
         private Builder(ImageReference image) {
             this.image = Objects.requireNonNull(image);
@@ -109,6 +117,18 @@ public final class SignRequest {
          */
         public Builder signatureFormat(SignatureFormat value) {
             this.signatureFormat = Objects.requireNonNull(value, "signatureFormat");
+            return this;
+        }
+
+        /**
+         * When the image is an OCI image index or Docker manifest list, also sign every manifest it lists, nested
+         * indexes included (true, the default), or the index alone (false, what {@code cosign sign} does without
+         * {@code --recursive}). Runtimes (containers/image, hence podman, CRI-O, skopeo) check the signature of the
+         * platform manifest they pull, not of the index, so an index signed alone leaves them nothing to accept.
+         * Buildx attestation manifests are never signed: no runtime runs them.
+         */
+        public Builder recursive(boolean value) {
+            this.recursive = value;
             return this;
         }
 
