@@ -42,6 +42,34 @@ public final class ImageTrustRecord implements Serializable {
     private final List<String> keyIds;
     private final Verdict verdict;
     private final String reason;
+    // Null in records saved before multi-platform signing (XStream does not run constructors): read as empty.
+    private final List<PlatformManifest> platforms;
+
+    /** A manifest an image index lists, signed with it: shown folded under the index's row. */
+    public static final class PlatformManifest implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private final String platform;
+        private final String digest;
+
+        /**
+         * @param platform {@code os/architecture[/variant]}, or {@code unknown}
+         * @param digest the manifest digest
+         */
+        public PlatformManifest(@NonNull String platform, @NonNull String digest) {
+            this.platform = platform;
+            this.digest = digest;
+        }
+
+        public String getPlatform() {
+            return platform;
+        }
+
+        public String getDigest() {
+            return digest;
+        }
+    }
 
     /**
      * @param operation {@code sign} or {@code verify}
@@ -57,6 +85,23 @@ public final class ImageTrustRecord implements Serializable {
             @NonNull List<String> keyIds,
             @NonNull Verdict verdict,
             @CheckForNull String reason) {
+        this(operation, image, digest, keyIds, verdict, reason, List.of());
+    }
+
+    /**
+     * A record of an image index signed with the manifests it lists.
+     *
+     * @param platforms the manifests the index lists that were signed with it
+     */
+    public ImageTrustRecord(
+            @NonNull String operation,
+            @NonNull String image,
+            @CheckForNull String digest,
+            @NonNull List<String> keyIds,
+            @NonNull Verdict verdict,
+            @CheckForNull String reason,
+            @NonNull List<PlatformManifest> platforms) {
+        this.platforms = new ArrayList<>(platforms);
         this.operation = operation;
         this.image = image;
         this.digest = digest;
@@ -94,5 +139,10 @@ public final class ImageTrustRecord implements Serializable {
     @CheckForNull
     public String getReason() {
         return reason;
+    }
+
+    /** For a signed image index: the manifests it lists that were signed with it; else empty. */
+    public List<PlatformManifest> getPlatforms() {
+        return platforms == null ? List.of() : new ArrayList<>(platforms);
     }
 }
