@@ -383,7 +383,8 @@ public class SignImageStep extends Step {
             for (SignedManifest listed : result.manifests()) {
                 String platform = listed.manifest().platformText();
                 String listedPinned = image.repositoryOnly().withDigest(listed.digest()).pinned();
-                log.line("  " + (listed.alreadyPresent() ? "already signed " : "signed ") + platform + " " + listedPinned);
+                log.line("  " + (listed.alreadyPresent() ? "already signed " : "signed ") + platform + " "
+                        + listedPinned);
                 Map<String, Object> manifest = new HashMap<>();
                 manifest.put("digest", listed.digest().toString());
                 manifest.put("reference", listedPinned);

@@ -267,7 +267,8 @@ class SignAndVerifyPipelineTest {
         ImageTrustRecord signed = build.getAction(ImageTrustAction.class).getRecords().get(0);
         assertThat(signed.getDigest()).isEqualTo(index.digest().toString());
         assertThat(signed.getPlatforms())
-                .extracting(ImageTrustRecord.PlatformManifest::getPlatform, ImageTrustRecord.PlatformManifest::getDigest)
+                .extracting(
+                        ImageTrustRecord.PlatformManifest::getPlatform, ImageTrustRecord.PlatformManifest::getDigest)
                 .containsExactly(
                         tuple("linux/amd64", amd64.digest().toString()),
                         tuple("linux/arm64/v8", arm64.digest().toString()));
