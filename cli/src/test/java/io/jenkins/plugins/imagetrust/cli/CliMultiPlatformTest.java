@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
-import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
 import io.jenkins.plugins.imagetrust.engine.testing.TestImages;
@@ -48,12 +47,8 @@ class CliMultiPlatformTest {
 
     private Pushed pushIndex(String repository) throws Exception {
         ImageReference tag = REGISTRY.reference(repository + ":multi");
-        Descriptor amd64 = TestImages.pushPlatformImage(registry, tag, "linux", "amd64", null);
-        Descriptor arm64 = TestImages.pushPlatformImage(registry, tag, "linux", "arm64", "v8");
-        Descriptor attestation = TestImages.pushAttestation(registry, tag, amd64.digest());
-        Descriptor index = TestImages.pushIndex(registry, tag, "multi", MediaTypes.OCI_INDEX, List.of(TestImages.entry(amd64, "linux/amd64"),
-                TestImages.entry(arm64, "linux/arm64/v8"), TestImages.attestationEntry(attestation, amd64.digest())));
-        return new Pushed(tag, index, amd64, arm64);
+        TestImages.MultiPlatform pushed = TestImages.pushMultiPlatform(registry, tag);
+        return new Pushed(tag, pushed.index(), pushed.amd64(), pushed.arm64());
     }
 
     @Test

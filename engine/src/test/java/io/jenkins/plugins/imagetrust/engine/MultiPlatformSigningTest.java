@@ -63,12 +63,8 @@ class MultiPlatformSigningTest {
 
     private MultiPlatformImage pushMultiPlatform(String repository) throws Exception {
         ImageReference tag = REGISTRY.reference(repository + ":multi");
-        Descriptor amd64 = TestImages.pushPlatformImage(registry, tag, "linux", "amd64", null);
-        Descriptor arm64 = TestImages.pushPlatformImage(registry, tag, "linux", "arm64", "v8");
-        Descriptor attestation = TestImages.pushAttestation(registry, tag, amd64.digest());
-        Descriptor index = TestImages.pushIndex(registry, tag, "multi", MediaTypes.OCI_INDEX, List.of(TestImages.entry(amd64, "linux/amd64"),
-                TestImages.entry(arm64, "linux/arm64/v8"), TestImages.attestationEntry(attestation, amd64.digest())));
-        return new MultiPlatformImage(tag, index, amd64, arm64, attestation);
+        TestImages.MultiPlatform pushed = TestImages.pushMultiPlatform(registry, tag);
+        return new MultiPlatformImage(tag, pushed.index(), pushed.amd64(), pushed.arm64(), pushed.attestation());
     }
 
     private ImageSigner signer(RegistryClient client) {

@@ -17,7 +17,6 @@ import io.jenkins.plugins.imagetrust.credentials.ImageSigningKeyCredentials;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
-import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
 import io.jenkins.plugins.imagetrust.run.ImageTrustAction;
@@ -226,22 +225,12 @@ class SignAndVerifyPipelineTest {
     void signingAnIndexSignsEveryPlatformAndVerifyImageSelectsOne() throws Exception {
         ImageReference tag = REGISTRY.reference("lab/multi:1.0");
         RegistryClient registry = RegistryClient.builder().build();
-        Descriptor amd64 = io.jenkins.plugins.imagetrust.engine.testing.TestImages.pushPlatformImage(
-                registry, tag, "linux", "amd64", null);
-        Descriptor arm64 = io.jenkins.plugins.imagetrust.engine.testing.TestImages.pushPlatformImage(
-                registry, tag, "linux", "arm64", "v8");
-        Descriptor attestation =
-                io.jenkins.plugins.imagetrust.engine.testing.TestImages.pushAttestation(registry, tag, amd64.digest());
-        Descriptor index = io.jenkins.plugins.imagetrust.engine.testing.TestImages.pushIndex(
-                registry,
-                tag,
-                "1.0",
-                MediaTypes.OCI_INDEX,
-                List.of(
-                        io.jenkins.plugins.imagetrust.engine.testing.TestImages.entry(amd64, "linux/amd64"),
-                        io.jenkins.plugins.imagetrust.engine.testing.TestImages.entry(arm64, "linux/arm64/v8"),
-                        io.jenkins.plugins.imagetrust.engine.testing.TestImages.attestationEntry(
-                                attestation, amd64.digest())));
+        io.jenkins.plugins.imagetrust.engine.testing.TestImages.MultiPlatform pushed =
+                io.jenkins.plugins.imagetrust.engine.testing.TestImages.pushMultiPlatform(registry, tag);
+        Descriptor amd64 = pushed.amd64();
+        Descriptor arm64 = pushed.arm64();
+        Descriptor attestation = pushed.attestation();
+        Descriptor index = pushed.index();
         String image = tag.toString();
 
         WorkflowRun build = run(

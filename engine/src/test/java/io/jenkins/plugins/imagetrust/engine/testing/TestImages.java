@@ -102,6 +102,23 @@ public final class TestImages {
         return new Descriptor(mediaType, digest, index.length);
     }
 
+    /** What {@link #pushMultiPlatform} pushed. */
+    public record MultiPlatform(Descriptor index, Descriptor amd64, Descriptor arm64, Descriptor attestation) {
+    }
+
+    /**
+     * Pushes what a two-platform {@code docker buildx build --push} leaves under {@code tag}'s tag: an OCI index of a
+     * linux/amd64 and a linux/arm64/v8 image, and a buildx attestation manifest for the amd64 one.
+     */
+    public static MultiPlatform pushMultiPlatform(RegistryClient registry, ImageReference tag) throws RegistryException {
+        Descriptor amd64 = pushPlatformImage(registry, tag, "linux", "amd64", null);
+        Descriptor arm64 = pushPlatformImage(registry, tag, "linux", "arm64", "v8");
+        Descriptor attestation = pushAttestation(registry, tag, amd64.digest());
+        Descriptor index = pushIndex(registry, tag, tag.tagOrDefault(), MediaTypes.OCI_INDEX, List.of(entry(amd64, "linux/amd64"),
+                entry(arm64, "linux/arm64/v8"), attestationEntry(attestation, amd64.digest())));
+        return new MultiPlatform(index, amd64, arm64, attestation);
+    }
+
     private static byte[] imageManifest(RegistryClient registry, ImageReference repository, String content, String os, String architecture,
             String variant) throws RegistryException {
         byte[] layer = content.getBytes(StandardCharsets.UTF_8);
