@@ -53,8 +53,8 @@ final class IndexSignBenchmark {
                 errors += LatencyBenchmarks.alternate(i, raw, sign);
             }
             return Result.of("6. sign an index of " + PLATFORMS + " platforms (cosign .sig, in-process, warm)", "ms", baseline, ours,
-                    Goal.atMost(1.5), errors, "raw: HEAD + GET index, then 10 requests per signature, " + ImageSigner.DEFAULT_CONCURRENCY
-                            + " platforms at a time, then the index's 10");
+                    Goal.atMost(1.5), errors, "raw: HEAD + GET index, then 9 requests per signature, " + ImageSigner.DEFAULT_CONCURRENCY
+                            + " platforms at a time, then the index's 9");
         } finally {
             rawPool.shutdownNow();
         }

@@ -61,7 +61,7 @@ final class RawRegistry {
 
     /**
      * The requests of a first recursive signature of an index: HEAD the index, GET it (to read what it lists), store
-     * the signature of each listed manifest, {@code pool}'s threads at a time, then the index's own (10 requests each:
+     * the signature of each listed manifest, {@code pool}'s threads at a time, then the index's own (9 requests each:
      * {@link #sign} without its HEAD).
      */
     void signIndex(IndexSignatureUpload upload, ExecutorService pool) throws Exception {

@@ -275,6 +275,21 @@ class MultiPlatformSigningTest {
     }
 
     @Test
+    void signingAnIndexIssuesTheRequestsOfItsSignaturesAndNoMore() throws Exception {
+        MultiPlatformImage image = pushMultiPlatform("multi/requests");
+        try (RegistryProxy proxy = RegistryProxy.start(REGISTRY, (request, exchange) -> false)) {
+            ImageReference proxied = ImageReference.parse(proxy.hostPort() + "/multi/requests:multi");
+            SignResult result = signer(RegistryClient.builder().build())
+                    .sign(SignRequest.builder(proxied).signatureFormat(SignatureFormat.LEGACY).build());
+            assertThat(result.manifests()).hasSize(2);
+            // HEAD the tag, GET the index; per signature (2 platforms, then the index): GET .sig, HEAD + POST + PUT
+            // payload and config, PUT .sig, GET it back. The attestation manifest costs nothing.
+            assertThat(proxy.server().requests()).hasSize(2 + 3 * 9);
+            assertThat(proxy.server().requests()).noneMatch(r -> r.path().contains(image.attestation().digest().hex()));
+        }
+    }
+
+    @Test
     void signatureChecksOfEachPlatformNameTheirFormat() throws Exception {
         MultiPlatformImage image = pushMultiPlatform("multi/formats");
         signer(registry).sign(SignRequest.builder(image.tag()).signatureFormat(SignatureFormat.BUNDLE).annotations(Map.of("team", "a")).build());

@@ -65,7 +65,7 @@ public final class RegistryProxy implements AutoCloseable {
             if (!Set.of("content-length", "transfer-encoding", "connection", ":status").contains(lower)) {
                 for (String value : values) {
                     headers.add(name);
-                    headers.add(lower.equals("location") ? value.replace(registry.host() + ":" + registry.port(), server.hostPort()) : value);
+                    headers.add(lower.equals("location") ? value.replace(registry.host(), server.hostPort()) : value);
                 }
             }
         });
