@@ -10,6 +10,8 @@ import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
+import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
 import io.jenkins.plugins.imagetrust.engine.testing.TestImages;
@@ -83,6 +85,38 @@ final class BenchEnvironment implements AutoCloseable {
         return inParallel(references, image -> new PushedImage(image, TestImages.push(client, image)));
     }
 
+    /**
+     * {@code count} new image indexes, each listing one new image per entry of {@code platforms} ({@code {architecture,
+     * variant}}, os linux), each under its own tag.
+     */
+    List<PushedIndex> pushIndexes(String purpose, int count, String[][] platforms) throws Exception {
+        List<ImageReference> references = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            references.add(registry.reference(REPOSITORY + ":" + purpose + "-" + imageCounter.incrementAndGet()));
+        }
+        return inParallel(references, tag -> {
+            List<Descriptor> listed = new ArrayList<>();
+            List<String> entries = new ArrayList<>();
+            for (String[] platform : platforms) {
+                Descriptor manifest = TestImages.pushPlatformImage(client, tag, "linux", platform[0], platform[1]);
+                listed.add(manifest);
+                entries.add(TestImages.entry(manifest, "linux/" + platform[0] + (platform[1] == null ? "" : "/" + platform[1])));
+            }
+            Descriptor index = TestImages.pushIndex(client, tag, tag.tagOrDefault(), MediaTypes.OCI_INDEX, entries);
+            return new PushedIndex(tag, index, listed);
+        });
+    }
+
+    /** The bodies of a first recursive signature of {@code index}: one per listed manifest, and the index's own. */
+    RawRegistry.IndexSignatureUpload signatureOf(PushedIndex index) throws KeyException {
+        List<RawRegistry.SignatureUpload> listed = new ArrayList<>();
+        for (Descriptor manifest : index.listed()) {
+            listed.add(signatureOf(new PushedImage(index.reference(), manifest.digest())));
+        }
+        return new RawRegistry.IndexSignatureUpload(index.reference().repository(), index.reference().tagOrDefault(), index.index().digest(),
+                listed, signatureOf(new PushedImage(index.reference(), index.index().digest())));
+    }
+
     /** The bodies of a first cosign signature of {@code image}, signed with the benchmark key (setup, not measured). */
     RawRegistry.SignatureUpload signatureOf(PushedImage image) throws KeyException {
         byte[] payload = SimpleSigningPayload.create(image.reference(), image.digest(), Map.of());
@@ -121,6 +155,10 @@ final class BenchEnvironment implements AutoCloseable {
 
     /** An image pushed for the benchmark: its tagged reference and manifest digest. */
     record PushedImage(ImageReference reference, Digest digest) {
+    }
+
+    /** An image index pushed for the benchmark: its tag, its descriptor and those of the manifests it lists. */
+    record PushedIndex(ImageReference reference, Descriptor index, List<Descriptor> listed) {
     }
 
     interface Step<T, R> {

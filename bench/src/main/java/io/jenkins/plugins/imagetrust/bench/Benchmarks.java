@@ -15,7 +15,7 @@ import java.util.Set;
  *
  * <pre>java -jar bench/target/image-trust-bench.jar [--smoke] [--iterations N] [--warmup N] [--bulk-images N]
  *     [--bulk-rounds N] [--concurrency N] [--cli-iterations N] [--trust-iterations N] [--project-root DIR]
- *     [--only sign,verify,bulk,cli,trust]</pre>
+ *     [--only sign,verify,bulk,cli,trust,index]</pre>
  */
 public final class Benchmarks {
     private Benchmarks() {
@@ -41,7 +41,7 @@ public final class Benchmarks {
     }
 
     /**
-     * Runs benchmarks 1 to 5 (those {@code config} asks for); the CLI ones only where the launcher and jar are built,
+     * Runs benchmarks 1 to 6 (those {@code config} asks for); the CLI ones only where the launcher and jar are built,
      * 5 only where dockerd, docker, notary-server and notary-signer are installed and this is root (else a printed reason).
      */
     public static List<Result> run(BenchConfig config) throws Exception {
@@ -59,6 +59,9 @@ public final class Benchmarks {
             }
             if (config.runs("bulk")) {
                 results.add(report(new BulkVerifyBenchmark(env, config).run()));
+            }
+            if (config.runs("index")) {
+                results.add(report(new IndexSignBenchmark(env, config).run()));
             }
             CliStartupBenchmark cli = new CliStartupBenchmark(env, config, workDir);
             String unavailable = cli.unavailableReason();

@@ -102,7 +102,7 @@ final class LatencyBenchmarks {
     }
 
     /** Runs both steps, the baseline first on even iterations; the number of steps that failed. */
-    private static int alternate(int iteration, Runnable baseline, Runnable ours) {
+    static int alternate(int iteration, Runnable baseline, Runnable ours) {
         Runnable first = iteration % 2 == 0 ? baseline : ours;
         Runnable second = iteration % 2 == 0 ? ours : baseline;
         return attempt(first) + attempt(second);

@@ -10,6 +10,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /**
  * The baseline: the registry requests an operation needs, issued directly with a {@link HttpClient} configured as
@@ -47,6 +52,41 @@ final class RawRegistry {
     void sign(SignatureUpload upload) throws IOException, InterruptedException {
         expect(send(request(manifestUri(upload.repository(), upload.tag())).header("Accept", ACCEPT_MANIFESTS)
                 .method("HEAD", HttpRequest.BodyPublishers.noBody())), 200);
+        storeSignature(upload);
+    }
+
+    /** The bodies of a first cosign signature of an image index and of each manifest it lists. */
+    record IndexSignatureUpload(String repository, String tag, Digest indexDigest, List<SignatureUpload> listed, SignatureUpload index) {
+    }
+
+    /**
+     * The requests of a first recursive signature of an index: HEAD the index, GET it (to read what it lists), store
+     * the signature of each listed manifest, {@code pool}'s threads at a time, then the index's own (9 requests each:
+     * {@link #sign} without its HEAD).
+     */
+    void signIndex(IndexSignatureUpload upload, ExecutorService pool) throws Exception {
+        expect(send(request(manifestUri(upload.repository(), upload.tag())).header("Accept", ACCEPT_MANIFESTS)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())), 200);
+        expect(send(request(manifestUri(upload.repository(), upload.indexDigest().toString())).header("Accept", ACCEPT_MANIFESTS).GET()), 200);
+        List<Future<Void>> stores = new ArrayList<>();
+        for (SignatureUpload listed : upload.listed()) {
+            stores.add(pool.submit(() -> {
+                storeSignature(listed);
+                return null;
+            }));
+        }
+        for (Future<Void> store : stores) {
+            try {
+                store.get();
+            } catch (ExecutionException e) {
+                throw new IOException(e.getCause().getMessage(), e.getCause());
+            }
+        }
+        storeSignature(upload.index());
+    }
+
+    /** GET the (absent) .sig manifest, HEAD + POST + PUT the payload and the config blobs, PUT the .sig manifest, GET it back. */
+    private void storeSignature(SignatureUpload upload) throws IOException, InterruptedException {
         expect(send(request(manifestUri(upload.repository(), upload.signatureTag())).header("Accept", ACCEPT_MANIFESTS).GET()), 404);
         uploadBlob(upload.repository(), upload.payload(), upload.payloadDigest());
         uploadBlob(upload.repository(), upload.config(), upload.configDigest());

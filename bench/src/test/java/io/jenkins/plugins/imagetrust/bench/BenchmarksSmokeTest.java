@@ -28,7 +28,8 @@ class BenchmarksSmokeTest {
         List<Result> results = Benchmarks.run(config);
 
         assertThat(results).extracting(Result::name).anyMatch(name -> name.startsWith("1. sign"))
-                .anyMatch(name -> name.startsWith("2. verify")).anyMatch(name -> name.startsWith("3. bulk verify"));
+                .anyMatch(name -> name.startsWith("2. verify")).anyMatch(name -> name.startsWith("3. bulk verify"))
+                .anyMatch(name -> name.startsWith("6. sign an index"));
         if (RequiredBinaries.isCi()) {
             assertThat(results).extracting(Result::name).anyMatch(name -> name.startsWith("4a. CLI"))
                     .anyMatch(name -> name.startsWith("4b. CLI"));

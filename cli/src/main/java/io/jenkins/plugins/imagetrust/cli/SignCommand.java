@@ -1,8 +1,10 @@
 package io.jenkins.plugins.imagetrust.cli;
 
 import io.jenkins.plugins.imagetrust.engine.ImageSigner;
+import io.jenkins.plugins.imagetrust.engine.IndexSigningException;
 import io.jenkins.plugins.imagetrust.engine.SignRequest;
 import io.jenkins.plugins.imagetrust.engine.SignResult;
+import io.jenkins.plugins.imagetrust.engine.SignedManifest;
 import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
@@ -18,7 +20,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code image-trust sign}: sign image digests and store the signatures in the cosign formats. */
 @Command(name = "sign", description = {"Sign each image's manifest digest (never a tag): by default both as the legacy cosign signature at",
-        "sha256-<hex>.sig and as a cosign 3 Sigstore bundle attached as an OCI referrer. Prints IMAGE@DIGEST for every image signed."})
+        "sha256-<hex>.sig and as a cosign 3 Sigstore bundle attached as an OCI referrer. Prints IMAGE@DIGEST for every image signed.",
+        "An image index is signed with every platform manifest it lists (see --recursive); each of those is printed as",
+        "IMAGE@DIGEST<TAB>PLATFORM after the index's line. Exit 1 when one of them could not be signed (the index then is not)."})
 final class SignCommand extends ContextCommand {
     @Mixin
     CommonOptions common = new CommonOptions();
@@ -54,6 +58,11 @@ final class SignCommand extends ContextCommand {
                     "both (default): both, so every verifier accepts the image."})
     String signatureFormat;
 
+    @Option(names = "--recursive", arity = "0..1", paramLabel = "true|false", defaultValue = "true", fallbackValue = "true",
+            description = {"For an image index (multi-platform image): also sign every manifest it lists, nested indexes included,",
+                    "buildx attestation manifests left out (default true; --recursive=false signs the index alone, as cosign does by default)."})
+    boolean recursive = true;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image references (tag or digest).")
     List<String> images;
 
@@ -79,15 +88,31 @@ final class SignCommand extends ContextCommand {
                     .daemon(daemon == null ? null : DaemonConnections.open(daemon, context, common.listener(context)))
                     .build();
             return ImageBatch.run(context, images, text -> {
-                SignResult result = imageSigner.sign(SignRequest.builder(ImageReference.parse(text))
-                        .expectedDigest(expected)
-                        .signRegistryDigest(signRegistryDigest)
-                        .annotations(annotations)
-                        .signatureFormat(format)
-                        .build());
+                ImageReference image = ImageReference.parse(text);
+                SignResult result;
+                try {
+                    result = imageSigner.sign(SignRequest.builder(image)
+                            .expectedDigest(expected)
+                            .signRegistryDigest(signRegistryDigest)
+                            .annotations(annotations)
+                            .signatureFormat(format)
+                            .recursive(recursive)
+                            .build());
+                } catch (IndexSigningException e) {
+                    printListed(image, e.signed()); // what is signed stays signed: say so before the error
+                    throw e;
+                }
                 context.out().println(result.pinnedReference());
+                printListed(image, result.manifests());
                 return ExitCodes.OK;
             });
+        }
+    }
+
+    /** One line per listed manifest signed with an index: {@code IMAGE@DIGEST<TAB>PLATFORM}. */
+    private void printListed(ImageReference image, List<SignedManifest> manifests) {
+        for (SignedManifest manifest : manifests) {
+            context.out().println(image.repositoryOnly().withDigest(manifest.digest()).pinned() + "\t" + manifest.manifest().platformText());
         }
     }
 }

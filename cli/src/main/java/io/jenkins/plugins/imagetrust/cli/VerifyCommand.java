@@ -12,6 +12,7 @@ import io.jenkins.plugins.imagetrust.engine.policy.PolicyFiles;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.registry.Platform;
 import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
 import io.jenkins.plugins.imagetrust.engine.verify.SignatureCheck;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
@@ -59,6 +60,15 @@ final class VerifyCommand extends ContextCommand {
     @Option(names = "--signature-repository", paramLabel = "REPO", description = "Read signatures from this repository instead of the image's own.")
     String signatureRepository;
 
+    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
+            description = {"Verify the manifest a runtime on this platform pulls, e.g. linux/arm64: an image index is resolved to the",
+                    "manifest it lists for the platform (an error, exit 1, when it has none); a single image must be for that platform."})
+    String platform;
+
+    @Option(names = "--require-all-platforms", description = {"Verifying an image index also verifies every platform manifest it lists;",
+            "trusted only when each is (the policy option requireAllPlatforms)."})
+    boolean requireAllPlatforms;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json (schema in docs/cli.md).")
     String output;
 
@@ -70,8 +80,15 @@ final class VerifyCommand extends ContextCommand {
         if (!output.equals("text") && !output.equals("json")) {
             throw new CliUsageException("--output is 'text' or 'json', not '" + output + "'");
         }
+        Platform selected;
+        try {
+            selected = platform == null ? null : Platform.parse(platform);
+        } catch (IllegalArgumentException e) {
+            throw new CliUsageException("--platform: " + e.getMessage());
+        }
         TrustPolicy policy = policy();
         ImageVerifier verifier = ImageVerifier.builder()
+                .platform(selected)
                 .registry(common.registry(context))
                 .policy(policy)
                 .listener(common.listener(context))
@@ -113,8 +130,16 @@ final class VerifyCommand extends ContextCommand {
 
     private void printText(VerificationReport report) {
         context.out().println(report.summary());
+        printSignatures(report, "  ");
+        for (VerificationReport listed : report.platformReports()) {
+            context.out().println("  platform " + listed.platform().map(Platform::toString).orElse("unknown") + ": " + listed.summary());
+            printSignatures(listed, "    ");
+        }
+    }
+
+    private void printSignatures(VerificationReport report, String indent) {
         for (SignatureCheck check : report.signatures()) {
-            context.out().println("  " + outcome(check) + "  " + check.format().id() + "  " + check.source()
+            context.out().println(indent + outcome(check) + "  " + check.format().id() + "  " + check.source()
                     + check.keyId().map(id -> "  key " + id.shortForm()).orElse("")
                     + check.reason().map(r -> "  " + r.name()).orElse("") + "  " + check.detail());
         }
@@ -150,6 +175,9 @@ final class VerifyCommand extends ContextCommand {
             builder.threshold(threshold);
         }
         builder.requiredAnnotations(annotations);
+        if (requireAllPlatforms) {
+            builder.requireAllPlatforms(true);
+        }
         if (identity != null) {
             try {
                 builder.identity(IdentityRule.fromId(identity));

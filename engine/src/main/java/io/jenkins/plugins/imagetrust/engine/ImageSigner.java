@@ -23,9 +23,17 @@ import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
 import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Signs images in the cosign signature formats: resolve the digest, refuse a tag that moved, then (as the request's
@@ -33,8 +41,22 @@ import java.util.Objects;
  * manifest, and sign an in-toto statement into a Sigstore bundle attached as an OCI referrer (cosign 3's format);
  * optionally (never by default) also sign the tag into the repository's Notary v1 trust data (Docker Content Trust)
  * with the same key as targets key. Built once and reused; thread-safe.
+ *
+ * <p>An OCI image index (or Docker manifest list) is signed together with every manifest it lists, nested indexes
+ * included, unless the request says {@link SignRequest.Builder#recursive(boolean) recursive(false)}: the listed
+ * manifests first, {@link Builder#concurrency} at a time, then the index once all of them are signed. Buildx
+ * attestation manifests are left out (no runtime runs them). See {@code docs/cli.md}, "Multi-platform images".
  */
 public final class ImageSigner {
+    /** How many manifests of an index are signed at once unless {@link Builder#concurrency} says otherwise. */
+    public static final int DEFAULT_CONCURRENCY = 4;
+
+    private static final ThreadFactory SIGNING_THREADS = task -> {
+        Thread thread = new Thread(task, "image-trust-sign-manifest");
+        thread.setDaemon(true);
+        return thread;
+    };
+
     private final RegistryClient registry;
     private final Signer signer;
     private final ProgressListener listener;
@@ -43,11 +65,14 @@ public final class ImageSigner {
     private final BundlePublisher bundlePublisher;
     private final DigestResolver resolver;
     private final NotaryOptions notary;
+    private final int concurrency;
 
     private ImageSigner(Builder b) {
         this.registry = Objects.requireNonNull(b.registry, "registry");
         this.signer = Objects.requireNonNull(b.signer, "signer");
-        this.listener = b.listener;
+        // The manifests an index lists are signed on several threads; a listener need not expect that.
+        this.listener = ProgressListener.serialized(b.listener);
+        this.concurrency = b.concurrency;
         this.signatureRepository = b.signatureRepository;
         this.publisher = new CosignPublisher(registry, listener);
         this.bundlePublisher = new BundlePublisher(registry, listener, b.clock);
@@ -78,43 +103,146 @@ public final class ImageSigner {
         Digest digest = digestToSign(request, resolved);
         ImageReference repository = signatureRepository != null ? signatureRepository.repositoryOnly() : image.repositoryOnly();
         SignatureFormat format = request.signatureFormat();
+        // The signed manifest's descriptor (the bundle's subject, and whether it is an index): the one resolving the
+        // image already fetched.
+        Descriptor signed = resolved.registryDigest().equals(digest) ? resolved.registryDescriptor()
+                : registry.resolve(image.repositoryOnly().withDigest(digest));
+        List<SignedManifest> children = List.of();
+        if (request.recursive() && MediaTypes.isIndex(signed.mediaType())) {
+            children = signListedManifests(image, repository, signed, request);
+        }
+        Signatures own = publishSignatures(image, repository, signed, request);
+        boolean alreadyPresent = own.alreadyPresent();
+        listener.info("sign", (alreadyPresent ? "already signed " : "signed ") + image.repositoryOnly().withDigest(digest).pinned()
+                + " with key " + signer.keyId() + " (" + describe(own.legacy(), own.bundle()) + ")"
+                + (children.isEmpty() ? "" : ", and the " + children.size() + " manifests it lists"));
+        PublishResult notaryResult = notary == null ? null : publishToNotary(image, digest);
+        return new SignResult(image, digest, signer.keyId(), repository, own.legacy() == null ? null : own.legacy().signatureTag(), alreadyPresent,
+                notaryResult, format, own.bundle(), children);
+    }
+
+    /** What was written for one manifest, in the formats asked for (null for a format not asked for). */
+    private record Signatures(CosignPublisher.Published legacy, BundlePublisher.Published bundle) {
+        boolean alreadyPresent() {
+            return (legacy == null || legacy.alreadyPresent()) && (bundle == null || bundle.alreadyPresent());
+        }
+    }
+
+    /** Signs one manifest in every format the request asks for. */
+    private Signatures publishSignatures(ImageReference image, ImageReference repository, Descriptor subject, SignRequest request)
+            throws RegistryException, KeyException, SigningException {
         CosignPublisher.Published legacy = null;
         BundlePublisher.Published bundle = null;
         try {
-            if (format.writesLegacy()) {
-                legacy = publisher.publish(image, repository, digest, signer, request.annotations(), equivalence(request));
+            if (request.signatureFormat().writesLegacy()) {
+                legacy = publisher.publish(image, repository, subject.digest(), signer, request.annotations(), equivalence(request));
             }
-            if (format.writesBundle()) {
-                bundle = publishBundle(image, repository, digest, resolved, request, legacy);
+            if (request.signatureFormat().writesBundle()) {
+                bundle = publishBundle(image, repository, subject, request, legacy);
             }
         } catch (SignaturePublishException e) {
             throw new SigningException(e.getMessage(), e);
         }
-        boolean alreadyPresent = (legacy == null || legacy.alreadyPresent()) && (bundle == null || bundle.alreadyPresent());
-        listener.info("sign", (alreadyPresent ? "already signed " : "signed ") + image.repositoryOnly().withDigest(digest).pinned()
-                + " with key " + signer.keyId() + " (" + describe(legacy, bundle) + ")");
-        PublishResult notaryResult = notary == null ? null : publishToNotary(image, digest);
-        return new SignResult(image, digest, signer.keyId(), repository, legacy == null ? null : legacy.signatureTag(), alreadyPresent,
-                notaryResult, format, bundle);
+        return new Signatures(legacy, bundle);
+    }
+
+    /**
+     * Signs every manifest the index lists, {@code concurrency} at a time on the shared client. Each is signed
+     * whatever happens to the others; when one fails, the others still complete, and the index is then not signed
+     * ({@link IndexSigningException} names each failure with its platform).
+     */
+    private List<SignedManifest> signListedManifests(ImageReference image, ImageReference repository, Descriptor index, SignRequest request)
+            throws RegistryException, SigningException {
+        Manifest indexManifest = registry.fetchManifest(image.repositoryOnly(), index.digest().toString())
+                .orElseThrow(() -> new SigningException(image.repositoryOnly().withDigest(index.digest()).pinned()
+                        + " disappeared from the registry before the manifests it lists could be read"));
+        List<PlatformManifest> listed = IndexWalker.manifestsUnder(registry, image.repositoryOnly(), indexManifest, listener);
+        if (listed.isEmpty()) {
+            return List.of();
+        }
+        listener.info("sign", image.repositoryOnly().withDigest(index.digest()).pinned() + " is an image index: signing the "
+                + listed.size() + " manifests it lists (" + platforms(listed) + ") first");
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, listed.size()), SIGNING_THREADS);
+        try {
+            List<Future<SignedManifest>> futures = new ArrayList<>();
+            for (PlatformManifest manifest : listed) {
+                futures.add(pool.submit(() -> signListed(image, repository, manifest, request)));
+            }
+            List<SignedManifest> signed = new ArrayList<>();
+            List<IndexSigningException.Failure> failures = new ArrayList<>();
+            Throwable firstCause = null;
+            for (int i = 0; i < listed.size(); i++) {
+                try {
+                    signed.add(futures.get(i).get());
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    firstCause = firstCause == null ? cause : firstCause;
+                    failures.add(new IndexSigningException.Failure(listed.get(i), String.valueOf(cause.getMessage())));
+                }
+            }
+            if (!failures.isEmpty()) {
+                throw new IndexSigningException(failureMessage(image, index.digest(), listed.size(), failures), signed, failures, firstCause);
+            }
+            return signed;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SigningException("interrupted while signing the manifests " + image + " lists", e);
+        } finally {
+            pool.shutdownNow();
+            awaitQuietly(pool);
+        }
+    }
+
+    private SignedManifest signListed(ImageReference image, ImageReference repository, PlatformManifest manifest, SignRequest request)
+            throws RegistryException, KeyException, SigningException {
+        Signatures signatures = publishSignatures(image, repository, manifest.descriptor(), request);
+        listener.info("sign", (signatures.alreadyPresent() ? "already signed " : "signed ") + manifest.platformText() + " "
+                + image.repositoryOnly().withDigest(manifest.digest()).pinned() + " (" + describe(signatures.legacy(), signatures.bundle()) + ")");
+        return new SignedManifest(manifest, signatures.legacy() == null ? null : signatures.legacy().signatureTag(), signatures.bundle(),
+                signatures.alreadyPresent());
+    }
+
+    private static String failureMessage(ImageReference image, Digest index, int listed, List<IndexSigningException.Failure> failures) {
+        StringBuilder out = new StringBuilder("signing the manifests " + image.repositoryOnly().withDigest(index).pinned() + " lists failed for "
+                + failures.size() + " of " + listed + ":");
+        for (IndexSigningException.Failure failure : failures) {
+            out.append(" [").append(failure.manifest().platformText()).append(' ').append(failure.manifest().digest()).append(": ")
+                    .append(failure.reason()).append(']');
+        }
+        return out.append("; the others are signed, the index is not (sign again to complete it)").toString();
+    }
+
+    private static String platforms(List<PlatformManifest> listed) {
+        List<String> out = new ArrayList<>();
+        listed.forEach(manifest -> out.add(manifest.platformText()));
+        return String.join(", ", out);
+    }
+
+    /** Waits for the signing threads to end, so none outlives the call. */
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("the manifest signing threads did not stop");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
      * Attaches the bundle. When the legacy signature was just stored, a registry that refuses the referrer (old
      * registries reject OCI artifact manifests) is reported as such, so the caller knows what is already there.
      */
-    private BundlePublisher.Published publishBundle(ImageReference image, ImageReference repository, Digest digest, ResolvedDigest resolved,
+    private BundlePublisher.Published publishBundle(ImageReference image, ImageReference repository, Descriptor subject,
             SignRequest request, CosignPublisher.Published legacy)
             throws RegistryException, KeyException, SigningException, SignaturePublishException {
         try {
-            // The referrer's subject is the signed manifest's descriptor: the one resolving the image already fetched.
-            Descriptor subject = resolved.registryDigest().equals(digest) ? resolved.registryDescriptor()
-                    : registry.resolve(image.repositoryOnly().withDigest(digest));
             return bundlePublisher.publish(image, repository, subject, signer, request.annotations(), equivalence(request));
         } catch (RegistryException | SignaturePublishException e) {
             if (legacy == null) {
                 throw e;
             }
-            throw new SigningException("the legacy signature of " + image.repositoryOnly().withDigest(digest).pinned() + " is stored at "
+            throw new SigningException("the legacy signature of " + image.repositoryOnly().withDigest(subject.digest()).pinned() + " is stored at "
                     + repository.name() + ":" + legacy.signatureTag() + ", but attaching the Sigstore bundle failed (sign with the legacy "
                     + "format only where the registry refuses OCI artifacts): " + e.getMessage(), e);
         }
@@ -192,8 +320,21 @@ public final class ImageSigner {
         private DockerDaemon daemon;
         private NotaryOptions notary;
         private Clock clock = Clock.systemUTC();
+        private int concurrency = DEFAULT_CONCURRENCY;
 
         private Builder() {
+        }
+
+        /**
+         * How many manifests an index lists are signed at once, on the one registry client (default
+         * {@value ImageSigner#DEFAULT_CONCURRENCY}).
+         */
+        public Builder concurrency(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("concurrency must be at least 1, not " + value);
+            }
+            this.concurrency = value;
+            return this;
         }
 
         /** The clock that dates bundle referrers ({@code org.opencontainers.image.created}). */

@@ -7,6 +7,11 @@ import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
+import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
+import io.jenkins.plugins.imagetrust.engine.registry.ManifestUnknownException;
+import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
+import io.jenkins.plugins.imagetrust.engine.registry.Platform;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
 import io.jenkins.plugins.imagetrust.engine.verify.PolicyEvaluator;
@@ -23,6 +28,8 @@ import java.util.Objects;
  * legacy {@code .sig} tag and the Sigstore bundles attached as OCI referrers), judge each one; a key counts once
  * whichever format (or both) it signed in.
  * An untrusted image is a report, not an exception; exceptions mean verification could not be completed.
+ * Multi-platform images: {@link Builder#platform} selects one platform's manifest of an index, and the policy's
+ * {@code requireAllPlatforms} makes verifying an index verify every manifest it lists too.
  */
 public final class ImageVerifier {
     private final RegistryClient registry;
@@ -31,6 +38,8 @@ public final class ImageVerifier {
     private final CosignSignatureReader reader;
     private final BundleSignatureReader bundleReader;
     private final PolicyEvaluator evaluator;
+    private final TrustPolicy policy;
+    private final Platform platform;
 
     private ImageVerifier(Builder b) {
         this.registry = Objects.requireNonNull(b.registry, "registry");
@@ -38,20 +47,54 @@ public final class ImageVerifier {
         this.signatureRepository = b.signatureRepository;
         this.reader = new CosignSignatureReader(registry, listener);
         this.bundleReader = new BundleSignatureReader(registry, listener);
-        this.evaluator = new PolicyEvaluator(Objects.requireNonNull(b.policy, "policy"), b.clock);
+        this.policy = Objects.requireNonNull(b.policy, "policy");
+        this.evaluator = new PolicyEvaluator(policy, b.clock);
+        this.platform = b.platform;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * Verifies {@code image}: the manifest for the configured {@link Builder#platform platform} when one is set (an
+     * index resolved to that platform's manifest), else the manifest the reference names, and, when the policy
+     * {@linkplain TrustPolicy#requireAllPlatforms() requires all platforms} and that is an index, every manifest it lists.
+     *
+     * @throws io.jenkins.plugins.imagetrust.engine.registry.PlatformNotFoundException when the image has no manifest
+     *         for the platform asked for (the message names those it has)
+     */
     public VerificationReport verify(ImageReference image) throws RegistryException {
-        Digest digest = registry.resolve(image).digest();
+        Descriptor resolved = registry.resolve(image);
+        Digest digest = resolved.digest();
         if (image.digest().isPresent() && !image.digest().get().equals(digest)) {
             throw new RegistryException(image.registry(), image.repository(), "resolve",
                     "the registry answered " + digest + " for " + image.digest().get());
         }
         listener.info("resolve", image + " is " + digest);
+        if (platform != null) {
+            PlatformManifest chosen = PlatformSelector.select(registry, image, resolved, platform, listener);
+            VerificationReport report = verifyDigest(image, chosen.digest());
+            return chosen.digest().equals(digest) ? report : report.forPlatform(chosen.platform(), chosen.parent());
+        }
+        VerificationReport report = verifyDigest(image, digest);
+        if (!policy.requireAllPlatforms() || !MediaTypes.isIndex(resolved.mediaType())) {
+            return report;
+        }
+        Manifest index = registry.fetchManifest(image.repositoryOnly(), digest.toString())
+                .orElseThrow(() -> new ManifestUnknownException(image.registry(), image.repository(), "verify", 404, List.of(),
+                        "the image index " + digest + " disappeared while it was verified"));
+        List<VerificationReport> platforms = new ArrayList<>();
+        for (PlatformManifest listed : IndexWalker.manifestsUnder(registry, image.repositoryOnly(), index, listener)) {
+            platforms.add(verifyDigest(image, listed.digest()).forPlatform(listed.platform(), listed.parent()));
+        }
+        VerificationReport combined = report.withPlatformReports(platforms);
+        listener.debug("verify", combined.summary());
+        return combined;
+    }
+
+    /** Reads and judges the signatures of one manifest digest. */
+    private VerificationReport verifyDigest(ImageReference image, Digest digest) throws RegistryException {
         ImageReference repository = signatureRepository != null ? signatureRepository.repositoryOnly() : image.repositoryOnly();
         List<SignatureCandidate> candidates = new ArrayList<>(reader.read(repository, digest));
         try {
@@ -78,8 +121,19 @@ public final class ImageVerifier {
         private ProgressListener listener = ProgressListener.NONE;
         private Clock clock = Clock.systemUTC();
         private ImageReference signatureRepository;
+        private Platform platform;
 
         private Builder() {
+        }
+
+        /**
+         * Verify the manifest a runtime on this platform pulls: an image index is resolved to the manifest it lists for
+         * the platform (what a deploy gate for, say, arm64 nodes needs); a single image must be for that platform.
+         * Null (the default): verify what the reference names.
+         */
+        public Builder platform(Platform value) {
+            this.platform = value;
+            return this;
         }
 
         public Builder registry(RegistryClient value) {

@@ -24,6 +24,7 @@ public final class SignRequest {
     private final Map<String, String> annotations;
     private final SignatureFormat signatureFormat;
     private final Set<String> perRunAnnotations;
+    private final boolean recursive;
 
     private SignRequest(Builder b) {
         this.image = b.image;
@@ -32,6 +33,7 @@ public final class SignRequest {
         this.annotations = Map.copyOf(b.annotations);
         this.signatureFormat = b.signatureFormat;
         this.perRunAnnotations = Set.copyOf(b.perRunAnnotations);
+        this.recursive = b.recursive;
     }
 
     public static Builder builder(ImageReference image) {
@@ -68,6 +70,11 @@ public final class SignRequest {
         return perRunAnnotations;
     }
 
+    /** Whether an image index is signed together with every manifest it lists; true unless set. */
+    public boolean recursive() {
+        return recursive;
+    }
+
     /** Builds a {@link SignRequest}. */
     public static final class Builder {
         private final ImageReference image;
@@ -76,6 +83,7 @@ public final class SignRequest {
         private final Map<String, String> annotations = new LinkedHashMap<>();
         private SignatureFormat signatureFormat = SignatureFormat.BOTH;
         private final Set<String> perRunAnnotations = new HashSet<>();
+        private boolean recursive = true;
 
         private Builder(ImageReference image) {
             this.image = Objects.requireNonNull(image);
@@ -132,6 +140,18 @@ public final class SignRequest {
         public Builder perRunAnnotations(Collection<String> keys) {
             perRunAnnotations.clear();
             perRunAnnotations.addAll(keys);
+            return this;
+        }
+
+        /**
+         * When the image is an OCI image index or Docker manifest list, also sign every manifest it lists, nested
+         * indexes included (true, the default), or the index alone (false, what {@code cosign sign} does without
+         * {@code --recursive}). Runtimes (containers/image, hence podman, CRI-O, skopeo) check the signature of the
+         * platform manifest they pull, not of the index, so an index signed alone leaves them nothing to accept.
+         * Buildx attestation manifests are never signed: no runtime runs them.
+         */
+        public Builder recursive(boolean value) {
+            this.recursive = value;
             return this;
         }
 

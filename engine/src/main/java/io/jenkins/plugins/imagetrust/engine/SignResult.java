@@ -6,6 +6,7 @@ import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
 import io.jenkins.plugins.imagetrust.engine.notary.PublishResult;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -22,12 +23,22 @@ import java.util.Optional;
  * @param notaryResult what was published to Notary (Docker Content Trust), or null when that was not asked for
  * @param signatureFormat the format(s) asked for
  * @param bundleResult what the bundle publish did, or null when no bundle was asked for
+ * @param manifests when {@code digest} is an image index signed recursively: every manifest it lists (nested indexes
+ *        and their manifests included, buildx attestation manifests left out), each signed like the index; else empty
  */
 public record SignResult(ImageReference image, Digest digest, KeyId keyId, ImageReference signatureRepository, String signatureTag,
-        boolean alreadyPresent, PublishResult notaryResult, SignatureFormat signatureFormat, BundlePublisher.Published bundleResult) {
+        boolean alreadyPresent, PublishResult notaryResult, SignatureFormat signatureFormat, BundlePublisher.Published bundleResult,
+        List<SignedManifest> manifests) {
 
     public SignResult {
         Objects.requireNonNull(signatureFormat, "signatureFormat");
+        manifests = List.copyOf(manifests);
+    }
+
+    /** A result for one manifest (no listed manifests signed with it). */
+    public SignResult(ImageReference image, Digest digest, KeyId keyId, ImageReference signatureRepository, String signatureTag,
+            boolean alreadyPresent, PublishResult notaryResult, SignatureFormat signatureFormat, BundlePublisher.Published bundleResult) {
+        this(image, digest, keyId, signatureRepository, signatureTag, alreadyPresent, notaryResult, signatureFormat, bundleResult, List.of());
     }
 
     /** A legacy-only result, with or without Notary publishing. */
@@ -60,6 +71,11 @@ public record SignResult(ImageReference image, Digest digest, KeyId keyId, Image
     /** The digest of the bundle's referrer manifest, when the bundle format was written. */
     public Optional<Digest> referrerDigest() {
         return bundle().map(BundlePublisher.Published::referrerDigest);
+    }
+
+    /** Whether nothing was written at all: the index (or image) and every manifest it lists were already signed. */
+    public boolean allAlreadyPresent() {
+        return alreadyPresent && manifests.stream().allMatch(SignedManifest::alreadyPresent);
     }
 
     /** {@code registry/repository@digest}. */

@@ -51,6 +51,42 @@ public final class ImageTrustRecord implements Serializable {
     private final String reason;
     /** The policy a verification was held to, as {@code EffectivePolicy.describe()} says it; null for signing. */
     private final String policy;
+    // Null in records saved before multi-platform signing (XStream does not run constructors): read as empty.
+    private final List<PlatformManifest> platforms;
+
+    /** A manifest an image index lists, signed with it: shown folded under the index's row. */
+    @ExportedBean(defaultVisibility = 4)
+    public static final class PlatformManifest implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private final String platform;
+        private final String digest;
+
+        /**
+         * @param platform {@code os/architecture[/variant]}, or {@code unknown}
+         * @param digest the manifest digest
+         */
+        public PlatformManifest(@NonNull String platform, @NonNull String digest) {
+            this.platform = platform;
+            this.digest = digest;
+        }
+
+        @Exported
+        public String getPlatform() {
+            return platform;
+        }
+
+        @Exported
+        public String getDigest() {
+            return digest;
+        }
+
+        /** The digest abbreviated for the summary table (the full digest is its tooltip). */
+        public String getShortDigest() {
+            return abbreviate(digest);
+        }
+    }
 
     /**
      * @param operation {@code sign} or {@code verify}
@@ -66,6 +102,22 @@ public final class ImageTrustRecord implements Serializable {
             @NonNull List<String> keyIds,
             @NonNull Verdict verdict,
             @CheckForNull String reason) {
+        this(operation, image, digest, keyIds, verdict, reason, List.of());
+    }
+
+    /**
+     * A record of an image index signed with the manifests it lists.
+     *
+     * @param platforms the manifests the index lists that were signed with it
+     */
+    public ImageTrustRecord(
+            @NonNull String operation,
+            @NonNull String image,
+            @CheckForNull String digest,
+            @NonNull List<String> keyIds,
+            @NonNull Verdict verdict,
+            @CheckForNull String reason,
+            @NonNull List<PlatformManifest> platforms) {
         this.operation = operation;
         this.image = image;
         this.digest = digest;
@@ -73,6 +125,7 @@ public final class ImageTrustRecord implements Serializable {
         this.verdict = verdict;
         this.reason = reason;
         this.policy = null;
+        this.platforms = new ArrayList<>(platforms);
     }
 
     private ImageTrustRecord(ImageTrustRecord record, String policy) {
@@ -83,6 +136,7 @@ public final class ImageTrustRecord implements Serializable {
         this.verdict = record.verdict;
         this.reason = record.reason;
         this.policy = policy;
+        this.platforms = record.platforms;
     }
 
     /** A step call that failed before it had a digest (bad input, registry down). */
@@ -159,5 +213,11 @@ public final class ImageTrustRecord implements Serializable {
     @CheckForNull
     public String getReason() {
         return reason;
+    }
+
+    /** For a signed image index: the manifests it lists that were signed with it; else empty. */
+    @Exported
+    public List<PlatformManifest> getPlatforms() {
+        return platforms == null ? List.of() : new ArrayList<>(platforms);
     }
 }

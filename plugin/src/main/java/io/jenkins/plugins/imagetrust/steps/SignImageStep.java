@@ -19,6 +19,7 @@ import io.jenkins.plugins.imagetrust.credentials.SignerFactory;
 import io.jenkins.plugins.imagetrust.engine.ImageSigner;
 import io.jenkins.plugins.imagetrust.engine.SignRequest;
 import io.jenkins.plugins.imagetrust.engine.SignResult;
+import io.jenkins.plugins.imagetrust.engine.SignedManifest;
 import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.notary.NotaryOptions;
@@ -52,8 +53,11 @@ import org.kohsuke.stapler.verb.POST;
  * {@code signImage image: 'registry.example.com/app:1.0', credentialsId: 'release-key'}: signs the image this build
  * pushed, in the cosign signature format (and Docker Content Trust with {@code notary: true}). The controller signs;
  * the private key never reaches an agent or a workspace. Both cosign formats are written by default: the
- * {@code .sig} tag and the cosign 3 bundle referrer ({@code signatureFormat}). Returns {@code digest},
- * {@code reference}, {@code keyId}, {@code signatureTag} and {@code referrerDigest} (null for a format not written).
+ * {@code .sig} tag and the cosign 3 bundle referrer ({@code signatureFormat}). An image index is signed with every
+ * manifest it lists ({@code recursive}). Returns {@code digest}, {@code reference}, {@code keyId}, {@code signatureTag}
+ * and {@code referrerDigest} (null for a format not written), and {@code manifests}: one map per listed manifest
+ * signed with an index ({@code digest}, {@code reference}, {@code platform}, {@code parent}, {@code signatureTag},
+ * {@code referrerDigest}).
  */
 public class SignImageStep extends Step {
     /** Annotations every signature carries, naming the build that made it; a step cannot override them. */
@@ -72,6 +76,7 @@ public class SignImageStep extends Step {
     private String digest;
     private boolean notary;
     private String signatureFormat;
+    private boolean recursive = true;
 
     @DataBoundConstructor
     public SignImageStep(String image) {
@@ -180,6 +185,19 @@ public class SignImageStep extends Step {
         this.notary = notary;
     }
 
+    /**
+     * For an image index (a multi-platform image): also sign every manifest it lists, which is what container
+     * runtimes check (true, the default); false signs the index alone.
+     */
+    public boolean isRecursive() {
+        return recursive;
+    }
+
+    @DataBoundSetter
+    public void setRecursive(boolean recursive) {
+        this.recursive = recursive;
+    }
+
     @Override
     public StepExecution start(StepContext context) throws Exception {
         return new Execution(this, context);
@@ -278,6 +296,7 @@ public class SignImageStep extends Step {
                                 // A rebuild of the same digest with the same key and annotations adds no signature.
                                 .perRunAnnotations(List.of(ANNOTATION_BUILD_NUMBER, ANNOTATION_BUILD_URL))
                                 .signatureFormat(format)
+                                .recursive(step.recursive)
                                 .build());
                 return report(run, image, result);
             }
@@ -351,6 +370,25 @@ public class SignImageStep extends Step {
         private static Map<String, Object> report(Run<?, ?> run, ImageReference image, SignResult result) {
             String pinned = image.withDigest(result.digest()).pinned();
             String keyId = result.keyId().hex();
+            List<Map<String, Object>> manifests = new ArrayList<>();
+            List<ImageTrustRecord.PlatformManifest> platforms = new ArrayList<>();
+            for (SignedManifest listed : result.manifests()) {
+                String platform = listed.manifest().platformText();
+                String listedPinned =
+                        image.repositoryOnly().withDigest(listed.digest()).pinned();
+                Map<String, Object> manifest = new HashMap<>();
+                manifest.put("digest", listed.digest().toString());
+                manifest.put("reference", listedPinned);
+                manifest.put("platform", platform);
+                manifest.put("parent", listed.parent().toString());
+                manifest.put("signatureTag", listed.legacySignatureTag().orElse(null));
+                manifest.put(
+                        "referrerDigest",
+                        listed.referrerDigest().map(Digest::toString).orElse(null));
+                manifests.add(manifest);
+                platforms.add(new ImageTrustRecord.PlatformManifest(
+                        platform, listed.digest().toString()));
+            }
             ImageTrustAction.record(
                     run,
                     new ImageTrustRecord(
@@ -359,10 +397,11 @@ public class SignImageStep extends Step {
                             result.digest().toString(),
                             List.of(keyId),
                             ImageTrustRecord.Verdict.SIGNED,
-                            result.alreadyPresent()
+                            result.allAlreadyPresent()
                                     ? "already signed by this key with the same annotations (an earlier build's"
                                             + " signature stands; nothing added)"
-                                    : null));
+                                    : null,
+                            platforms));
             Map<String, Object> value = new HashMap<>();
             value.put("digest", result.digest().toString());
             value.put("reference", pinned);
@@ -371,6 +410,7 @@ public class SignImageStep extends Step {
             value.put(
                     "referrerDigest",
                     result.referrerDigest().map(Digest::toString).orElse(null));
+            value.put("manifests", manifests);
             result.notary()
                     .ifPresent(published ->
                             value.put("notaryRole", published.resolution().role()));

@@ -15,7 +15,9 @@ import hudson.util.ListBoxModel;
 import io.jenkins.plugins.imagetrust.config.ImageTrustConfiguration;
 import io.jenkins.plugins.imagetrust.engine.ImageVerifier;
 import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
+import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.registry.Platform;
 import io.jenkins.plugins.imagetrust.engine.verify.SignatureCheck;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
 import io.jenkins.plugins.imagetrust.run.ImageTrustAction;
@@ -45,8 +47,9 @@ import org.kohsuke.stapler.verb.POST;
 /**
  * {@code verifyImage image: 'registry.example.com/app:1.0'}: checks the image's signatures against the trusted keys of
  * the global page. Returns {@code verified}, {@code digest} and {@code signatures} (one map per signature found: key
- * id, key name, counted, reason, format). When the image is not trusted, {@code mode: 'enforce'} fails the step with the
- * reason and {@code mode: 'warn'} marks the build UNSTABLE.
+ * id, key name, counted, reason, format); with {@code platform: 'linux/arm64'} the manifest verified is that
+ * platform's ({@code platform} and {@code index} in the value say which). When the image is not trusted,
+ * {@code mode: 'enforce'} fails the step with the reason and {@code mode: 'warn'} marks the build UNSTABLE.
  */
 public class VerifyImageStep extends Step {
     private final String image;
@@ -56,6 +59,7 @@ public class VerifyImageStep extends Step {
     private String mode;
     private String registryCredentialsId;
     private String signatureRepository;
+    private String platform;
 
     @DataBoundConstructor
     public VerifyImageStep(String image) {
@@ -138,6 +142,20 @@ public class VerifyImageStep extends Step {
         this.signatureRepository = Util.fixEmptyAndTrim(signatureRepository);
     }
 
+    /**
+     * {@code os/architecture[/variant]}, e.g. {@code linux/arm64}: verify the manifest a runtime on that platform pulls
+     * (an image index is resolved to the manifest it lists for it); empty to verify what the image names.
+     */
+    @CheckForNull
+    public String getPlatform() {
+        return platform;
+    }
+
+    @DataBoundSetter
+    public void setPlatform(String platform) {
+        this.platform = Util.fixEmptyAndTrim(platform);
+    }
+
     @Override
     public StepExecution start(StepContext context) throws Exception {
         return new Execution(this, context);
@@ -200,12 +218,19 @@ public class VerifyImageStep extends Step {
         private VerificationReport verify(
                 Run<?, ?> run, BuildLog log, ImageTrustConfiguration config, EffectivePolicy policy) throws Exception {
             ImageReference image = ImageReference.parse(step.image);
+            Platform platform;
+            try {
+                platform = step.platform == null ? null : Platform.parse(step.platform);
+            } catch (IllegalArgumentException e) {
+                throw new AbortException("verifyImage platform: " + e.getMessage());
+            }
             try (RegistryAccess registry = RegistryAccess.open(run, step.registryCredentialsId, config, log)) {
                 ImageVerifier.Builder verifier = ImageVerifier.builder()
                         .registry(registry.client())
                         .policy(policy.toTrustPolicy())
                         .listener(log)
-                        .clock(Clock.systemUTC());
+                        .clock(Clock.systemUTC())
+                        .platform(platform);
                 String signatureRepository =
                         step.signatureRepository != null ? step.signatureRepository : config.getSignatureRepository();
                 if (signatureRepository != null) {
@@ -277,6 +302,8 @@ public class VerifyImageStep extends Step {
             value.put("verified", report.trusted());
             value.put("digest", report.digest().toString());
             value.put("signatures", signatures);
+            value.put("platform", report.platform().map(Platform::toString).orElse(null));
+            value.put("index", report.index().map(Digest::toString).orElse(null));
             return value;
         }
     }
@@ -338,6 +365,11 @@ public class VerifyImageStep extends Step {
         @POST
         public FormValidation doCheckSignatureRepository(@QueryParameter String value) {
             return ImageChecks.checkOptionalImage(value);
+        }
+
+        @POST
+        public FormValidation doCheckPlatform(@QueryParameter String value) {
+            return ImageChecks.checkOptional(value, Platform::parse);
         }
     }
 }

@@ -15,6 +15,9 @@ import io.jenkins.plugins.imagetrust.config.ImageTrustConfiguration;
 import io.jenkins.plugins.imagetrust.config.TrustedPublicKey;
 import io.jenkins.plugins.imagetrust.credentials.ImageSigningKeyCredentials;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
+import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
+import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
 import io.jenkins.plugins.imagetrust.run.ImageTrustAction;
 import io.jenkins.plugins.imagetrust.run.ImageTrustRecord;
@@ -295,6 +298,65 @@ class SignAndVerifyPipelineTest {
         j.assertLogContains("could not ask unix:///nonexistent/docker.sock", build);
         j.assertLogContains("SIGNED " + pushed, build);
         assertNoSecretIn(build);
+    }
+
+    @Test
+    void signingAnIndexSignsEveryPlatformAndVerifyImageSelectsOne() throws Exception {
+        ImageReference tag = REGISTRY.reference("lab/multi:1.0");
+        RegistryClient registry = RegistryClient.builder().build();
+        io.jenkins.plugins.imagetrust.engine.testing.TestImages.MultiPlatform pushed =
+                io.jenkins.plugins.imagetrust.engine.testing.TestImages.pushMultiPlatform(registry, tag);
+        Descriptor amd64 = pushed.amd64();
+        Descriptor arm64 = pushed.arm64();
+        Descriptor attestation = pushed.attestation();
+        Descriptor index = pushed.index();
+        String image = tag.toString();
+
+        WorkflowRun build = run(
+                "def s = signImage image: '" + image + "', credentialsId: 'release-key', annotations: [git: 'abc']\n"
+                        + "echo \"INDEX ${s.digest} LISTED ${s.manifests.size()}\"\n"
+                        + "for (m in s.manifests) { echo \"PLATFORM ${m.platform} ${m.digest} PARENT ${m.parent}"
+                        + " TAG ${m.signatureTag}\" }\n"
+                        + "def v = verifyImage image: '" + image + "', platform: 'linux/arm64',"
+                        + " requiredAnnotations: [git: 'abc']\n"
+                        + "echo \"ARM ${v.verified} ${v.digest} ${v.platform} OF ${v.index}\"\n",
+                Result.SUCCESS);
+
+        j.assertLogContains("INDEX " + index.digest() + " LISTED 2", build);
+        j.assertLogContains(
+                "PLATFORM linux/amd64 " + amd64.digest() + " PARENT " + index.digest() + " TAG "
+                        + amd64.digest().signatureTag(),
+                build);
+        j.assertLogContains("PLATFORM linux/arm64/v8 " + arm64.digest() + " PARENT " + index.digest(), build);
+        j.assertLogContains("ARM true " + arm64.digest() + " linux/arm64/v8 OF " + index.digest(), build);
+        j.assertLogNotContains(attestation.digest().toString(), build);
+        // the platform manifests carry their own signatures, with the Jenkins annotations
+        assertThat(registry.fetchManifest(tag.repositoryOnly(), arm64.digest().signatureTag()))
+                .isPresent();
+        assertThat(registry.fetchManifest(
+                        tag.repositoryOnly(), attestation.digest().signatureTag()))
+                .isEmpty();
+
+        ImageTrustRecord signed =
+                build.getAction(ImageTrustAction.class).getRecords().get(0);
+        assertThat(signed.getDigest()).isEqualTo(index.digest().toString());
+        assertThat(signed.getPlatforms())
+                .extracting(
+                        ImageTrustRecord.PlatformManifest::getPlatform, ImageTrustRecord.PlatformManifest::getDigest)
+                .containsExactly(
+                        tuple("linux/amd64", amd64.digest().toString()),
+                        tuple("linux/arm64/v8", arm64.digest().toString()));
+        String page = j.createWebClient().goTo(build.getUrl()).asNormalizedText();
+        assertThat(page).contains("2 platform manifests");
+
+        WorkflowRun missing = run("verifyImage image: '" + image + "', platform: 'linux/s390x'\n", Result.FAILURE);
+        j.assertLogContains("has no manifest for linux/s390x; it has linux/amd64, linux/arm64/v8", missing);
+
+        WorkflowRun shallow = run(
+                "def s = signImage image: '" + image + "', credentialsId: 'release-key', recursive: false\n"
+                        + "echo \"LISTED ${s.manifests.size()}\"\n",
+                Result.SUCCESS);
+        j.assertLogContains("LISTED 0", shallow);
     }
 
     private WorkflowRun run(String script, Result expected) throws Exception {

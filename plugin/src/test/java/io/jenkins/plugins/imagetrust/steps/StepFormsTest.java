@@ -40,4 +40,20 @@ class StepFormsTest {
 
         j.assertEqualDataBoundBeans(step, new StepConfigTester(j).configRoundTrip(step));
     }
+
+    @Test
+    void multiPlatformFieldsRoundTrip(JenkinsRule j) throws Exception {
+        SignImageStep shallow = new SignImageStep("registry.example.com/team/app:1.0");
+        shallow.setCredentialsId("release-key");
+        shallow.setRecursive(false);
+        j.assertEqualDataBoundBeans(shallow, new StepConfigTester(j).configRoundTrip(shallow));
+        SignImageStep byDefault = new SignImageStep("registry.example.com/team/app:1.0");
+        byDefault.setCredentialsId("release-key");
+        SignImageStep roundTripped = new StepConfigTester(j).configRoundTrip(byDefault);
+        org.assertj.core.api.Assertions.assertThat(roundTripped.isRecursive()).isTrue();
+
+        VerifyImageStep platform = new VerifyImageStep("registry.example.com/team/app:1.0");
+        platform.setPlatform("linux/arm64");
+        j.assertEqualDataBoundBeans(platform, new StepConfigTester(j).configRoundTrip(platform));
+    }
 }

@@ -8,6 +8,19 @@ public interface ProgressListener {
 
     void onEvent(ProgressEvent event);
 
+    /** {@code listener}, told of one event at a time even when events come from several threads. */
+    static ProgressListener serialized(ProgressListener listener) {
+        if (listener == NONE) {
+            return NONE;
+        }
+        Object lock = new Object();
+        return event -> {
+            synchronized (lock) {
+                listener.onEvent(event);
+            }
+        };
+    }
+
     default void info(String operation, String message) {
         onEvent(ProgressEvent.info(operation, message));
     }

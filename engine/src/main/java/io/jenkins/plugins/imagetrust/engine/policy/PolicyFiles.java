@@ -33,7 +33,8 @@ public final class PolicyFiles {
     /** Policy files are small; a larger one is a mistake or an attack. */
     public static final int MAX_POLICY_BYTES = 1 << 20;
     private static final int FORMAT_VERSION = 1;
-    private static final Set<String> TOP_FIELDS = Set.of("version", "mode", "threshold", "identity", "requiredAnnotations", "keys");
+    private static final Set<String> TOP_FIELDS = Set.of("version", "mode", "threshold", "identity", "requiredAnnotations", "requireAllPlatforms",
+            "keys");
     private static final Set<String> KEY_FIELDS = Set.of("name", "id", "publicKey", "publicKeyFile", "scheme", "notBefore", "notAfter", "revoked");
 
     private PolicyFiles() {
@@ -87,6 +88,13 @@ public final class PolicyFiles {
                 throw new PolicyException("policy 'threshold' must be a whole number, not " + threshold);
             }
             builder.threshold(threshold.intValue());
+        }
+        if (root.has("requireAllPlatforms")) {
+            JsonNode all = root.get("requireAllPlatforms");
+            if (!all.isBoolean()) {
+                throw new PolicyException("policy 'requireAllPlatforms' must be true or false, not " + all);
+            }
+            builder.requireAllPlatforms(all.booleanValue());
         }
         JsonNode annotations = root.get("requiredAnnotations");
         if (annotations != null && !annotations.isNull()) {
@@ -219,6 +227,7 @@ public final class PolicyFiles {
         root.put("mode", policy.mode().id());
         root.put("threshold", policy.threshold());
         root.put("identity", policy.identity().id());
+        root.put("requireAllPlatforms", policy.requireAllPlatforms());
         ObjectNode annotations = root.putObject("requiredAnnotations");
         policy.requiredAnnotations().forEach(annotations::put);
         ArrayNode keys = root.putArray("keys");

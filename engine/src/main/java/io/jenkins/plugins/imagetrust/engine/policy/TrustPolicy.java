@@ -20,6 +20,7 @@ public final class TrustPolicy {
     private final Map<String, String> requiredAnnotations;
     private final EnforcementMode mode;
     private final IdentityRule identity;
+    private final boolean requireAllPlatforms;
 
     private TrustPolicy(Builder b) {
         this.keys = List.copyOf(b.keys);
@@ -27,6 +28,7 @@ public final class TrustPolicy {
         this.requiredAnnotations = Map.copyOf(b.requiredAnnotations);
         this.mode = b.mode;
         this.identity = b.identity;
+        this.requireAllPlatforms = b.requireAllPlatforms;
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("a trust policy needs at least one trusted key");
         }
@@ -55,6 +57,7 @@ public final class TrustPolicy {
         b.requiredAnnotations.putAll(requiredAnnotations);
         b.mode = mode;
         b.identity = identity;
+        b.requireAllPlatforms = requireAllPlatforms;
         return b;
     }
 
@@ -76,6 +79,14 @@ public final class TrustPolicy {
 
     public IdentityRule identity() {
         return identity;
+    }
+
+    /**
+     * Whether verifying an image index also verifies every platform manifest it lists (nested indexes included,
+     * buildx attestation manifests left out), the index being trusted only when each of them is. Off by default.
+     */
+    public boolean requireAllPlatforms() {
+        return requireAllPlatforms;
     }
 
     /** This policy trusting only the keys whose id or name is in {@code idsOrNames}; unknown entries are an error. */
@@ -104,8 +115,15 @@ public final class TrustPolicy {
         private final Map<String, String> requiredAnnotations = new LinkedHashMap<>();
         private EnforcementMode mode = EnforcementMode.ENFORCE;
         private IdentityRule identity = IdentityRule.SAME_REPOSITORY;
+        private boolean requireAllPlatforms;
 
         private Builder() {
+        }
+
+        /** Verifying an index also verifies every platform manifest it lists; see {@link TrustPolicy#requireAllPlatforms()}. */
+        public Builder requireAllPlatforms(boolean value) {
+            this.requireAllPlatforms = value;
+            return this;
         }
 
         public Builder key(TrustedKey key) {

@@ -8,6 +8,7 @@ import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
 import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.registry.Platform;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,9 +31,17 @@ public final class VerificationReport {
     private final Verdict verdict;
     private final List<SignatureCheck> signatures;
     private final Instant verifiedAt;
+    private final Platform platform;
+    private final Digest index;
+    private final List<VerificationReport> platformReports;
 
     public VerificationReport(ImageReference image, Digest digest, EnforcementMode mode, int threshold, Verdict verdict,
             List<SignatureCheck> signatures, Instant verifiedAt) {
+        this(image, digest, mode, threshold, verdict, signatures, verifiedAt, null, null, List.of());
+    }
+
+    private VerificationReport(ImageReference image, Digest digest, EnforcementMode mode, int threshold, Verdict verdict,
+            List<SignatureCheck> signatures, Instant verifiedAt, Platform platform, Digest index, List<VerificationReport> platformReports) {
         this.image = Objects.requireNonNull(image);
         this.digest = Objects.requireNonNull(digest);
         this.mode = Objects.requireNonNull(mode);
@@ -40,6 +49,42 @@ public final class VerificationReport {
         this.verdict = Objects.requireNonNull(verdict);
         this.signatures = List.copyOf(signatures);
         this.verifiedAt = Objects.requireNonNull(verifiedAt);
+        this.platform = platform;
+        this.index = index;
+        this.platformReports = List.copyOf(platformReports);
+    }
+
+    /**
+     * This report, for a platform manifest of {@code index}: what {@code verify --platform} selected, or one of the
+     * manifests {@code requireAllPlatforms} verifies (platform null when the index states none).
+     */
+    public VerificationReport forPlatform(Platform listedPlatform, Digest listingIndex) {
+        return new VerificationReport(image, digest, mode, threshold, verdict, signatures, verifiedAt, listedPlatform,
+                Objects.requireNonNull(listingIndex), platformReports);
+    }
+
+    /**
+     * This index's report with the reports of every platform manifest it lists ({@code requireAllPlatforms}): trusted
+     * only when the index and each of them are ({@link Verdict#PLATFORM_NOT_TRUSTED} otherwise).
+     */
+    public VerificationReport withPlatformReports(List<VerificationReport> reports) {
+        Verdict combined = verdict.trusted() && !reports.stream().allMatch(VerificationReport::trusted) ? Verdict.PLATFORM_NOT_TRUSTED : verdict;
+        return new VerificationReport(image, digest, mode, threshold, combined, signatures, verifiedAt, platform, index, reports);
+    }
+
+    /** The platform this manifest was verified for, when it was selected from an index. */
+    public Optional<Platform> platform() {
+        return Optional.ofNullable(platform);
+    }
+
+    /** The index this manifest was selected from ({@code --platform}, {@code requireAllPlatforms}). */
+    public Optional<Digest> index() {
+        return Optional.ofNullable(index);
+    }
+
+    /** With {@code requireAllPlatforms} on an index: the report of each manifest it lists; else empty. */
+    public List<VerificationReport> platformReports() {
+        return platformReports;
     }
 
     /** The reference as the caller gave it (tag kept for display). */
@@ -85,10 +130,12 @@ public final class VerificationReport {
 
     /** One human line: what was verified, by which keys, or why not. */
     public String summary() {
-        String subject = image.repositoryOnly() + (image.tag().map(t -> ":" + t).orElse("")) + "@" + digest;
+        String subject = image.repositoryOnly() + (image.tag().map(t -> ":" + t).orElse("")) + "@" + digest
+                + (index == null ? "" : " (" + (platform == null ? "unknown platform" : platform.toString()) + " of " + index.shortForm() + ")");
         return reason().map(why -> "NOT verified " + subject + ": " + why)
                 .orElseGet(() -> "verified " + subject + ": signed by " + countedKeys().size() + " trusted key(s), " + threshold
-                        + " required " + keyList());
+                        + " required " + keyList()
+                        + (platformReports.isEmpty() ? "" : ", and the " + platformReports.size() + " platform manifests it lists"));
     }
 
     /** Why the image is not trusted (empty when it is): the verdict and every rejected signature's reason. */
@@ -98,6 +145,13 @@ public final class VerificationReport {
         }
         if (verdict == Verdict.NO_SIGNATURES) {
             return Optional.of("no signatures found");
+        }
+        if (verdict == Verdict.PLATFORM_NOT_TRUSTED) {
+            StringBuilder out = new StringBuilder("the index is signed, but not every platform manifest it lists is trusted");
+            platformReports.stream().filter(r -> !r.trusted()).forEach(r -> out.append("; ")
+                    .append(r.platform().map(Platform::toString).orElse("unknown platform")).append(' ').append(r.digest().shortForm())
+                    .append(": ").append(r.reason().orElse("")));
+            return Optional.of(out.toString());
         }
         StringBuilder out = new StringBuilder(countedKeys().size() + " trusted key(s) signed, " + threshold + " required");
         signatures.stream().filter(s -> !s.counted()).forEach(s -> out.append("; ")
@@ -141,6 +195,14 @@ public final class VerificationReport {
             s.put("detail", check.detail());
             ObjectNode annotations = s.putObject("annotations");
             check.annotations().forEach(annotations::put);
+        }
+        if (index != null) {
+            root.put("platform", platform == null ? null : platform.toString());
+            root.put("index", index.toString());
+        }
+        if (!platformReports.isEmpty()) {
+            ArrayNode platforms = root.putArray("platforms");
+            platformReports.forEach(report -> platforms.add(report.toJsonTree()));
         }
         return root;
     }

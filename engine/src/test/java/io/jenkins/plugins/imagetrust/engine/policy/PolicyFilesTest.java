@@ -30,6 +30,21 @@ class PolicyFilesTest {
     }
 
     @Test
+    void requireAllPlatformsIsABooleanOffByDefaultAndSurvivesARoundTrip() throws Exception {
+        String keys = "keys:\n  - name: release\n    publicKey: |\n" + indent(PEM);
+        assertThat(PolicyFiles.parse(keys, null).requireAllPlatforms()).isFalse();
+        TrustPolicy strict = PolicyFiles.parse("requireAllPlatforms: true\n" + keys, null);
+        assertThat(strict.requireAllPlatforms()).isTrue();
+        assertThat(PolicyFiles.parse(PolicyFiles.toJson(strict), null).requireAllPlatforms()).isTrue();
+        assertThat(PolicyFiles.parse(PolicyFiles.toYaml(strict), null).requireAllPlatforms()).isTrue();
+        assertThat(strict.toBuilder().build().requireAllPlatforms()).isTrue();
+        assertThatThrownBy(() -> PolicyFiles.parse("requireAllPlatforms: \"yes\"\n" + keys, null))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("'requireAllPlatforms' must be true or false");
+        assertThatThrownBy(() -> PolicyFiles.parse("requireAllPlatform: true\n" + keys, null))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("unknown field 'requireAllPlatform'");
+    }
+
+    @Test
     void readsACompleteYamlPolicy() throws Exception {
         String yaml = "version: 1\nmode: warn\nthreshold: 2\nidentity: exact-reference\n"
                 + "requiredAnnotations:\n  git: abc123\n"
