@@ -6,7 +6,7 @@ import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import java.net.URI;
 import java.time.Duration;
 
-/** Connects to a Docker daemon the way the docker CLI finds it: the given host, else DOCKER_HOST, else the local socket. */
+/** Connects to a Docker daemon the way the docker CLI finds it: --docker-host, else DOCKER_HOST, else the local socket. */
 final class DaemonConnections {
     static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
 
@@ -14,7 +14,8 @@ final class DaemonConnections {
     }
 
     static DockerDaemon open(String host, CliContext context, ProgressListener listener) {
-        String chosen = host != null && !host.isEmpty() ? host : context.environment().getOrDefault("DOCKER_HOST", DEFAULT_HOST);
+        String fromEnv = context.environment().get("DOCKER_HOST");
+        String chosen = host != null && !host.isBlank() ? host.strip() : fromEnv != null && !fromEnv.isBlank() ? fromEnv.strip() : DEFAULT_HOST;
         ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(URI.create(chosen))
                 .connectionTimeout(Duration.ofSeconds(10))

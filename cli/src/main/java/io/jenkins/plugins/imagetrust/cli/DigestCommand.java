@@ -20,7 +20,7 @@ final class DigestCommand extends ContextCommand {
     @Override
     public Integer call() throws Exception {
         RegistryClient registry = common.registry(context);
-        return ImageBatch.run(context, images, text -> {
+        return ImageBatch.run(context, images, common.quiet, text -> {
             ImageReference image = ImageReference.parse(text);
             Descriptor descriptor = registry.resolve(image);
             context.out().println(image.repositoryOnly().withDigest(descriptor.digest()).pinned());

@@ -59,7 +59,7 @@ final class GenerateKeyPairCommand extends ContextCommand {
         Files.writeString(pubFile, PublicKeys.toPem(pair.getPublic()), StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW);
         KeyId id = KeyId.of(pair.getPublic());
         if (!quiet) {
-            context.err().println("Wrote " + keyFile + " (private, encrypted) and " + pubFile + " (public); key id:");
+            context.err().println("Wrote " + keyFile + " (private, encrypted) and " + pubFile + " (public); its key id follows on stdout");
         }
         context.out().println(id);
         context.out().flush();

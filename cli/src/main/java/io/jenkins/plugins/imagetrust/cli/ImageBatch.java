@@ -22,13 +22,27 @@ final class ImageBatch {
     private ImageBatch() {
     }
 
-    static int run(CliContext context, List<String> images, Action action) throws InterruptedException {
-        return run(context, images, action, (image, message) -> { });
+    static int run(CliContext context, List<String> images, boolean quiet, Action action) throws InterruptedException {
+        return run(context, images, quiet, action, (image, message) -> { });
     }
 
-    static int run(CliContext context, List<String> images, Action action, Failures failures) throws InterruptedException {
+    /**
+     * As above; a batch of more than one image shows its progress on stderr (unless {@code quiet}): on a terminal a
+     * count redrawn in place (each result line is written over it), elsewhere a plain {@code [i/n] IMAGE} line.
+     */
+    static int run(CliContext context, List<String> images, boolean quiet, Action action, Failures failures) throws InterruptedException {
         int exit = ExitCodes.OK;
-        for (String image : images) {
+        boolean progress = !quiet && images.size() > 1;
+        boolean live = progress && Terminals.isTerminal(context.console());
+        int widest = 0;
+        for (int i = 0; i < images.size(); i++) {
+            String image = images.get(i);
+            if (progress) {
+                String line = "[" + (i + 1) + "/" + images.size() + "] " + image;
+                widest = Math.max(widest, line.length());
+                context.err().print(live ? line + "\r" : line + System.lineSeparator());
+                context.err().flush();
+            }
             try {
                 exit = ExitCodes.worst(exit, action.run(image));
             } catch (InterruptedException e) {
@@ -39,6 +53,9 @@ final class ImageBatch {
                 failures.failed(image, message);
                 exit = ExitCodes.worst(exit, ExitCodes.ERROR);
             }
+        }
+        if (live) {
+            context.err().print(" ".repeat(widest) + "\r");
         }
         context.out().flush();
         context.err().flush();

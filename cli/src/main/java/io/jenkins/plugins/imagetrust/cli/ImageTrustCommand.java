@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         versionProvider = ImageTrustCommand.Version.class,
         description = "Sign container images by digest and verify them against trusted keys.",
         subcommands = {GenerateKeyPairCommand.class, SignCommand.class, VerifyCommand.class, DigestCommand.class, NotaryCommand.class,
+                PublicKeyCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done/verified, 1 error, 2 usage, 3 not trusted (a batch exits with the most severe).",
                 "Passwords for encrypted keys: IMAGE_TRUST_PASSWORD, else COSIGN_PASSWORD, else a prompt on a terminal."})
@@ -27,16 +28,25 @@ public final class ImageTrustCommand implements Runnable {
         CommandLine commandLine = new CommandLine(new ImageTrustCommand(), new ContextFactory(context))
                 .setOut(context.out())
                 .setErr(context.err())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler((e, arguments) -> {
+                    e.getCommandLine().getErr().println("image-trust: " + UsageErrors.describe(e, arguments));
+                    e.getCommandLine().getErr().println(UsageErrors.seeHelp(e.getCommandLine()));
+                    return ExitCodes.USAGE;
+                })
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     if (e instanceof CliUsageException) {
                         cmd.getErr().println("image-trust: " + e.getMessage());
-                        cmd.getErr().println(cmd.getHelp().fullSynopsis());
+                        cmd.getErr().println(UsageErrors.seeHelp(cmd));
                         return ExitCodes.USAGE;
                     }
                     cmd.getErr().println("image-trust: error: " + describe(e));
                     return ExitCodes.ERROR;
                 });
         commandLine.setUsageHelpAutoWidth(true);
+        // Plain help, as docs/cli.md says; picocli's own -Dpicocli.ansi=true still forces colour.
+        commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(
+                System.getProperty("picocli.ansi") != null ? CommandLine.Help.Ansi.AUTO : CommandLine.Help.Ansi.OFF));
         int code = commandLine.execute(args);
         context.out().flush();
         context.err().flush();
@@ -47,7 +57,12 @@ public final class ImageTrustCommand implements Runnable {
     static String describe(Throwable e) {
         String message = FileErrors.describe(e);
         Throwable cause = e.getCause();
-        if (cause != null && cause.getMessage() != null && !message.contains(FileErrors.describe(cause))) {
+        Throwable root = cause;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        boolean said = root != null && root.getMessage() != null && message.contains(root.getMessage());
+        if (cause != null && cause.getMessage() != null && !message.contains(FileErrors.describe(cause)) && !said) {
             message += " (" + FileErrors.describe(cause) + ")";
         }
         return message;

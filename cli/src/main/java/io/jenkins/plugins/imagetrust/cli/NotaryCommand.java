@@ -159,17 +159,36 @@ final class NotaryCommand implements Runnable {
             RegistryClient registry = common.registry(context);
             try (Signer targets = Signers.open(context, key, null); Signer root = rootKey == null ? null : Signers.open(context, rootKey, ROOT_PASSWORD_ENV)) {
                 NotaryOptions options = optionsWithRoot(server, registry, root, rootTrust);
-                return ImageBatch.run(context, images, text -> {
+                return ImageBatch.run(context, images, common.quiet, text -> {
                     ImageReference image = ImageReference.parse(text);
                     String tag = tagOf(image, text);
                     Manifest manifest = registry.fetchManifest(image.repositoryOnly(), image.digest().map(Object::toString).orElse(tag))
                             .orElseThrow(() -> new IllegalArgumentException("the registry has no " + text));
+                    if (image.digest().isPresent()) {
+                        noteWhereTheTagPoints(registry, common.listener(context), image, tag);
+                    }
                     PublishResult result = options.publisher(common.listener(context)).publish(
                             new PublishRequest(NotaryOptions.gun(image), tag, manifest.digest(), manifest.size(), targets, root));
                     context.out().println(image.repositoryOnly().withTag(tag).withDigest(result.resolution().digest()));
                     return ExitCodes.OK;
                 });
             }
+        }
+    }
+
+    /**
+     * {@code IMAGE:TAG@DIGEST} signs TAG to DIGEST as given, whatever the registry's tag names: said on stderr when
+     * that differs, as {@code sign} says what it signs.
+     */
+    static void noteWhereTheTagPoints(RegistryClient registry, ProgressListener listener, ImageReference image, String tag) throws Exception {
+        ImageReference byTag = image.repositoryOnly().withTag(tag);
+        java.util.Optional<Manifest> current = registry.fetchManifest(image.repositoryOnly(), tag);
+        if (current.isEmpty()) {
+            listener.warning("notary-publish", byTag + " does not exist at the registry; signing " + tag + " to "
+                    + image.digest().get() + " as given");
+        } else if (!current.get().digest().equals(image.digest().get())) {
+            listener.warning("notary-publish", byTag + " names " + current.get().digest() + " at the registry, not "
+                    + image.digest().get() + "; signing " + tag + " to " + image.digest().get() + " as given");
         }
     }
 
@@ -200,7 +219,7 @@ final class NotaryCommand implements Runnable {
                     .registry(noRegistryCheck ? null : registry)
                     .listener(listener)
                     .build();
-            return ImageBatch.run(context, images, text -> {
+            return ImageBatch.run(context, images, common.quiet, text -> {
                 NotaryVerification verified;
                 try {
                     verified = verifier.verify(ImageReference.parse(text));
@@ -212,8 +231,11 @@ final class NotaryCommand implements Runnable {
                     return ExitCodes.NOT_TRUSTED;
                 }
                 TargetResolution resolution = verified.resolution();
-                listener.info("notary-verify", resolution.gun() + ":" + resolution.tag() + " resolves through " + resolution.role() + "; signed by "
+                // Part of the result (which role vouches for the tag), so shown without -v; stderr keeps stdout one line per image.
+                if (!common.quiet) {
+                    context.err().println(resolution.gun() + ":" + resolution.tag() + " resolves through " + resolution.role() + "; signed by "
                         + String.join(", ", resolution.signedBy()));
+                }
                 context.out().println(verified.image().repositoryOnly().withTag(resolution.tag()).withDigest(resolution.digest()));
                 return ExitCodes.OK;
             });
@@ -296,7 +318,7 @@ final class NotaryCommand implements Runnable {
             RegistryClient registry = common.registry(context);
             try (Signer signer = Signers.open(context, key, null); Signer root = rootKey == null ? null : Signers.open(context, rootKey, ROOT_PASSWORD_ENV)) {
                 NotaryOptions options = optionsWithRoot(server, registry, root, rootTrust);
-                return ImageBatch.run(context, images, text -> {
+                return ImageBatch.run(context, images, common.quiet, text -> {
                     ImageReference image = ImageReference.parse(text);
                     String tag = tagOf(image, text);
                     RevokeResult result = options.publisher(common.listener(context)).revoke(NotaryOptions.gun(image), tag, signer, root);

@@ -4,7 +4,10 @@ import io.jenkins.plugins.imagetrust.engine.events.ProgressEvent;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import java.io.PrintWriter;
 
-/** Writes the engine's progress events to stderr as plain lines: CI logs are not terminals. */
+/**
+ * Writes the engine's progress events to stderr as plain lines. By default only warnings: the result line of each
+ * image on stdout says what was done. {@code -v} adds every step (resolved, stored, attached) and each request.
+ */
 final class ProgressRenderer implements ProgressListener {
     private final PrintWriter err;
     private final boolean quiet;
@@ -23,7 +26,7 @@ final class ProgressRenderer implements ProgressListener {
                 err.println("WARNING: " + event.message());
                 break;
             case INFO:
-                if (!quiet) {
+                if (verbose && !quiet) {
                     err.println(event.message());
                 }
                 break;

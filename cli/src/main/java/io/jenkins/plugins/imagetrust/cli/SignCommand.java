@@ -27,30 +27,42 @@ final class SignCommand extends ContextCommand {
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    @Option(names = "--key", required = true, paramLabel = "FILE|pkcs11:URI",
+    @Mixin
+    CosignSpellings cosign = new CosignSpellings();
+
+    @Option(names = "--key", required = true, paramLabel = "FILE|env://VAR|pkcs11:URI",
             description = {"Private key: cosign encrypted key file, PKCS#8, SEC1 or PKCS#1 PEM (passphrase from IMAGE_TRUST_PASSWORD / COSIGN_PASSWORD / prompt),",
+                    "env://VAR for the PEM in an environment variable (as cosign),",
                     "or a key in a PKCS#11 token: pkcs11:slot-id=N;object=LABEL?module-path=LIB (PIN from IMAGE_TRUST_PKCS11_PIN, pin-source=FILE or a prompt)."})
     String key;
 
-    @Option(names = {"-a", "--annotation"}, paramLabel = "KEY=VALUE", description = "Annotation written into the signed payload (repeatable).")
+    @Option(names = {"-a", "--annotation", "--annotations"}, paramLabel = "KEY=VALUE", description = "Annotation written into the signed payload (repeatable).")
     Map<String, String> annotations = new LinkedHashMap<>();
 
     @Option(names = "--signature-repository", paramLabel = "REPO",
-            description = "Store signatures in this repository instead of the image's own (like COSIGN_REPOSITORY).")
+            description = "Store signatures in this repository instead of the image's own. Default: $COSIGN_REPOSITORY, as cosign.")
     String signatureRepository;
 
     @Option(names = "--expect-digest", paramLabel = "sha256:HEX",
             description = "The digest the build pushed: refuse to sign if the tag now names another (one IMAGE only).")
     String expectDigest;
 
-    @Option(names = "--sign-registry-digest",
-            description = "With --expect-digest: when the tag moved, sign what the registry has now instead of refusing.")
-    boolean signRegistryDigest;
+    @Option(names = "--sign-unverified-digest",
+            description = {"RISKY, with --expect-digest: when the tag moved after the build pushed, sign whatever it names now instead of",
+                    "refusing: possibly an image your build never made."})
+    boolean signUnverifiedDigest;
 
-    @Option(names = "--daemon", arity = "0..1", paramLabel = "DOCKER_HOST", fallbackValue = "",
-            description = {"Insist that the digest signed is the one the Docker daemon pushed (RepoDigests); refuse if the tag moved.",
-                    "The daemon is DOCKER_HOST (or the value given), else unix:///var/run/docker.sock."})
-    String daemon;
+    /** The option's old name, which did not say what it risks: kept working for scripts, out of the help. */
+    @Option(names = "--sign-registry-digest", hidden = true)
+    boolean signRegistryDigestDeprecated;
+
+    @Option(names = "--daemon",
+            description = "Insist that the digest signed is the one the Docker daemon pushed (its RepoDigests); refuse if the tag moved since.")
+    boolean daemon;
+
+    @Option(names = "--docker-host", paramLabel = "URL",
+            description = "The Docker daemon for --daemon. Default: $DOCKER_HOST, else " + DaemonConnections.DEFAULT_HOST + ", as the docker CLI.")
+    String dockerHost;
 
     @Option(names = "--signature-format", paramLabel = "FORMAT", defaultValue = "both",
             description = {"legacy: the sha256-<hex>.sig tag only (skopeo, podman, CRI-O, policy-controller read it);",
@@ -71,12 +83,23 @@ final class SignCommand extends ContextCommand {
         if (expectDigest != null && images.size() != 1) {
             throw new CliUsageException("--expect-digest names one image's digest; give exactly one IMAGE");
         }
-        Digest expected = expectDigest == null ? null : Digest.parse(expectDigest);
+        if (dockerHost != null && !daemon) {
+            throw new CliUsageException("--docker-host names the daemon --daemon asks; give --daemon too");
+        }
+        Digest expected = expectDigest == null ? null : expectedDigest(expectDigest);
         SignatureFormat format;
         try {
             format = SignatureFormat.fromId(signatureFormat);
         } catch (IllegalArgumentException e) {
             throw new CliUsageException("--signature-format: " + e.getMessage());
+        }
+        cosign.noteIgnored(context);
+        if (signRegistryDigestDeprecated) {
+            context.err().println("image-trust: note: --sign-registry-digest is deprecated; its name is now --sign-unverified-digest");
+        }
+        if (expected == null && !daemon && !common.quiet && images.stream().anyMatch(image -> !image.contains("@"))) {
+            context.err().println("image-trust: note: signing the digest each tag names at the registry now; in a build give --daemon or"
+                    + " --expect-digest, so that what is signed is what the build pushed");
         }
         RegistryClient registry = common.registry(context);
         try (Signer signer = Signers.open(context, key, null)) {
@@ -84,16 +107,16 @@ final class SignCommand extends ContextCommand {
                     .registry(registry)
                     .signer(signer)
                     .listener(common.listener(context))
-                    .signatureRepository(signatureRepository == null ? null : ImageReference.parse(signatureRepository))
-                    .daemon(daemon == null ? null : DaemonConnections.open(daemon, context, common.listener(context)))
+                    .signatureRepository(CosignSpellings.signatureRepository(signatureRepository, context))
+                    .daemon(daemon ? DaemonConnections.open(dockerHost, context, common.listener(context)) : null)
                     .build();
-            return ImageBatch.run(context, images, text -> {
+            return ImageBatch.run(context, images, common.quiet, text -> {
                 ImageReference image = ImageReference.parse(text);
                 SignResult result;
                 try {
                     result = imageSigner.sign(SignRequest.builder(image)
                             .expectedDigest(expected)
-                            .signRegistryDigest(signRegistryDigest)
+                            .signRegistryDigest(signUnverifiedDigest || signRegistryDigestDeprecated)
                             .annotations(annotations)
                             .signatureFormat(format)
                             .recursive(recursive)
@@ -113,6 +136,14 @@ final class SignCommand extends ContextCommand {
     private void printListed(ImageReference image, List<SignedManifest> manifests) {
         for (SignedManifest manifest : manifests) {
             context.out().println(image.repositoryOnly().withDigest(manifest.digest()).pinned() + "\t" + manifest.manifest().platformText());
+        }
+    }
+
+    private static Digest expectedDigest(String text) throws CliUsageException {
+        try {
+            return Digest.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CliUsageException("--expect-digest '" + text + "' is not a digest: give sha256:<64 hex digits>, as the build's push printed it");
         }
     }
 }

@@ -5,8 +5,6 @@ import io.jenkins.plugins.imagetrust.engine.keys.Pkcs11Signer;
 import io.jenkins.plugins.imagetrust.engine.keys.Pkcs11Uri;
 import io.jenkins.plugins.imagetrust.engine.keys.PrivateKeys;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 
 /** Opens the signer a {@code --key} option names: a key file (asking for its passphrase only if needed) or a PKCS#11 URI. */
@@ -15,7 +13,7 @@ final class Signers {
     }
 
     /**
-     * @param key a key file path or a {@code pkcs11:} URI
+     * @param key a key file path, {@code env://VAR} or a {@code pkcs11:} URI
      * @param passphraseEnv an environment variable tried first for this key's passphrase (null: the common ones)
      */
     static Signer open(CliContext context, String key, String passphraseEnv) throws Exception {
@@ -28,8 +26,8 @@ final class Signers {
                 Arrays.fill(pin, '\0');
             }
         }
-        Path file = Path.of(key);
-        byte[] pem = Files.readAllBytes(file);
+        String file = key; // named so in messages; never the key itself
+        byte[] pem = KeyReferences.read(context, key);
         char[] passphrase = null;
         try {
             if (!PrivateKeys.needsPassphrase(pem)) {

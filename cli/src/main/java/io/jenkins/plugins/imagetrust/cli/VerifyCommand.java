@@ -17,10 +17,10 @@ import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
 import io.jenkins.plugins.imagetrust.engine.verify.SignatureCheck;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -36,13 +36,16 @@ final class VerifyCommand extends ContextCommand {
     @Mixin
     CommonOptions common = new CommonOptions();
 
+    @Mixin
+    CosignSpellings cosign = new CosignSpellings();
+
     @ArgGroup(exclusive = true, multiplicity = "1")
     TrustSource trust;
 
     static final class TrustSource {
-        @Option(names = "--key", paramLabel = "FILE", required = true,
-                description = "Trusted public key (PKIX PEM or X.509 certificate); repeatable.")
-        List<Path> keys;
+        @Option(names = "--key", paramLabel = "FILE|env://VAR", required = true,
+                description = "Trusted public key (PKIX PEM or X.509 certificate), a file or env://VAR; repeatable.")
+        List<String> keys;
 
         @Option(names = "--policy", paramLabel = "FILE", required = true, description = "Trust policy file, JSON or YAML (see docs/policy.md).")
         Path policy;
@@ -51,13 +54,13 @@ final class VerifyCommand extends ContextCommand {
     @Option(names = "--threshold", paramLabel = "N", description = "How many distinct trusted keys must have signed (overrides the policy).")
     Integer threshold;
 
-    @Option(names = {"-a", "--annotation"}, paramLabel = "KEY=VALUE", description = "Annotation every counted signature must carry (repeatable).")
+    @Option(names = {"-a", "--annotation", "--annotations"}, paramLabel = "KEY=VALUE", description = "Annotation every counted signature must carry (repeatable).")
     Map<String, String> annotations = new LinkedHashMap<>();
 
     @Option(names = "--identity", paramLabel = "RULE", description = "same-repository (default), exact-reference or ignore (overrides the policy).")
     String identity;
 
-    @Option(names = "--signature-repository", paramLabel = "REPO", description = "Read signatures from this repository instead of the image's own.")
+    @Option(names = "--signature-repository", paramLabel = "REPO", description = "Read signatures from this repository instead of the image's own. Default: $COSIGN_REPOSITORY, as cosign.")
     String signatureRepository;
 
     @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
@@ -69,7 +72,9 @@ final class VerifyCommand extends ContextCommand {
             "trusted only when each is (the policy option requireAllPlatforms)."})
     boolean requireAllPlatforms;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json (schema in docs/cli.md).")
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+            description = {"text (default): one line per image (-v: and one per signature); json: one document (schema in docs/cli.md);",
+                    "cosign: per trusted image, one line with the JSON array of signed payloads that cosign verify prints."})
     String output;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image references (tag or digest).")
@@ -77,8 +82,9 @@ final class VerifyCommand extends ContextCommand {
 
     @Override
     public Integer call() throws Exception {
-        if (!output.equals("text") && !output.equals("json")) {
-            throw new CliUsageException("--output is 'text' or 'json', not '" + output + "'");
+        String format = output.strip().toLowerCase(Locale.ROOT);
+        if (!List.of("text", "json", "cosign").contains(format)) {
+            throw new CliUsageException("--output is 'text', 'json' or 'cosign', not '" + output + "'");
         }
         Platform selected;
         try {
@@ -86,21 +92,28 @@ final class VerifyCommand extends ContextCommand {
         } catch (IllegalArgumentException e) {
             throw new CliUsageException("--platform: " + e.getMessage());
         }
+        cosign.noteIgnored(context);
         TrustPolicy policy = policy();
         ImageVerifier verifier = ImageVerifier.builder()
                 .platform(selected)
                 .registry(common.registry(context))
                 .policy(policy)
                 .listener(common.listener(context))
-                .signatureRepository(signatureRepository == null ? null : ImageReference.parse(signatureRepository))
+                .signatureRepository(CosignSpellings.signatureRepository(signatureRepository, context))
                 .build();
         ObjectMapper json = new ObjectMapper();
         ArrayNode results = json.createArrayNode();
-        int exit = ImageBatch.run(context, images, text -> {
+        int exit = ImageBatch.run(context, images, common.quiet, text -> {
             VerificationReport report = verifier.verify(ImageReference.parse(text));
             results.add(report.toJsonTree());
-            if (output.equals("text")) {
+            if (format.equals("text")) {
                 printText(report);
+            } else if (format.equals("cosign")) {
+                if (report.trusted()) {
+                    context.out().println(json.writeValueAsString(CosignOutput.payloads(report)));
+                } else {
+                    context.err().println(report.summary());
+                }
             }
             if (report.trusted()) {
                 return ExitCodes.OK;
@@ -118,7 +131,7 @@ final class VerifyCommand extends ContextCommand {
             error.put("verdict", "ERROR");
             error.put("error", message);
         });
-        if (output.equals("json")) {
+        if (format.equals("json")) {
             ObjectNode root = json.createObjectNode();
             root.put("schemaVersion", VerificationReport.JSON_SCHEMA_VERSION);
             root.set("results", results);
@@ -128,8 +141,12 @@ final class VerifyCommand extends ContextCommand {
         return exit;
     }
 
+    /** One line per image; with -v also one per signature found. */
     private void printText(VerificationReport report) {
         context.out().println(report.summary());
+        if (!common.verbose) {
+            return;
+        }
         printSignatures(report, "  ");
         for (VerificationReport listed : report.platformReports()) {
             context.out().println("  platform " + listed.platform().map(Platform::toString).orElse("unknown") + ": " + listed.summary());
@@ -139,21 +156,25 @@ final class VerifyCommand extends ContextCommand {
 
     private void printSignatures(VerificationReport report, String indent) {
         for (SignatureCheck check : report.signatures()) {
+            boolean copy = isCopyOfCounted(check);
             context.out().println(indent + outcome(check) + "  " + check.format().id() + "  " + check.source()
                     + check.keyId().map(id -> "  key " + id.shortForm()).orElse("")
-                    + check.reason().map(r -> "  " + r.name()).orElse("") + "  " + check.detail());
+                    + (copy ? "" : check.reason().map(r -> "  " + r.name()).orElse(""))
+                    + "  " + (copy ? "the same key's signature in the other format; the key counts once" : check.detail()));
         }
     }
 
-    /**
-     * {@code counted}, {@code valid} (a good signature by a key already counted, e.g. the bundle beside the
-     * {@code .sig} of the same signing), or {@code rejected}.
-     */
+    /** A good signature by a key already counted, e.g. the bundle beside the {@code .sig} of the same signing. */
+    private static boolean isCopyOfCounted(SignatureCheck check) {
+        return check.reason().filter(reason -> reason == RejectionReason.DUPLICATE_KEY).isPresent();
+    }
+
+    /** {@code counted}, {@code valid} (a copy of a counted key's signature), or {@code rejected}. */
     private static String outcome(SignatureCheck check) {
         if (check.counted()) {
             return "counted ";
         }
-        return check.reason().filter(reason -> reason == RejectionReason.DUPLICATE_KEY).isPresent() ? "valid   " : "rejected";
+        return isCopyOfCounted(check) ? "valid   " : "rejected";
     }
 
     private TrustPolicy policy() throws Exception {
@@ -162,12 +183,12 @@ final class VerifyCommand extends ContextCommand {
             builder = PolicyFiles.read(trust.policy).toBuilder();
         } else {
             builder = TrustPolicy.builder();
-            for (Path file : trust.keys) {
+            for (String key : trust.keys) {
                 try {
-                    builder.key(TrustedKey.builder(file.getFileName().toString(),
-                            PublicKeys.parse(Files.readString(file, StandardCharsets.US_ASCII))).build());
+                    builder.key(TrustedKey.builder(KeyReferences.name(key),
+                            PublicKeys.parse(new String(KeyReferences.read(context, key), StandardCharsets.US_ASCII))).build());
                 } catch (KeyException e) {
-                    throw new KeyException(file + ": " + e.getMessage(), e);
+                    throw new KeyException(key + ": " + e.getMessage(), e);
                 }
             }
         }

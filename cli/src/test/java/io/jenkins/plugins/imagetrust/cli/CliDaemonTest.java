@@ -36,7 +36,7 @@ class CliDaemonTest {
         RegistryClient registry = RegistryClient.builder().build();
         Digest pushed = registry.resolve(image).digest();
 
-        CliRun signed = CliRun.run(env, "", "sign", "--daemon", "--key", prefix + ".key", image.toString());
+        CliRun signed = CliRun.run(env, "", "sign", "-v", "--daemon", "--key", prefix + ".key", image.toString());
         assertThat(signed.exitCode).as(signed.toString()).isZero();
         assertThat(signed.out.strip()).isEqualTo(image.repositoryOnly() + "@" + pushed);
         assertThat(signed.err).contains("digest from daemon");

@@ -94,7 +94,10 @@ class CliMultiPlatformTest {
 
         CliRun strict = run("verify", "--key", key + ".pub", "--require-all-platforms", image.tag().toString());
         assertThat(strict.exitCode).as(strict.toString()).isEqualTo(ExitCodes.NOT_TRUSTED);
-        assertThat(strict.out).contains("not every platform manifest it lists is trusted").contains("  platform linux/amd64: NOT verified");
+        assertThat(strict.out.lines()).singleElement().asString().contains("not every platform manifest it lists is trusted")
+                .contains("linux/amd64 sha256:");
+        CliRun detailed = run("verify", "-v", "--key", key + ".pub", "--require-all-platforms", image.tag().toString());
+        assertThat(detailed.out).contains("  platform linux/amd64: NOT verified"); // one line per platform under -v
         Path policy = dir.resolve("policy.yaml");
         Files.writeString(policy, "requireAllPlatforms: true\nkeys:\n  - name: release\n    publicKeyFile: " + key + ".pub\n");
         assertThat(run("verify", "--policy", policy.toString(), image.tag().toString()).exitCode).isEqualTo(ExitCodes.NOT_TRUSTED);
@@ -105,7 +108,7 @@ class CliMultiPlatformTest {
         CliRun recursive = run("sign", "--recursive", "--key", key + ".key", image.tag().toString());
         assertThat(recursive.exitCode).as(recursive.toString()).isZero();
         assertThat(recursive.out.lines()).hasSize(3);
-        CliRun complete = run("verify", "--policy", policy.toString(), image.tag().toString());
+        CliRun complete = run("verify", "-v", "--policy", policy.toString(), image.tag().toString());
         assertThat(complete.exitCode).as(complete.toString()).isZero();
         assertThat(complete.out).contains("  platform linux/arm64/v8: verified");
     }

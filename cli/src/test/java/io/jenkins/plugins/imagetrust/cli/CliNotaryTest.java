@@ -8,6 +8,7 @@ import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.testing.NotaryFixture;
 import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
 import io.jenkins.plugins.imagetrust.engine.testing.TestImages;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -191,5 +192,38 @@ class CliNotaryTest {
         assertThat(verified.exitCode).as(verified.toString()).isZero();
         assertThat(verified.out.strip()).isEqualTo(v1 + "@" + digest);
         assertThat(verified.err).contains("resolves through targets/releases; signed by targets/releases, targets/alice");
+    }
+
+    @Test
+    void aDigestTheTagDoesNotNameIsSaidAndAnotherRepositorysRootIsNamedSo() throws Exception {
+        Path targets = key("t2", PASSPHRASE);
+        Path root = key("r2", ROOT_PASSPHRASE);
+        ImageReference first = REGISTRY.reference("cli/dct-a:v1");
+        ImageReference second = REGISTRY.reference("cli/dct-b:v1");
+        Digest older = TestImages.push(registry, first);
+        Digest newer = TestImages.push(registry, first); // the tag now names newer
+        TestImages.push(registry, second);
+        String server = NOTARY.url();
+        String ca = NOTARY.caFile().toString();
+
+        String pinned = first.repositoryOnly() + ":v1@" + older;
+        CliRun published = run("notary", "publish", "--server", server, "--ca", ca, "--key", targets + ".key", "--root-key", root + ".key", pinned);
+        assertThat(published.exitCode).as(published.toString()).isZero();
+        assertThat(published.out.strip()).isEqualTo(pinned);
+        assertThat(published.err).contains("WARNING: " + first + " names " + newer + " at the registry, not " + older)
+                .contains("signing v1 to " + older + " as given");
+        assertThat(run("notary", "publish", "--server", server, "--ca", ca, "--key", targets + ".key", "--root-key", root + ".key",
+                second.toString()).exitCode).isZero();
+
+        Path trustDir = dir.resolve("trust");
+        assertThat(run("notary", "verify", "--server", server, "--ca", ca, "--root", root + ".pub", "--trust-dir", trustDir.toString(),
+                first.toString()).exitCode).isZero();
+        Path firstRoot;
+        try (var files = Files.walk(trustDir)) {
+            firstRoot = files.filter(file -> file.getFileName().toString().equals("root.json")).findFirst().orElseThrow();
+        }
+        CliRun otherRepository = run("notary", "verify", "--server", server, "--ca", ca, "--root", firstRoot.toString(), second.toString());
+        assertThat(otherRepository.exitCode).as(otherRepository.toString()).isEqualTo(ExitCodes.NOT_TRUSTED);
+        assertThat(otherRepository.err).contains("belongs to a different repository").contains(first.repositoryOnly().toString());
     }
 }

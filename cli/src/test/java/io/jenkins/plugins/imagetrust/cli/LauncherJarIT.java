@@ -276,4 +276,66 @@ class LauncherJarIT {
         assertThat(wrongPin.exit()).isEqualTo(ExitCodes.ERROR);
         assertThat(wrongPin.err()).contains("PIN").doesNotContain("999999");
     }
+
+    /**
+     * The README's command-line quick start, run as written by sh in an empty folder: its own registry (on a free
+     * port instead of 5000), an image pushed with bin/push-demo-image, a key, sign, verify. Only the port, the path of
+     * bin/ and the git commit (no repository here) are replaced.
+     */
+    @Test
+    void theReadmeQuickStartRunsAsWritten() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+        int marker = readme.indexOf("<!-- quick-start:");
+        assertThat(marker).as("the README marks its quick start").isPositive();
+        java.util.regex.Matcher blocks = java.util.regex.Pattern.compile("```sh\\n(.*?)```", java.util.regex.Pattern.DOTALL).matcher(readme);
+        StringBuilder script = new StringBuilder("set -eu\n");
+        assertThat(blocks.find(marker)).isTrue();
+        script.append(blocks.group(1));
+        assertThat(blocks.find()).isTrue();
+        script.append(blocks.group(1));
+        String port = String.valueOf(io.jenkins.plugins.imagetrust.engine.testing.FreePorts.next());
+        Path bin = LAUNCHER.getParent();
+        String text = script.toString().replace("localhost:5000", "localhost:" + port).replace("bin/", bin + "/")
+                .replace("$(git rev-parse HEAD)", "0123abc")
+                .replace("registry.log 2>&1 &", "registry.log 2>&1 & echo $! > registry.pid");
+        assertThat(text).contains("registry.pid").contains("push-demo-image").contains("image-trust sign").contains("image-trust verify");
+        Files.writeString(dir.resolve("quickstart.sh"), text);
+        try {
+            Result result = launchProcess(List.of("sh", "quickstart.sh"));
+            assertThat(result.exit()).as(result.out() + result.err()).isZero();
+            List<String> lines = result.out().lines().toList();
+            assertThat(lines.get(0)).matches("localhost:" + port + "/team/app@sha256:[0-9a-f]{64}");
+            assertThat(lines).as(result.out()).contains(lines.get(0))
+                    .anyMatch(line -> line.startsWith("verified localhost:" + port + "/team/app:1.0@"))
+                    .anyMatch(line -> line.contains("\"verdict\" : \"TRUSTED\""));
+            assertThat(result.err()).doesNotContain("SLF4J").doesNotContain("Exception");
+        } finally {
+            Path pid = dir.resolve("registry.pid");
+            if (Files.exists(pid)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(ProcessHandle::destroy);
+            }
+        }
+    }
+
+    @Test
+    void daemonRunsPrintNoSlf4jLines() throws Exception {
+        assertThat(launch("generate-key-pair", "--output-key-prefix", "d").exit()).isZero();
+        ImageReference image = REGISTRY.reference("launcher/daemon:1");
+        TestImages.push(RegistryClient.builder().build(), image);
+        Result result = launch(Map.of("DOCKER_HOST", "unix://" + dir.resolve("none.sock")), "sign", "--daemon", "--key", "d.key", image.toString());
+        assertThat(result.exit()).as(result.err()).isEqualTo(ExitCodes.ERROR);
+        assertThat(result.err()).contains("none.sock").doesNotContain("SLF4J");
+    }
+
+    private Result launchProcess(List<String> command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("IMAGE_TRUST_PASSWORD");
+        Process process = builder.start();
+        process.getOutputStream().close();
+        assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("the quick start finished").isTrue();
+        return new Result(process.exitValue(), Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8),
+                Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
+    }
 }

@@ -242,6 +242,10 @@ public final class DockerDaemon {
             root = root.getCause();
         }
         String message = root.getMessage();
+        if (root instanceof java.net.ConnectException || root instanceof java.net.SocketException && message != null
+                && (message.contains("No such file") || message.contains("Connection refused"))) {
+            return "nothing listens there (is the Docker daemon running, and is this its address?) (" + message + ")";
+        }
         return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 

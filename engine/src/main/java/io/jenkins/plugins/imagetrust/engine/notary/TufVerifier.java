@@ -160,7 +160,8 @@ public final class TufVerifier {
                     throw new RollbackException(RoleNames.ROOT, trustedRoot.version(), candidateRoot.version());
                 }
                 if (candidateRoot.version() == trustedRoot.version()) {
-                    throw new UntrustedRootException(gun, "the server offers a different root with the trusted version " + trustedRoot.version());
+                    throw new UntrustedRootException(gun, "the server offers a different root with the trusted version " + trustedRoot.version()
+                            + whoseRoot(gun, trustedRoot, candidateRoot));
                 }
                 requireRotationChain(gun, trustedRoot, candidate, candidateRoot);
                 listener.info("notary-verify", gun + ": root rotated from v" + trustedRoot.version() + " to v" + candidateRoot.version());
@@ -248,6 +249,27 @@ public final class TufVerifier {
             }
         }
         throw new UntrustedRootException(gun, "root.json does not list the pinned root key");
+    }
+
+    /**
+     * What tells the trusted root apart from the offered one, for a person to act on: the repository its root
+     * certificate names, or that its root keys are others (pinned from another repository, or this one re-initialised).
+     */
+    private static String whoseRoot(String gun, RootMetadata trustedRoot, RootMetadata candidateRoot) {
+        for (String keyId : trustedRoot.role(RoleNames.ROOT).keyIds()) {
+            TufKey key = trustedRoot.keys().get(keyId);
+            if (key != null && key.certificate().isPresent()) {
+                String subject = key.certificate().get().getSubjectX500Principal().getName();
+                if (!new X500Principal(subject).equals(new X500Principal("CN=" + gun))) {
+                    return ": the trusted root belongs to a different repository (its root certificate names '"
+                            + subject.replaceFirst("^CN=", "") + "', not '" + gun + "')";
+                }
+            }
+        }
+        if (java.util.Collections.disjoint(trustedRoot.role(RoleNames.ROOT).keyIds(), candidateRoot.role(RoleNames.ROOT).keyIds())) {
+            return ": none of its root keys is the trusted root's (a root of a different repository, or this repository was initialised anew)";
+        }
+        return "";
     }
 
     /** notary's trust pinning: a root certificate must name the repository and be valid now. */

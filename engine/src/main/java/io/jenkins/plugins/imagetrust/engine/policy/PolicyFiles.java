@@ -46,7 +46,7 @@ public final class PolicyFiles {
             if (Files.size(file) > MAX_POLICY_BYTES) {
                 throw new PolicyException("policy file " + file + " is larger than " + MAX_POLICY_BYTES + " bytes");
             }
-            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toAbsolutePath().getParent());
+            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toAbsolutePath().getParent(), file.toString());
         } catch (IOException e) {
             throw new PolicyException("cannot read policy file " + file + ": " + FileErrors.describe(e), e);
         }
@@ -54,6 +54,11 @@ public final class PolicyFiles {
 
     /** Parses JSON or YAML policy text. {@code baseDir} resolves {@code publicKeyFile}; null forbids it. */
     public static TrustPolicy parse(String text, Path baseDir) throws PolicyException {
+        return parse(text, baseDir, "policy");
+    }
+
+    /** As above; {@code source} names the text in a syntax error, compiler-style: {@code source:line:column: problem}. */
+    private static TrustPolicy parse(String text, Path baseDir, String source) throws PolicyException {
         if (text.length() > MAX_POLICY_BYTES) {
             throw new PolicyException("policy text is larger than " + MAX_POLICY_BYTES + " characters");
         }
@@ -61,8 +66,7 @@ public final class PolicyFiles {
         try {
             root = mapperFor(text).readTree(text);
         } catch (JsonProcessingException e) {
-            throw new PolicyException("policy is not valid JSON or YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""), e);
+            throw new PolicyException(syntaxError(source, e));
         }
         if (root == null || !root.isObject()) {
             throw new PolicyException("policy must be an object with 'keys' and optional 'threshold', 'mode', 'identity', 'requiredAnnotations'");
@@ -211,6 +215,26 @@ public final class PolicyFiles {
                 throw new PolicyException(where + ": unknown field '" + name + "' (known: " + new java.util.TreeSet<>(known) + ")");
             }
         }
+    }
+
+    /**
+     * One line, {@code source:line:column: problem (not valid JSON or YAML)}. SnakeYAML's own message spans many lines
+     * with the context quoted twice; its problem and mark are what a person needs. No cause is chained, so that
+     * nothing prints the long form again.
+     */
+    private static String syntaxError(String source, JsonProcessingException e) {
+        int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+        int column = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
+        String problem = e.getOriginalMessage();
+        if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException yaml) {
+            problem = yaml.getProblem();
+            if (yaml.getProblemMark() != null) {
+                line = yaml.getProblemMark().getLine() + 1;
+                column = yaml.getProblemMark().getColumn() + 1;
+            }
+        }
+        problem = problem == null ? "syntax error" : problem.strip().replaceAll("\\s*\\R\\s*", " ");
+        return source + (line > 0 ? ":" + line + (column > 0 ? ":" + column : "") : "") + ": " + problem + " (not valid JSON or YAML)";
     }
 
     private static ObjectMapper mapperFor(String text) {

@@ -183,6 +183,10 @@ final class RegistryTransport {
             return new TransportFailure(TransportFailure.Kind.TIMEOUT, "no response headers from " + origin(uri)
                     + " within " + requestTimeout, cause);
         }
+        javax.net.ssl.SSLException tls = find(cause, javax.net.ssl.SSLException.class);
+        if (tls != null) {
+            return new TransportFailure(TransportFailure.Kind.TLS, "TLS with " + origin(uri) + " failed: " + describeTls(tls), cause);
+        }
         if (cause instanceof IOException) {
             return new TransportFailure(TransportFailure.Kind.CONNECTION, "connection to " + origin(uri) + " failed: "
                     + describe(cause), cause);
@@ -191,9 +195,29 @@ final class RegistryTransport {
                 + describe(cause), cause);
     }
 
-    private static String describe(Throwable cause) {
+    /** The failure in words: what a person can act on, not the JDK's exception class. */
+    static String describe(Throwable cause) {
+        if (find(cause, java.net.ConnectException.class) != null) {
+            return "connection refused (nothing listening there, or a firewall)";
+        }
+        if (find(cause, java.nio.channels.UnresolvedAddressException.class) != null || find(cause, java.net.UnknownHostException.class) != null) {
+            return "unknown host";
+        }
+        if (find(cause, java.nio.channels.ClosedChannelException.class) != null || find(cause, java.io.EOFException.class) != null) {
+            return "the connection was closed before a response";
+        }
         String message = cause.getMessage();
-        return cause.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
+        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+    }
+
+    /** A certificate problem said as one: the JDK's PKIX text names neither the host nor what to do. */
+    private static String describeTls(javax.net.ssl.SSLException tls) {
+        String message = tls.getMessage() == null ? tls.getClass().getSimpleName() : tls.getMessage();
+        if (find(tls, java.security.cert.CertificateException.class) != null || message.contains("PKIX")
+                || message.contains("certification path")) {
+            return "its certificate is not trusted (" + message + ")";
+        }
+        return message;
     }
 
     private static ScheduledThreadPoolExecutor deadlineTimer() {

@@ -10,6 +10,8 @@ final class TransportFailure extends Exception {
     enum Kind {
         /** Connection refused or reset, or closed early: worth a retry on an idempotent call. */
         CONNECTION,
+        /** TLS handshake or certificate failure: the same again would fail the same way, so never retried. */
+        TLS,
         /** Connect, header or body deadline passed. */
         TIMEOUT,
         /** The body exceeded its cap. */

@@ -63,7 +63,13 @@ public final class PolicyEvaluator {
         } else {
             verdict = Verdict.THRESHOLD_NOT_MET;
         }
-        return new VerificationReport(image, digest, policy.mode(), policy.threshold(), verdict, checks, now);
+        List<String> notCounted = new ArrayList<>();
+        for (TrustedKey key : policy.keys()) {
+            if (!counted.contains(key.id())) {
+                notCounted.add(key.label());
+            }
+        }
+        return new VerificationReport(image, digest, policy.mode(), policy.threshold(), verdict, checks, now, notCounted);
     }
 
     private SignatureCheck judge(SignatureCandidate candidate, ImageReference image, Digest digest, Instant now, Set<KeyId> counted) {

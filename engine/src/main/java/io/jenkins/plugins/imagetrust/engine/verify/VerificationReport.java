@@ -34,14 +34,23 @@ public final class VerificationReport {
     private final Platform platform;
     private final Digest index;
     private final List<VerificationReport> platformReports;
+    private final List<String> keysNotCounted;
 
     public VerificationReport(ImageReference image, Digest digest, EnforcementMode mode, int threshold, Verdict verdict,
             List<SignatureCheck> signatures, Instant verifiedAt) {
-        this(image, digest, mode, threshold, verdict, signatures, verifiedAt, null, null, List.of());
+        this(image, digest, mode, threshold, verdict, signatures, verifiedAt, List.of());
+    }
+
+    /** @param keysNotCounted the names of the policy's trusted keys that have no counted signature, to name in {@link #reason()} */
+    public VerificationReport(ImageReference image, Digest digest, EnforcementMode mode, int threshold, Verdict verdict,
+            List<SignatureCheck> signatures, Instant verifiedAt, List<String> keysNotCounted) {
+        this(image, digest, mode, threshold, verdict, signatures, verifiedAt, null, null, List.of(), keysNotCounted);
     }
 
     private VerificationReport(ImageReference image, Digest digest, EnforcementMode mode, int threshold, Verdict verdict,
-            List<SignatureCheck> signatures, Instant verifiedAt, Platform platform, Digest index, List<VerificationReport> platformReports) {
+            List<SignatureCheck> signatures, Instant verifiedAt, Platform platform, Digest index, List<VerificationReport> platformReports,
+            List<String> keysNotCounted) {
+        this.keysNotCounted = List.copyOf(keysNotCounted);
         this.image = Objects.requireNonNull(image);
         this.digest = Objects.requireNonNull(digest);
         this.mode = Objects.requireNonNull(mode);
@@ -60,7 +69,7 @@ public final class VerificationReport {
      */
     public VerificationReport forPlatform(Platform listedPlatform, Digest listingIndex) {
         return new VerificationReport(image, digest, mode, threshold, verdict, signatures, verifiedAt, listedPlatform,
-                Objects.requireNonNull(listingIndex), platformReports);
+                Objects.requireNonNull(listingIndex), platformReports, keysNotCounted);
     }
 
     /**
@@ -69,7 +78,8 @@ public final class VerificationReport {
      */
     public VerificationReport withPlatformReports(List<VerificationReport> reports) {
         Verdict combined = verdict.trusted() && !reports.stream().allMatch(VerificationReport::trusted) ? Verdict.PLATFORM_NOT_TRUSTED : verdict;
-        return new VerificationReport(image, digest, mode, threshold, combined, signatures, verifiedAt, platform, index, reports);
+        return new VerificationReport(image, digest, mode, threshold, combined, signatures, verifiedAt, platform, index, reports,
+                keysNotCounted);
     }
 
     /** The platform this manifest was verified for, when it was selected from an index. */
@@ -138,7 +148,11 @@ public final class VerificationReport {
                         + (platformReports.isEmpty() ? "" : ", and the " + platformReports.size() + " platform manifests it lists"));
     }
 
-    /** Why the image is not trusted (empty when it is): the verdict and every rejected signature's reason. */
+    /**
+     * Why the image is not trusted (empty when it is): how many keys signed of how many required, which trusted keys
+     * have no counted signature, and each distinct reason a signature was rejected. A good signature by a key that
+     * already counted (the other format's copy of one signing) is no reason and is left out.
+     */
     public Optional<String> reason() {
         if (verdict == Verdict.TRUSTED) {
             return Optional.empty();
@@ -154,8 +168,16 @@ public final class VerificationReport {
             return Optional.of(out.toString());
         }
         StringBuilder out = new StringBuilder(countedKeys().size() + " trusted key(s) signed, " + threshold + " required");
-        signatures.stream().filter(s -> !s.counted()).forEach(s -> out.append("; ")
-                .append(s.reason().map(Enum::name).orElse("")).append(": ").append(s.detail()));
+        if (!countedKeys().isEmpty()) {
+            out.append(' ').append(keyList());
+        }
+        if (!keysNotCounted.isEmpty()) {
+            out.append("; no counted signature by ").append(String.join(", ", keysNotCounted));
+        }
+        Set<String> reasons = new LinkedHashSet<>();
+        signatures.stream().filter(s -> !s.counted() && s.reason().filter(r -> r == RejectionReason.DUPLICATE_KEY).isEmpty())
+                .forEach(s -> reasons.add(s.reason().map(Enum::name).orElse("") + ": " + s.detail()));
+        reasons.forEach(r -> out.append("; ").append(r));
         return Optional.of(out.toString());
     }
 

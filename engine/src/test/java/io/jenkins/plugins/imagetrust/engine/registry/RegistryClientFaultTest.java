@@ -500,4 +500,44 @@ class RegistryClientFaultTest {
                 .isInstanceOf(RegistryUnauthorizedException.class)
                 .hasMessageContaining("UNAUTHORIZED: authentication required");
     }
+
+    @Test
+    void aFailedTlsHandshakeIsNotRetriedAndARefusedConnectionIsSaidInWords() throws Exception {
+        AtomicInteger handshakes = new AtomicInteger();
+        try (java.net.ServerSocket notTls = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(() -> {
+                while (!notTls.isClosed()) {
+                    try (java.net.Socket socket = notTls.accept()) {
+                        handshakes.incrementAndGet();
+                        socket.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            answering.setDaemon(true);
+            answering.start();
+            // Loopback registries speak HTTP: a redirect is how a TLS endpoint is reached here (HTTP to HTTPS is allowed).
+            ScriptedHttpServer registry = serve((request, exchange) -> exchange.respond(307, "", "Location",
+                    "https://127.0.0.1:" + notTls.getLocalPort() + request.target()));
+            RegistryClient client = clientBuilder().build();
+            assertThatThrownBy(() -> client.fetchManifest(repo(registry), "1.0"))
+                    .isInstanceOf(RegistryException.class)
+                    .hasMessageContaining("TLS with https://127.0.0.1:" + notTls.getLocalPort() + " failed");
+            assertThat(handshakes.get()).as("a handshake that failed fails the same way again: no retry").isEqualTo(1);
+            assertThat(sleeps).isEmpty();
+        }
+
+        int closed;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = probe.getLocalPort();
+        }
+        RegistryClient client = clientBuilder().build();
+        assertThatThrownBy(() -> client.fetchManifest(ImageReference.parse("127.0.0.1:" + closed + "/lab/app"), "1.0"))
+                .isInstanceOf(RegistryUnavailableException.class)
+                .hasMessageContaining("connection refused")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("ConnectException"));
+        assertThat(events).extracting(ProgressEvent::message).filteredOn(m -> m.contains("retry"))
+                .allMatch(m -> m.contains("connection refused") && !m.contains("Exception"));
+    }
 }

@@ -1,0 +1,42 @@
+package io.jenkins.plugins.imagetrust.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What a {@code --key} names: a file, or (cosign's form) {@code env://VAR}, an environment variable holding the PEM,
+ * so that a CI secret need never be written to disk.
+ */
+final class KeyReferences {
+    static final String ENV_PREFIX = "env://";
+
+    private KeyReferences() {
+    }
+
+    /** The key's PEM bytes. */
+    static byte[] read(CliContext context, String reference) throws IOException, CliUsageException {
+        if (reference.startsWith(ENV_PREFIX)) {
+            String variable = reference.substring(ENV_PREFIX.length());
+            if (variable.isEmpty()) {
+                throw new CliUsageException("--key " + reference + ": name the environment variable, e.g. env://RELEASE_KEY");
+            }
+            String value = context.environment().get(variable);
+            if (value == null || value.isBlank()) {
+                throw new CliUsageException("--key " + reference + ": the environment variable " + variable + " is not set");
+            }
+            return value.getBytes(StandardCharsets.UTF_8);
+        }
+        return Files.readAllBytes(Path.of(reference));
+    }
+
+    /** How reports name the key: a file by its file name, a variable as {@code env://VAR}. */
+    static String name(String reference) {
+        if (reference.startsWith(ENV_PREFIX)) {
+            return reference;
+        }
+        Path file = Path.of(reference).getFileName();
+        return file == null ? reference : file.toString();
+    }
+}
