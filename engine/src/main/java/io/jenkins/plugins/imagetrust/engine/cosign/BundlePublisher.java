@@ -12,7 +12,6 @@ import io.jenkins.plugins.imagetrust.engine.registry.PushedManifest;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,8 +23,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * attached to the image as an OCI referrer. The bundle blob and the empty config are uploaded first, then the
  * referrer manifest by digest with {@code subject}. A registry with the referrers API answers {@code OCI-Subject} and
  * indexes it; otherwise (distribution 2.8, GHCR, …) this publisher adds the manifest to the fallback tag's image index
- * {@code sha256-<hex>}, keeping every earlier entry as it was, through the same per-tag lock and read-back-and-retry
- * as the {@code .sig} tag ({@link TagUpdate}).
+ * {@code sha256-<hex>}, keeping every earlier entry as it was, through the same per-tag lock, merge-and-retry and
+ * settled confirmation as the {@code .sig} tag ({@link TagUpdate}). The referrers API is preferred: each bundle is then
+ * its own manifest pushed by digest, with no shared state to race on.
  *
  * <p>Unlike cosign, which adds a referrer on every run, signing again with the same key and annotations adds
  * nothing when a bundle by that key over an equivalent statement is already attached: a pipeline re-run must not
@@ -39,15 +39,16 @@ public final class BundlePublisher {
     private final TagUpdate tagUpdate;
 
     public BundlePublisher(RegistryClient registry, ProgressListener listener, Clock clock) {
-        this(registry, listener, clock, 8, Duration.ofMillis(50));
+        this(registry, listener, clock, TagUpdate.Settings.defaults());
     }
 
-    public BundlePublisher(RegistryClient registry, ProgressListener listener, Clock clock, int maxAttempts, Duration initialBackoff) {
+    /** With other retry timing or locks (tests: no pauses, or locks of its own to act as a separate process). */
+    BundlePublisher(RegistryClient registry, ProgressListener listener, Clock clock, TagUpdate.Settings settings) {
         this.registry = Objects.requireNonNull(registry);
         this.listener = Objects.requireNonNull(listener);
         this.clock = Objects.requireNonNull(clock);
         this.reader = new BundleSignatureReader(registry, listener);
-        this.tagUpdate = new TagUpdate(registry, listener, maxAttempts, initialBackoff);
+        this.tagUpdate = new TagUpdate(registry, listener, settings);
     }
 
     /**
@@ -69,7 +70,7 @@ public final class BundlePublisher {
             throws RegistryException, KeyException, SignaturePublishException {
         // Held from the look for an equivalent bundle to the index update, so that parallel signers in this JVM
         // with the same key add one bundle; across processes two may still both add one (as cosign always does).
-        ReentrantLock lock = TagUpdate.lock(repository, RegistryClient.referrersFallbackTag(subject.digest()));
+        ReentrantLock lock = tagUpdate.locks().lock(repository, RegistryClient.referrersFallbackTag(subject.digest()));
         lock.lock();
         try {
             return publishLocked(image, repository, subject, signer, annotations);
@@ -112,9 +113,9 @@ public final class BundlePublisher {
                         .map(i -> warnIfBeyondTheReadLimit(repository, tag, i, manifestDigest)),
                 current -> {
                     ReferrersIndex base = current.map(m -> index(m.mediaType(), m.bytes())).orElseGet(ReferrersIndex::empty);
-                    registry.pushManifest(repository, tag, base.with(entry, MediaTypes.SIGSTORE_BUNDLE, manifestAnnotations).toBytes(), MediaTypes.OCI_INDEX);
-                    listener.debug("sign", "wrote referrer " + (base.size() + 1) + " to " + repository.name() + ":" + tag);
-                    return manifestDigest;
+                    listener.debug("sign", "writing referrer " + (base.size() + 1) + " to " + repository.name() + ":" + tag);
+                    return new TagUpdate.Next<>(base.with(entry, MediaTypes.SIGSTORE_BUNDLE, manifestAnnotations).toBytes(), MediaTypes.OCI_INDEX,
+                            manifestDigest);
                 });
         listener.info("sign", "attached bundle " + manifestDigest.shortForm() + " to " + digest.shortForm() + " in " + repository.name()
                 + " (no referrers API: listed in the fallback tag " + tag + ")");
