@@ -91,12 +91,15 @@ public final class BundlePublisher {
         }
         byte[] signature = signer.sign(Dsse.pae(Dsse.IN_TOTO_PAYLOAD_TYPE, statement));
         byte[] bundle = SigstoreBundle.createDsse(statement, signature, signer.publicKey());
-        Digest bundleDigest = registry.pushBlob(repository, bundle);
-        registry.pushBlob(repository, ReferrerManifest.EMPTY_CONFIG);
+        Digest bundleDigest = Digest.sha256(bundle);
         Map<String, String> manifestAnnotations = ReferrerManifest.dsseAnnotations(clock.instant());
         byte[] manifest = ReferrerManifest.create(new Descriptor(MediaTypes.SIGSTORE_BUNDLE, bundleDigest, bundle.length), subject, manifestAnnotations);
         Digest manifestDigest = Digest.sha256(manifest);
-        PushedManifest pushed = registry.pushManifestReportingSubject(repository, manifestDigest.toString(), manifest, MediaTypes.OCI_MANIFEST);
+        PushedManifest pushed = tagUpdate.pushThroughBlobRaces("bundle referrer", () -> {
+            registry.pushBlob(repository, bundle);
+            registry.pushBlob(repository, ReferrerManifest.EMPTY_CONFIG); // every bundle's: concurrent signers upload it at once
+            return registry.pushManifestReportingSubject(repository, manifestDigest.toString(), manifest, MediaTypes.OCI_MANIFEST);
+        });
         if (pushed.subject().isPresent()) {
             if (!pushed.subject().get().equals(digest)) {
                 throw new SignaturePublishException("the registry indexed the bundle referrer " + manifestDigest + " under subject "

@@ -60,8 +60,8 @@ public final class CosignPublisher {
                 current -> {
                     if (signature[0] == null) {
                         signature[0] = signer.sign(payload);
-                        registry.pushBlob(signatureRepository, payload);
                     }
+                    registry.pushBlob(signatureRepository, payload); // again on a retry: a concurrent upload may have hidden it
                     SignatureManifest base = current.map(m -> SignatureManifest.parse(m.bytes())).orElseGet(SignatureManifest::empty);
                     SignatureManifest next = base.withSignature(payloadDigest, payload.length, signature[0]);
                     byte[] config = next.configBlob();

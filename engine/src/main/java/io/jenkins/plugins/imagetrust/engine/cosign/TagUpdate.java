@@ -7,6 +7,7 @@ import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.ManifestConflictException;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
+import io.jenkins.plugins.imagetrust.engine.registry.RegistryErrorException;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
 import io.jenkins.plugins.imagetrust.engine.registry.Sleeper;
 import java.time.Duration;
@@ -113,6 +114,9 @@ final class TagUpdate {
     record Outcome<R>(R value, boolean alreadyPresent) {
     }
 
+    /** Reads of the tag that the registry failed (HTTP 500) before the update gives up. */
+    private static final int READ_ATTEMPTS = 5;
+
     private final RegistryClient registry;
     private final ProgressListener listener;
     private final Settings settings;
@@ -141,7 +145,7 @@ final class TagUpdate {
         ReentrantLock lock = settings.locks().lock(repository, tag);
         lock.lock();
         try {
-            Optional<Manifest> current = registry.fetchManifest(repository, tag);
+            Optional<Manifest> current = read(repository, tag);
             Optional<R> found = check.find(current);
             if (found.isPresent()) {
                 return new Outcome<>(found.get(), true);
@@ -151,32 +155,43 @@ final class TagUpdate {
             int attempt = 0;
             while (attempt < settings.maxAttempts() && System.nanoTime() < deadline) {
                 attempt++;
-                Next<R> next = write.prepare(current);
-                long start = System.nanoTime();
-                Optional<Digest> now = registry.tagDigest(repository, tag);
-                if (!now.equals(current.map(Manifest::digest))) {
-                    listener.debug("sign", where + " moved while the update was prepared; merging onto its new state");
-                    current = registry.fetchManifest(repository, tag);
-                    continue;
-                }
+                Next<R> next;
+                long start;
                 try {
+                    next = write.prepare(current);
+                    start = System.nanoTime();
+                    Optional<Digest> now = readDigest(repository, tag);
+                    if (!now.equals(current.map(Manifest::digest))) {
+                        listener.debug("sign", where + " moved while the update was prepared; merging onto its new state");
+                        current = read(repository, tag);
+                        continue;
+                    }
                     registry.pushManifest(repository, tag, next.manifest(), next.mediaType(), current.flatMap(Manifest::entityTag));
                 } catch (ManifestConflictException e) {
                     listener.warning("sign", "the registry refused to replace " + where + " because another writer changed it; merging again (attempt "
                             + (attempt + 1) + ")");
                     backoff = pause(backoff);
-                    current = registry.fetchManifest(repository, tag);
+                    current = read(repository, tag);
+                    continue;
+                } catch (RegistryErrorException e) {
+                    if (!blobBeingWritten(e)) {
+                        throw e;
+                    }
+                    listener.warning("sign", "the registry did not find a blob of " + where + " that another writer is uploading at the same time; "
+                            + "writing again (attempt " + (attempt + 1) + ")");
+                    backoff = pause(backoff);
+                    current = read(repository, tag);
                     continue;
                 }
                 Duration exposed = Duration.ofNanos(System.nanoTime() - start);
-                current = registry.fetchManifest(repository, tag);
+                current = read(repository, tag);
                 if (check.find(current).isPresent() && settled(repository, tag, check, current, exposed, deadline)) {
                     return new Outcome<>(next.result(), false);
                 }
                 listener.warning("sign", "another writer replaced " + where + " at the same time, without our entry; merging again (attempt "
                         + (attempt + 1) + ")");
                 backoff = pause(backoff);
-                current = registry.fetchManifest(repository, tag);
+                current = read(repository, tag);
             }
             throw new SignaturePublishException("could not store the " + what + " at " + where + ": after " + attempt + " attempts in "
                     + Duration.ofNanos(System.nanoTime() - deadline + settings.maxTime().toNanos()).toMillis()
@@ -200,17 +215,86 @@ final class TagUpdate {
         Duration settle = settings.minSettle().compareTo(exposed.multipliedBy(2)) >= 0 ? settings.minSettle() : exposed.multipliedBy(2);
         do {
             sleep(settle);
-            Optional<Digest> now = registry.tagDigest(repository, tag);
+            Optional<Digest> now = readDigest(repository, tag);
             if (now.equals(state.map(Manifest::digest))) {
                 return true;
             }
-            state = registry.fetchManifest(repository, tag);
+            state = read(repository, tag);
             if (check.find(state).isEmpty()) {
                 return false;
             }
             listener.debug("sign", repository.name() + ":" + tag + " moved after our write and still holds our entry; confirming again");
         } while (System.nanoTime() < deadline);
         return false;
+    }
+
+    /**
+     * distribution 2.8 refuses a manifest whose blob another writer is uploading at the same moment (the same
+     * payload or config: signers of one image with equal annotations write equal payloads), with 400
+     * {@code MANIFEST_BLOB_UNKNOWN} or {@code DIGEST_INVALID}, and fails one of two simultaneous uploads of a blob
+     * with 500: transient, so the blobs are pushed again and the manifest written again.
+     */
+    private static boolean blobBeingWritten(RegistryErrorException e) {
+        return e.statusCode() == 500 && "push-blob".equals(e.operation()) || e.statusCode() == 400 && (e.hasErrorCode("MANIFEST_BLOB_UNKNOWN") || e.hasErrorCode("BLOB_UNKNOWN") || e.hasErrorCode("DIGEST_INVALID"));
+    }
+
+    /** A push of blobs and then a manifest that refers to them. */
+    interface Push<T> {
+        T push() throws RegistryException, KeyException;
+    }
+
+    /**
+     * Runs {@code push} (blobs, then a manifest by digest), again after a pause when the registry refuses the manifest
+     * because another writer is uploading one of its blobs at the same moment.
+     */
+    <T> T pushThroughBlobRaces(String what, Push<T> push) throws RegistryException, KeyException, SignaturePublishException {
+        Duration backoff = settings.initialBackoff();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return push.push();
+            } catch (RegistryErrorException e) {
+                if (!blobBeingWritten(e) || attempt >= settings.maxAttempts()) {
+                    throw e;
+                }
+                listener.warning("sign", "the registry did not find a blob of the " + what + " that another writer is uploading at the same time; "
+                        + "pushing again (attempt " + (attempt + 1) + ")");
+                backoff = pause(backoff);
+            }
+        }
+    }
+
+    /** Reads of a tag retried when the registry fails on them: they are reads of state being written. */
+    private interface TagRead<T> {
+        T read() throws RegistryException;
+    }
+
+    private Optional<Manifest> read(ImageReference repository, String tag) throws RegistryException, SignaturePublishException {
+        return retryingServerErrors(repository, tag, () -> registry.fetchManifest(repository, tag));
+    }
+
+    private Optional<Digest> readDigest(ImageReference repository, String tag) throws RegistryException, SignaturePublishException {
+        return retryingServerErrors(repository, tag, () -> registry.tagDigest(repository, tag));
+    }
+
+    /**
+     * distribution 2.8's filesystem storage answers a tag read 500 when it meets the tag's link file while another
+     * writer replaces it: a read of a tag under concurrent writes is retried a few times after a pause; a registry
+     * that keeps failing still fails the update.
+     */
+    private <T> T retryingServerErrors(ImageReference repository, String tag, TagRead<T> read)
+            throws RegistryException, SignaturePublishException {
+        Duration backoff = settings.initialBackoff();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return read.read();
+            } catch (RegistryErrorException e) {
+                if (e.statusCode() != 500 || attempt >= READ_ATTEMPTS) {
+                    throw e;
+                }
+                listener.debug("sign", "the registry failed reading " + repository.name() + ":" + tag + " (HTTP 500) while it is written; reading again");
+                backoff = pause(backoff);
+            }
+        }
     }
 
     /** Sleeps a randomised time around {@code base} (half of it plus up to as much again); the next base. */

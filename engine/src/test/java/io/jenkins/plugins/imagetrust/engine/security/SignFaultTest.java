@@ -21,17 +21,11 @@ import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryTimeoutException;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryUnavailableException;
 import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
-import io.jenkins.plugins.imagetrust.engine.testing.ScriptedHttpServer;
+import io.jenkins.plugins.imagetrust.engine.testing.ForwardingProxy;
 import io.jenkins.plugins.imagetrust.engine.testing.TestImages;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,16 +49,14 @@ class SignFaultTest {
 
     private enum Fault { NONE, STATUS_500, STATUS_503, RESET, STALL }
 
-    private final HttpClient upstream = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER).build();
     private final RegistryClient direct = RegistryClient.builder().build();
     private final AtomicInteger faultedRequests = new AtomicInteger();
     private volatile Fault fault = Fault.NONE;
-    private ScriptedHttpServer proxy;
+    private ForwardingProxy proxy;
 
     @BeforeEach
     void startProxy() throws Exception {
-        proxy = ScriptedHttpServer.start((request, exchange) -> {
+        proxy = ForwardingProxy.start(REGISTRY.host(), (request, exchange, self) -> {
             if (fault != Fault.NONE && request.method().equals("PUT") && request.path().matches(".*/manifests/sha256-[0-9a-f]{64}\\.sig")) {
                 faultedRequests.incrementAndGet();
                 switch (fault) {
@@ -79,9 +71,9 @@ class SignFaultTest {
                     }
                     default -> throw new IllegalStateException();
                 }
-                return;
+                return true;
             }
-            forward(request, exchange);
+            return false;
         });
     }
 
@@ -89,33 +81,6 @@ class SignFaultTest {
     void stopProxy() throws Exception {
         proxy.close();
         assertThat(proxy.scriptFailures()).isEmpty();
-    }
-
-    /** Forwards one request to the real registry and its answer back, pointing upload Locations at the proxy. */
-    private void forward(ScriptedHttpServer.Request request, ScriptedHttpServer.Exchange exchange) throws Exception {
-        HttpRequest.Builder out = HttpRequest.newBuilder(URI.create(REGISTRY.url() + request.target())).timeout(Duration.ofSeconds(30));
-        for (String name : List.of("authorization", "content-type", "accept")) {
-            request.header(name).ifPresent(value -> out.header(name, value));
-        }
-        out.method(request.method(), request.body().length == 0 && !request.method().equals("PUT")
-                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(request.body()));
-        HttpResponse<byte[]> response = upstream.send(out.build(), HttpResponse.BodyHandlers.ofByteArray());
-        List<String> headers = new ArrayList<>();
-        response.headers().map().forEach((name, values) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (!Set.of("content-length", "transfer-encoding", "connection", ":status").contains(lower)) {
-                for (String value : values) {
-                    headers.add(name);
-                    headers.add(lower.equals("location") ? value.replace(REGISTRY.host() + ":" + REGISTRY.port(), proxy.hostPort()) : value);
-                }
-            }
-        });
-        if (request.method().equals("HEAD")) {
-            long length = response.headers().firstValueAsLong("Content-Length").orElse(0);
-            exchange.respondHead(response.statusCode(), length, headers.toArray(String[]::new));
-        } else {
-            exchange.respond(response.statusCode(), response.body(), headers.toArray(String[]::new));
-        }
     }
 
     private RegistryClient throughProxy() {
