@@ -28,11 +28,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <li>reads the tag, prepares tag + ours (pushing blobs), checks with a HEAD that the tag has not moved meanwhile
  *     (else merges onto the new state first), and PUTs, with {@code If-Match} when the registry gave an ETag (a 412 is
  *     a retry, never a loss);</li>
- * <li>reads the tag back: our entry missing means another writer replaced it, so it merges onto what is there now and
- *     writes again, after a randomised back-off;</li>
- * <li>waits a settle delay (at least {@link Settings#minSettle}, and twice as long as its own HEAD-to-PUT took, the
- *     window in which another writer holding the old state could still land) and checks once more that the tag has
- *     not moved, or still holds our entry if it has;</li>
+ * <li>waits a settle delay (at least {@link Settings#minSettle}, and as long as its own check-to-PUT took: the window
+ *     in which another writer holding the old state could still land) and reads the tag back (a HEAD; the document
+ *     only when it moved): our entry missing means another writer replaced it, so it merges onto what is there now
+ *     and writes again, after a randomised back-off; moved but holding our entry, it settles and checks again;</li>
  * <li>only then reports success; when attempts or time run out it fails naming the tag.</li>
  * </ol>
  * What remains: a writer stalled longer than the settle delay between its check and its PUT can still replace the
@@ -87,7 +86,7 @@ final class TagUpdate {
         }
 
         static Settings defaults() {
-            return new Settings(12, Duration.ofMillis(20), Duration.ofMillis(800), Duration.ofSeconds(60), Duration.ofMillis(15),
+            return new Settings(12, Duration.ofMillis(20), Duration.ofMillis(800), Duration.ofSeconds(60), Duration.ofMillis(5),
                     Sleeper.SYSTEM, TagLocks.JVM);
         }
 
@@ -116,6 +115,8 @@ final class TagUpdate {
 
     /** Reads of the tag that the registry failed (HTTP 500) before the update gives up. */
     private static final int READ_ATTEMPTS = 5;
+    /** The shortest settle delay once other writers were seen at work on the tag. */
+    private static final Duration CONTENDED_SETTLE = Duration.ofMillis(100);
 
     private final RegistryClient registry;
     private final ProgressListener listener;
@@ -153,6 +154,7 @@ final class TagUpdate {
             long deadline = System.nanoTime() + settings.maxTime().toNanos();
             Duration backoff = settings.initialBackoff();
             int attempt = 0;
+            boolean contended = false;
             while (attempt < settings.maxAttempts() && System.nanoTime() < deadline) {
                 attempt++;
                 Next<R> next;
@@ -163,11 +165,13 @@ final class TagUpdate {
                     Optional<Digest> now = readDigest(repository, tag);
                     if (!now.equals(current.map(Manifest::digest))) {
                         listener.debug("sign", where + " moved while the update was prepared; merging onto its new state");
+                        contended = true;
                         current = read(repository, tag);
                         continue;
                     }
                     registry.pushManifest(repository, tag, next.manifest(), next.mediaType(), current.flatMap(Manifest::entityTag));
                 } catch (ManifestConflictException e) {
+                    contended = true;
                     listener.warning("sign", "the registry refused to replace " + where + " because another writer changed it; merging again (attempt "
                             + (attempt + 1) + ")");
                     backoff = pause(backoff);
@@ -177,6 +181,7 @@ final class TagUpdate {
                     if (!blobBeingWritten(e)) {
                         throw e;
                     }
+                    contended = true;
                     listener.warning("sign", "the registry did not find a blob of " + where + " that another writer is uploading at the same time; "
                             + "writing again (attempt " + (attempt + 1) + ")");
                     backoff = pause(backoff);
@@ -184,10 +189,11 @@ final class TagUpdate {
                     continue;
                 }
                 Duration exposed = Duration.ofNanos(System.nanoTime() - start);
-                current = read(repository, tag);
-                if (check.find(current).isPresent() && settled(repository, tag, check, current, exposed, deadline)) {
+                Optional<Digest> written = Optional.of(Digest.sha256(next.manifest()));
+                if (settled(repository, tag, check, written, contended ? contendedSettle(exposed) : exposed, deadline)) {
                     return new Outcome<>(next.result(), false);
                 }
+                contended = true;
                 listener.warning("sign", "another writer replaced " + where + " at the same time, without our entry; merging again (attempt "
                         + (attempt + 1) + ")");
                 backoff = pause(backoff);
@@ -205,27 +211,39 @@ final class TagUpdate {
     }
 
     /**
-     * Waits out the window in which a writer that read the tag before our write could still replace it, then checks
-     * the tag once more: unmoved, or moved to a state that still holds our entry (settling again then, within the
-     * update's deadline). False when our entry is gone.
+     * Waits out the window in which a writer that read the tag before our write could still replace it (as long as
+     * our own check-to-PUT took, at least {@link Settings#minSettle}), then checks the tag: still what we wrote, or
+     * moved to a state that still holds our entry (settling again then, within the update's deadline). False when
+     * our entry is gone.
      */
-    private <R> boolean settled(ImageReference repository, String tag, Check<R> check, Optional<Manifest> confirmed, Duration exposed,
+    private <R> boolean settled(ImageReference repository, String tag, Check<R> check, Optional<Digest> written, Duration exposed,
             long deadline) throws RegistryException, KeyException, SignaturePublishException {
-        Optional<Manifest> state = confirmed;
-        Duration settle = settings.minSettle().compareTo(exposed.multipliedBy(2)) >= 0 ? settings.minSettle() : exposed.multipliedBy(2);
+        Optional<Digest> expected = written;
+        Duration settle = settings.minSettle().compareTo(exposed) >= 0 ? settings.minSettle() : exposed;
         do {
             sleep(settle);
             Optional<Digest> now = readDigest(repository, tag);
-            if (now.equals(state.map(Manifest::digest))) {
+            if (now.equals(expected)) {
                 return true;
             }
-            state = read(repository, tag);
+            Optional<Manifest> state = read(repository, tag);
             if (check.find(state).isEmpty()) {
                 return false;
             }
+            expected = state.map(Manifest::digest);
             listener.debug("sign", repository.name() + ":" + tag + " moved after our write and still holds our entry; confirming again");
         } while (System.nanoTime() < deadline);
         return false;
+    }
+
+    /**
+     * Other writers seen at work on the tag: several of them, on a machine they keep busy, may take far longer from
+     * their check to their PUT than our own exchange took, so wait longer: at least {@link #CONTENDED_SETTLE}, and
+     * three times our own check-to-PUT.
+     */
+    private static Duration contendedSettle(Duration exposed) {
+        Duration tripled = exposed.multipliedBy(3);
+        return tripled.compareTo(CONTENDED_SETTLE) > 0 ? tripled : CONTENDED_SETTLE;
     }
 
     /**
