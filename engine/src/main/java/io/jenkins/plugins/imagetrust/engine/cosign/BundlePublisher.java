@@ -111,15 +111,15 @@ public final class BundlePublisher {
         }
         String tag = RegistryClient.referrersFallbackTag(digest);
         Descriptor entry = new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifest.length);
-        tagUpdate.run(repository, tag, "referrers index",
-                current -> current.map(m -> index(m.mediaType(), m.bytes())).filter(i -> i.contains(manifestDigest))
-                        .map(i -> warnIfBeyondTheReadLimit(repository, tag, i, manifestDigest)),
+        TagUpdate.Outcome<ReferrersIndex> outcome = tagUpdate.run(repository, tag, "referrers index",
+                current -> current.map(m -> index(m.mediaType(), m.bytes())).filter(i -> i.contains(manifestDigest)),
                 current -> {
                     ReferrersIndex base = current.map(m -> index(m.mediaType(), m.bytes())).orElseGet(ReferrersIndex::empty);
                     listener.debug("sign", "writing referrer " + (base.size() + 1) + " to " + repository.name() + ":" + tag);
-                    return new TagUpdate.Next<>(base.with(entry, MediaTypes.SIGSTORE_BUNDLE, manifestAnnotations).toBytes(), MediaTypes.OCI_INDEX,
-                            manifestDigest);
+                    ReferrersIndex next = base.with(entry, MediaTypes.SIGSTORE_BUNDLE, manifestAnnotations);
+                    return new TagUpdate.Next<>(next.toBytes(), MediaTypes.OCI_INDEX, next);
                 });
+        warnIfBeyondTheReadLimit(repository, tag, outcome.value(), manifestDigest);
         listener.info("sign", "attached bundle " + manifestDigest.shortForm() + " to " + digest.shortForm() + " in " + repository.name()
                 + " (no referrers API: listed in the fallback tag " + tag + ")");
         return new Published(manifestDigest, bundleDigest, false, Optional.of(tag));
@@ -127,12 +127,10 @@ public final class BundlePublisher {
 
     /**
      * Verifiers read a bounded number of referrers ({@link BundleSignatureReader#MAX_REFERRERS}); a fallback index
-     * already crowded with bundle entries (or junk typed as such) would hide ours. Checked on the index as read back,
-     * so it costs no request. The {@code .sig} signature, when written, is unaffected; the warning says what to do.
-     *
-     * @return {@code ours}
+     * already crowded with bundle entries (or junk typed as such) would hide ours. Checked on the index as written
+     * and confirmed, so it costs no request. The {@code .sig} signature, when written, is unaffected; the warning says what to do.
      */
-    private Digest warnIfBeyondTheReadLimit(ImageReference repository, String tag, ReferrersIndex index, Digest ours) {
+    private void warnIfBeyondTheReadLimit(ImageReference repository, String tag, ReferrersIndex index, Digest ours) {
         List<ReferrersIndex.Entry> read = BundleSignatureReader.bundleCandidates(index.entries());
         for (int position = 0; position < read.size(); position++) {
             if (read.get(position).descriptor().digest().filter(ours::equals).isPresent()) {
@@ -144,7 +142,6 @@ public final class BundlePublisher {
                 break;
             }
         }
-        return ours;
     }
 
     private static ReferrersIndex index(String mediaType, byte[] bytes) {
