@@ -12,7 +12,6 @@ import io.jenkins.plugins.imagetrust.engine.registry.PushedManifest;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,8 +23,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * attached to the image as an OCI referrer. The bundle blob and the empty config are uploaded first, then the
  * referrer manifest by digest with {@code subject}. A registry with the referrers API answers {@code OCI-Subject} and
  * indexes it; otherwise (distribution 2.8, GHCR, …) this publisher adds the manifest to the fallback tag's image index
- * {@code sha256-<hex>}, keeping every earlier entry as it was, through the same per-tag lock and read-back-and-retry
- * as the {@code .sig} tag ({@link TagUpdate}).
+ * {@code sha256-<hex>}, keeping every earlier entry as it was, through the same per-tag lock, merge-and-retry and
+ * settled confirmation as the {@code .sig} tag ({@link TagUpdate}). The referrers API is preferred: each bundle is then
+ * its own manifest pushed by digest, with no shared state to race on.
  *
  * <p>Unlike cosign, which adds a referrer on every run, signing again with the same key and annotations adds
  * nothing when a bundle by that key over an equivalent statement is already attached: a pipeline re-run must not
@@ -39,15 +39,16 @@ public final class BundlePublisher {
     private final TagUpdate tagUpdate;
 
     public BundlePublisher(RegistryClient registry, ProgressListener listener, Clock clock) {
-        this(registry, listener, clock, 8, Duration.ofMillis(50));
+        this(registry, listener, clock, TagUpdate.Settings.defaults());
     }
 
-    public BundlePublisher(RegistryClient registry, ProgressListener listener, Clock clock, int maxAttempts, Duration initialBackoff) {
+    /** With other retry timing or locks (tests: no pauses, or locks of its own to act as a separate process). */
+    BundlePublisher(RegistryClient registry, ProgressListener listener, Clock clock, TagUpdate.Settings settings) {
         this.registry = Objects.requireNonNull(registry);
         this.listener = Objects.requireNonNull(listener);
         this.clock = Objects.requireNonNull(clock);
         this.reader = new BundleSignatureReader(registry, listener);
-        this.tagUpdate = new TagUpdate(registry, listener, maxAttempts, initialBackoff);
+        this.tagUpdate = new TagUpdate(registry, listener, settings);
     }
 
     /**
@@ -78,7 +79,7 @@ public final class BundlePublisher {
             SignatureEquivalence equivalence) throws RegistryException, KeyException, SignaturePublishException {
         // Held from the look for an equivalent bundle to the index update, so that parallel signers in this JVM
         // with the same key add one bundle; across processes two may still both add one (as cosign always does).
-        ReentrantLock lock = TagUpdate.lock(repository, RegistryClient.referrersFallbackTag(subject.digest()));
+        ReentrantLock lock = tagUpdate.locks().lock(repository, RegistryClient.referrersFallbackTag(subject.digest()));
         lock.lock();
         try {
             return publishLocked(image, repository, subject, signer, annotations, equivalence);
@@ -99,12 +100,15 @@ public final class BundlePublisher {
         }
         byte[] signature = signer.sign(Dsse.pae(Dsse.IN_TOTO_PAYLOAD_TYPE, statement));
         byte[] bundle = SigstoreBundle.createDsse(statement, signature, signer.publicKey());
-        Digest bundleDigest = registry.pushBlob(repository, bundle);
-        registry.pushBlob(repository, ReferrerManifest.EMPTY_CONFIG);
+        Digest bundleDigest = Digest.sha256(bundle);
         Map<String, String> manifestAnnotations = ReferrerManifest.dsseAnnotations(clock.instant());
         byte[] manifest = ReferrerManifest.create(new Descriptor(MediaTypes.SIGSTORE_BUNDLE, bundleDigest, bundle.length), subject, manifestAnnotations);
         Digest manifestDigest = Digest.sha256(manifest);
-        PushedManifest pushed = registry.pushManifestReportingSubject(repository, manifestDigest.toString(), manifest, MediaTypes.OCI_MANIFEST);
+        PushedManifest pushed = tagUpdate.pushThroughBlobRaces("bundle referrer", () -> {
+            registry.pushBlob(repository, bundle);
+            registry.pushBlob(repository, ReferrerManifest.EMPTY_CONFIG); // every bundle's: concurrent signers upload it at once
+            return registry.pushManifestReportingSubject(repository, manifestDigest.toString(), manifest, MediaTypes.OCI_MANIFEST);
+        });
         if (pushed.subject().isPresent()) {
             if (!pushed.subject().get().equals(digest)) {
                 throw new SignaturePublishException("the registry indexed the bundle referrer " + manifestDigest + " under subject "
@@ -116,15 +120,15 @@ public final class BundlePublisher {
         }
         String tag = RegistryClient.referrersFallbackTag(digest);
         Descriptor entry = new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifest.length);
-        tagUpdate.run(repository, tag, "referrers index",
-                current -> current.map(m -> index(m.mediaType(), m.bytes())).filter(i -> i.contains(manifestDigest))
-                        .map(i -> warnIfBeyondTheReadLimit(repository, tag, i, manifestDigest)),
+        TagUpdate.Outcome<ReferrersIndex> outcome = tagUpdate.run(repository, tag, "referrers index",
+                current -> current.map(m -> index(m.mediaType(), m.bytes())).filter(i -> i.contains(manifestDigest)),
                 current -> {
                     ReferrersIndex base = current.map(m -> index(m.mediaType(), m.bytes())).orElseGet(ReferrersIndex::empty);
-                    registry.pushManifest(repository, tag, base.with(entry, MediaTypes.SIGSTORE_BUNDLE, manifestAnnotations).toBytes(), MediaTypes.OCI_INDEX);
-                    listener.debug("sign", "wrote referrer " + (base.size() + 1) + " to " + repository.name() + ":" + tag);
-                    return manifestDigest;
+                    listener.debug("sign", "writing referrer " + (base.size() + 1) + " to " + repository.name() + ":" + tag);
+                    ReferrersIndex next = base.with(entry, MediaTypes.SIGSTORE_BUNDLE, manifestAnnotations);
+                    return new TagUpdate.Next<>(next.toBytes(), MediaTypes.OCI_INDEX, next);
                 });
+        warnIfBeyondTheReadLimit(repository, tag, outcome.value(), manifestDigest);
         listener.info("sign", "attached bundle " + manifestDigest.shortForm() + " to " + digest.shortForm() + " in " + repository.name()
                 + " (no referrers API: listed in the fallback tag " + tag + ")");
         return new Published(manifestDigest, bundleDigest, false, Optional.of(tag));
@@ -132,12 +136,10 @@ public final class BundlePublisher {
 
     /**
      * Verifiers read a bounded number of referrers ({@link BundleSignatureReader#MAX_REFERRERS}); a fallback index
-     * already crowded with bundle entries (or junk typed as such) would hide ours. Checked on the index as read back,
-     * so it costs no request. The {@code .sig} signature, when written, is unaffected; the warning says what to do.
-     *
-     * @return {@code ours}
+     * already crowded with bundle entries (or junk typed as such) would hide ours. Checked on the index as written
+     * and confirmed, so it costs no request. The {@code .sig} signature, when written, is unaffected; the warning says what to do.
      */
-    private Digest warnIfBeyondTheReadLimit(ImageReference repository, String tag, ReferrersIndex index, Digest ours) {
+    private void warnIfBeyondTheReadLimit(ImageReference repository, String tag, ReferrersIndex index, Digest ours) {
         List<ReferrersIndex.Entry> read = BundleSignatureReader.bundleCandidates(index.entries());
         for (int position = 0; position < read.size(); position++) {
             if (read.get(position).descriptor().digest().filter(ours::equals).isPresent()) {
@@ -149,7 +151,6 @@ public final class BundlePublisher {
                 break;
             }
         }
-        return ours;
     }
 
     private static ReferrersIndex index(String mediaType, byte[] bytes) {

@@ -10,7 +10,6 @@ import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -22,7 +21,8 @@ import java.util.Optional;
  * <p>Nothing is lost: the payload and config blobs are uploaded before the manifest, and the manifest is only
  * ever replaced by one that holds every layer the registry had plus ours, so a failure at any step leaves the
  * earlier signatures in place. The tag's read-modify-write is the format's known race, handled by {@link TagUpdate}
- * (per-tag lock in the JVM, read back and retry across processes).
+ * (per-tag lock in the JVM; across processes read back, merge again and retry, and confirm after a settle delay
+ * before reporting success).
  */
 public final class CosignPublisher {
     private final RegistryClient registry;
@@ -30,13 +30,14 @@ public final class CosignPublisher {
     private final TagUpdate tagUpdate;
 
     public CosignPublisher(RegistryClient registry, ProgressListener listener) {
-        this(registry, listener, 8, Duration.ofMillis(50));
+        this(registry, listener, TagUpdate.Settings.defaults());
     }
 
-    public CosignPublisher(RegistryClient registry, ProgressListener listener, int maxAttempts, Duration initialBackoff) {
+    /** With other retry timing or locks (tests: no pauses, or locks of its own to act as a separate process). */
+    CosignPublisher(RegistryClient registry, ProgressListener listener, TagUpdate.Settings settings) {
         this.registry = Objects.requireNonNull(registry);
         this.listener = Objects.requireNonNull(listener);
-        this.tagUpdate = new TagUpdate(registry, listener, maxAttempts, initialBackoff);
+        this.tagUpdate = new TagUpdate(registry, listener, settings);
     }
 
     /** What a publish did. */
@@ -71,15 +72,15 @@ public final class CosignPublisher {
                 current -> {
                     if (signature[0] == null) {
                         signature[0] = signer.sign(payload);
-                        registry.pushBlob(signatureRepository, payload);
                     }
+                    registry.pushBlob(signatureRepository, payload); // again on a retry: a concurrent upload may have hidden it
                     SignatureManifest base = current.map(m -> SignatureManifest.parse(m.bytes())).orElseGet(SignatureManifest::empty);
                     SignatureManifest next = base.withSignature(payloadDigest, payload.length, signature[0]);
                     byte[] config = next.configBlob();
                     Digest configDigest = registry.pushBlob(signatureRepository, config);
-                    Digest written = registry.pushManifest(signatureRepository, tag, next.toBytes(configDigest, config.length), MediaTypes.OCI_MANIFEST);
-                    listener.debug("sign", "wrote signature " + (base.size() + 1) + " to " + signatureRepository.name() + ":" + tag);
-                    return new Published(payloadDigest, tag, false, written);
+                    byte[] manifest = next.toBytes(configDigest, config.length);
+                    listener.debug("sign", "writing signature " + (base.size() + 1) + " to " + signatureRepository.name() + ":" + tag);
+                    return new TagUpdate.Next<>(manifest, MediaTypes.OCI_MANIFEST, new Published(payloadDigest, tag, false, Digest.sha256(manifest)));
                 });
         if (outcome.alreadyPresent()) {
             listener.info("sign", "already signed by key " + signer.keyId().shortForm() + " with the same annotations: nothing to add");

@@ -38,6 +38,8 @@ import java.util.regex.Pattern;
 public final class NotaryPublisher {
     /** docker's rule for signer names ({@code docker trust signer add}). */
     private static final Pattern SIGNER_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+    /** Uploads refused as stale (another publisher was faster) before a publish gives up. */
+    private static final int MAX_PUBLISH_ATTEMPTS = 8;
 
     private final NotaryClient client;
     private final Clock clock;
@@ -67,6 +69,38 @@ public final class NotaryPublisher {
      */
     public PublishResult publish(PublishRequest request) throws NotaryException, KeyException {
         MetadataNames.checkGun(request.gun());
+        long backoffMillis = 50;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return publishOnce(request);
+            } catch (NotaryServerException e) {
+                if (!staleVersion(e) || attempt >= MAX_PUBLISH_ATTEMPTS) {
+                    throw e;
+                }
+                // Another publisher's update landed between our read and our upload; the server stored nothing of ours.
+                listener.warning("notary-publish", "another publisher updated " + request.gun() + " at the same time (" + e.getMessage()
+                        + "); reading it again and re-signing (attempt " + (attempt + 1) + ")");
+                try {
+                    Thread.sleep(backoffMillis / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new NotaryException("interrupted while retrying the publish of " + request.gun() + ":" + request.tag()
+                            + "; nothing of it was stored");
+                }
+                backoffMillis = Math.min(backoffMillis * 2, 1000);
+            }
+        }
+    }
+
+    /**
+     * notary-server refuses an update built on a version another publisher has already replaced: {@code VERSION}
+     * ("a newer version of metadata is already available", HTTP 400) or 409. Nothing was stored; re-read and retry.
+     */
+    private static boolean staleVersion(NotaryServerException e) {
+        return e.status() == 409 || e.code().filter(code -> code.equals("VERSION")).isPresent();
+    }
+
+    private PublishResult publishOnce(PublishRequest request) throws NotaryException, KeyException {
         FileMeta target = NotaryMetadataBuilder.target(request.digest(), request.length());
         Instant now = clock.instant();
         Optional<byte[]> currentRoot = currentRoot(request.gun());
@@ -80,9 +114,17 @@ public final class NotaryPublisher {
             listener.info("notary-publish", "initialising trust data of " + request.gun() + " (root key "
                     + TufKey.forPublicKey(rootSigner.get().publicKey()).id().substring(0, 12) + ", targets key "
                     + TufKey.forPublicKey(request.targetsSigner().publicKey()).id().substring(0, 12) + ")");
-            client.publish(request.gun(), List.of(
-                    NotaryMetadataBuilder.initialRoot(request.gun(), rootSigner.get(), request.targetsSigner(), snapshotKey, timestampKey, now),
-                    NotaryMetadataBuilder.initialTargets(request.tag(), target, request.targetsSigner(), now)));
+            try {
+                client.publish(request.gun(), List.of(
+                        NotaryMetadataBuilder.initialRoot(request.gun(), rootSigner.get(), request.targetsSigner(), snapshotKey, timestampKey, now),
+                        NotaryMetadataBuilder.initialTargets(request.tag(), target, request.targetsSigner(), now)));
+            } catch (NotaryServerException e) {
+                if (currentRoot(request.gun()).isPresent()) {
+                    // another publisher initialised it first (the server refuses our second root): a stale version
+                    throw new NotaryServerException(e.operation(), 409, "VERSION", "another publisher initialised " + request.gun() + " first");
+                }
+                throw e;
+            }
             return readBack(request, pinFor(request.root()), true, false);
         }
         TrustedRepository current = verifier(pinFor(request.root()), withRoot(request.gun(), currentRoot.get()))

@@ -28,6 +28,11 @@ record CallContext(String registry, String repository, String operation) {
         return new RegistryErrorException(registry, repository, operation, status, errors, problem);
     }
 
+    ManifestConflictException conflict(RegistryResponse response, String reference) {
+        return new ManifestConflictException(registry, repository, operation, response.statusCode(),
+                ErrorBodies.parse(response.body()), reference + " changed since it was read (the conditional write was refused)");
+    }
+
     ManifestUnknownException manifestUnknown(RegistryResponse response, String reference) {
         return new ManifestUnknownException(registry, repository, operation, response.statusCode(),
                 ErrorBodies.parse(response.body()), "no manifest " + reference);

@@ -85,7 +85,8 @@ final class ManifestPuller implements RegistryEndpoint<Optional<Manifest>> {
         String mediaType = response.mediaType().filter(type -> !type.equals("application/json"))
                 .or(() -> mediaTypeField(bytes))
                 .orElseThrow(() -> context.protocol("manifest " + reference + " has neither a Content-Type nor a mediaType field"));
-        return Optional.of(new Manifest(mediaType, bytes));
+        String entityTag = response.header("ETag").map(String::strip).filter(tag -> !tag.isEmpty() && tag.length() <= 200).orElse(null);
+        return Optional.of(new Manifest(mediaType, bytes, entityTag));
     }
 
     private static Optional<String> mediaTypeField(byte[] bytes) {

@@ -9,7 +9,9 @@ import java.util.Optional;
  * {@code PUT /v2/<name>/manifests/<ref>} with the exact bytes and their media type as {@code Content-Type}.
  * Idempotent: the same bytes under the same reference give the same result. A {@code Docker-Content-Digest}
  * answer that differs from the bytes' digest is refused (the registry stored something else). The
- * {@code OCI-Subject} answer (a registry with the referrers API indexed the manifest's subject) is reported.
+ * {@code OCI-Subject} answer (a registry with the referrers API indexed the manifest's subject) is reported. With an
+ * entity tag the PUT is conditional ({@code If-Match}, RFC 9110 §13.1.1): a registry that honours it answers 412 when
+ * the tag changed since it was read ({@link ManifestConflictException}); one that ignores the header stores as usual.
  */
 final class ManifestPusher implements RegistryEndpoint<PushedManifest> {
     private final String repository;
@@ -17,8 +19,14 @@ final class ManifestPusher implements RegistryEndpoint<PushedManifest> {
     private final byte[] bytes;
     private final String mediaType;
     private final Digest digest;
+    private final String ifMatch;
 
     ManifestPusher(String repository, String reference, byte[] bytes, String mediaType) {
+        this(repository, reference, bytes, mediaType, null);
+    }
+
+    ManifestPusher(String repository, String reference, byte[] bytes, String mediaType, String ifMatch) {
+        this.ifMatch = ifMatch;
         this.repository = repository;
         this.reference = reference;
         this.bytes = bytes.clone();
@@ -38,7 +46,7 @@ final class ManifestPusher implements RegistryEndpoint<PushedManifest> {
 
     @Override
     public Map<String, String> headers() {
-        return Map.of("Content-Type", mediaType);
+        return ifMatch == null ? Map.of("Content-Type", mediaType) : Map.of("Content-Type", mediaType, "If-Match", ifMatch);
     }
 
     @Override
@@ -53,6 +61,9 @@ final class ManifestPusher implements RegistryEndpoint<PushedManifest> {
 
     @Override
     public PushedManifest handleResponse(RegistryResponse response, CallContext context) throws RegistryException {
+        if (response.statusCode() == 412 && ifMatch != null) {
+            throw context.conflict(response, reference);
+        }
         if (response.statusCode() != 201 && response.statusCode() != 200) {
             throw context.unexpected(response, "the registry did not store manifest " + reference);
         }

@@ -162,6 +162,17 @@ public final class RegistryClient {
      */
     public PushedManifest pushManifestReportingSubject(ImageReference repository, String tagOrDigest, byte[] manifest, String mediaType)
             throws RegistryException {
+        return pushManifest(repository, tagOrDigest, manifest, mediaType, Optional.empty());
+    }
+
+    /**
+     * {@link #pushManifestReportingSubject}, conditional on the tag still holding what was read when {@code ifMatch}
+     * (the {@link Manifest#entityTag()} read) is present.
+     *
+     * @throws ManifestConflictException when the registry honours {@code If-Match} and the tag has changed since
+     */
+    public PushedManifest pushManifest(ImageReference repository, String tagOrDigest, byte[] manifest, String mediaType,
+            Optional<String> ifMatch) throws RegistryException {
         Objects.requireNonNull(manifest, "manifest");
         Objects.requireNonNull(mediaType, "mediaType");
         Optional<Digest> named = checkReference(repository, tagOrDigest);
@@ -174,10 +185,28 @@ public final class RegistryClient {
                     maxManifestBytes, "the manifest to push");
         }
         PushedManifest pushed = caller.call(pushTarget(repository), "push-manifest",
-                new ManifestPusher(repository.repository(), tagOrDigest, manifest, mediaType));
+                new ManifestPusher(repository.repository(), tagOrDigest, manifest, mediaType, ifMatch.orElse(null)));
         listener.debug("push-manifest", "pushed " + repository.name() + ":" + tagOrDigest + " as " + pushed.digest()
                 + pushed.subject().map(s -> " (the registry indexed its subject " + s.shortForm() + ")").orElse(""));
         return pushed;
+    }
+
+    /**
+     * The digest {@code tag} now resolves to, empty when the tag does not exist: a HEAD, falling back to GET + hash
+     * when the registry does not report the digest. Cheaper than {@link #fetchManifest} for "has the tag moved?".
+     */
+    public Optional<Digest> tagDigest(ImageReference repository, String tag) throws RegistryException {
+        checkReference(repository, tag);
+        Target target = pullTarget(repository);
+        try {
+            Optional<Descriptor> head = caller.call(target, "check-tag", new ManifestChecker(repository.repository(), tag));
+            if (head.isPresent()) {
+                return Optional.of(head.get().digest());
+            }
+        } catch (ManifestUnknownException e) {
+            return Optional.empty();
+        }
+        return pullManifest(target, "check-tag", tag).map(Manifest::digest);
     }
 
     /**

@@ -219,6 +219,47 @@ class NotaryPublisherServerTest {
                 });
     }
 
+    /**
+     * Publishers that share nothing (own client, own trust cache) adding different tags to one repository at the same
+     * time, the first round racing on its initialisation too: notary-server refuses all but one upload of each
+     * version, the others re-read and re-sign, and every tag ends up signed, as our verifier and the notary client see.
+     */
+    @Test
+    void concurrentPublishersOfDifferentTagsAllEndUpSigned(@TempDir Path trustDir) throws Exception {
+        String gun = newGun();
+        int publishers = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(publishers);
+        try {
+            for (int round = 1; round <= 3; round++) {
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(publishers);
+                List<java.util.concurrent.Callable<PublishResult>> tasks = new java.util.ArrayList<>();
+                for (int p = 0; p < publishers; p++) {
+                    String tag = "r" + round + "-p" + p;
+                    byte[] manifest = ("{\"schemaVersion\":2,\"tag\":\"" + tag + "\"}").getBytes(StandardCharsets.UTF_8);
+                    tasks.add(() -> {
+                        start.await();
+                        return publisher().publish(request(gun, tag, manifest));
+                    });
+                }
+                for (java.util.concurrent.Future<PublishResult> future : pool.invokeAll(tasks)) {
+                    assertThat(future.get().alreadyPresent()).isFalse(); // each reports success only after reading its tag back
+                }
+                TrustedRepository repository = readWithFreshTrust(gun);
+                String listing = notaryCli(trustDir, "list", gun);
+                for (int r = 1; r <= round; r++) {
+                    for (int p = 0; p < publishers; p++) {
+                        String tag = "r" + r + "-p" + p;
+                        byte[] manifest = ("{\"schemaVersion\":2,\"tag\":\"" + tag + "\"}").getBytes(StandardCharsets.UTF_8);
+                        assertThat(repository.resolve(tag).digest()).as(tag).isEqualTo(Digest.sha256(manifest));
+                        assertThat(listing).as(tag).containsPattern(tag + "\\s+" + Digest.sha256(manifest).hex());
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static String notaryCli(Path home, String... arguments) throws Exception {
         return new NotaryCli(notary, home).run(arguments);
     }

@@ -21,7 +21,7 @@ import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryTimeoutException;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryUnavailableException;
 import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
-import io.jenkins.plugins.imagetrust.engine.testing.RegistryProxy;
+import io.jenkins.plugins.imagetrust.engine.testing.ForwardingProxy;
 import io.jenkins.plugins.imagetrust.engine.testing.TestImages;
 import java.time.Duration;
 import java.util.Arrays;
@@ -52,11 +52,11 @@ class SignFaultTest {
     private final RegistryClient direct = RegistryClient.builder().build();
     private final AtomicInteger faultedRequests = new AtomicInteger();
     private volatile Fault fault = Fault.NONE;
-    private RegistryProxy proxy;
+    private ForwardingProxy proxy;
 
     @BeforeEach
     void startProxy() throws Exception {
-        proxy = RegistryProxy.start(REGISTRY, (request, exchange) -> {
+        proxy = ForwardingProxy.start(REGISTRY.host(), (request, exchange, self) -> {
             if (fault != Fault.NONE && request.method().equals("PUT") && request.path().matches(".*/manifests/sha256-[0-9a-f]{64}\\.sig")) {
                 faultedRequests.incrementAndGet();
                 switch (fault) {
@@ -80,7 +80,7 @@ class SignFaultTest {
     @AfterEach
     void stopProxy() throws Exception {
         proxy.close();
-        assertThat(proxy.server().scriptFailures()).isEmpty();
+        assertThat(proxy.scriptFailures()).isEmpty();
     }
 
     private RegistryClient throughProxy() {
