@@ -86,7 +86,7 @@ final class TagUpdate {
         }
 
         static Settings defaults() {
-            return new Settings(12, Duration.ofMillis(20), Duration.ofMillis(800), Duration.ofSeconds(60), Duration.ofMillis(5),
+            return new Settings(12, Duration.ofMillis(20), Duration.ofMillis(800), Duration.ofSeconds(60), Duration.ofMillis(50),
                     Sleeper.SYSTEM, TagLocks.JVM);
         }
 
@@ -116,7 +116,7 @@ final class TagUpdate {
     /** Reads of the tag that the registry failed (HTTP 500) before the update gives up. */
     private static final int READ_ATTEMPTS = 5;
     /** The shortest settle delay once other writers were seen at work on the tag. */
-    private static final Duration CONTENDED_SETTLE = Duration.ofMillis(100);
+    private static final Duration CONTENDED_SETTLE = Duration.ofMillis(250);
 
     private final RegistryClient registry;
     private final ProgressListener listener;
