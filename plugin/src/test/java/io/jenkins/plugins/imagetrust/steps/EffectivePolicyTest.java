@@ -38,18 +38,36 @@ class EffectivePolicyTest {
     }
 
     @Test
-    void aStepMayNarrowKeysRaiseTheThresholdRequireAnnotationsAndEnforce() throws Exception {
+    void aStepMayRaiseTheThresholdRequireAnnotationsAndEnforce() throws Exception {
         String backupPrefix = adminKeys.get(1).getKeyId().substring(0, 12);
 
         EffectivePolicy policy = EffectivePolicy.of(
-                adminKeys, 1, EnforcementMode.WARN, List.of(backupPrefix), 3, "enforce", Map.of("git", "abc"));
+                adminKeys,
+                1,
+                EnforcementMode.WARN,
+                List.of("release", backupPrefix),
+                2,
+                "enforce",
+                Map.of("git", "abc"));
 
         TrustPolicy engine = policy.toTrustPolicy();
-        assertThat(engine.keys()).extracting(TrustedKey::name).containsExactly("backup");
-        assertThat(engine.threshold()).isEqualTo(3);
+        assertThat(engine.keys()).extracting(TrustedKey::name).containsExactly("release", "backup");
+        assertThat(engine.threshold()).isEqualTo(2);
         assertThat(engine.mode()).isEqualTo(EnforcementMode.ENFORCE);
         assertThat(engine.requiredAnnotations()).containsExactly(Map.entry("git", "abc"));
-        assertThat(policy.describe()).isEqualTo("enforce, 3 of backup; requires git=abc");
+        assertThat(policy.describe()).isEqualTo("enforce, 2 of release, backup; requires git=abc");
+    }
+
+    @Test
+    void aStepMayNarrowTheKeysButTheThresholdStays() throws Exception {
+        EffectivePolicy narrowed =
+                EffectivePolicy.of(adminKeys, 1, EnforcementMode.WARN, List.of("backup"), 0, null, Map.of());
+        assertThat(narrowed.toTrustPolicy().keys()).extracting(TrustedKey::name).containsExactly("backup");
+        assertThat(narrowed.describe()).isEqualTo("warn, 1 of backup");
+
+        EffectivePolicy tooFew =
+                EffectivePolicy.of(adminKeys, 2, EnforcementMode.ENFORCE, List.of("backup"), 0, null, Map.of());
+        assertThatThrownBy(tooFew::toTrustPolicy).hasMessageContaining("threshold 2 can never be met");
     }
 
     @Test

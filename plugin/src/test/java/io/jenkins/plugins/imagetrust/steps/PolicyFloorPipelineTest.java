@@ -62,7 +62,8 @@ class PolicyFloorPipelineTest {
                         + "', keys: ['release'], mode: 'enforce', threshold: 2\n",
                 Result.FAILURE);
 
-        j.assertLogContains("is not trusted", build);
+        // Two keys' worth of signatures required, one key chosen: refused before any request, naming both numbers.
+        j.assertLogContains("threshold 2 can never be met with 1 trusted key(s)", build);
         ImageTrustRecord verify =
                 build.getAction(ImageTrustAction.class).getRecords().get(1);
         assertThat(verify.getVerdict()).isEqualTo(ImageTrustRecord.Verdict.FAILED);

@@ -235,16 +235,15 @@ class SignAndVerifyPipelineTest {
         ImageTrustConfiguration.get().setDefaultMode("warn");
 
         WorkflowRun build = run(
-                "stage('Gate') {\n"
-                        + "  def v = verifyImage image: '" + image + "', mode: 'warn'\n"
-                        + "  echo \"AFTER verified=${v.verified}\"\n"
-                        + "}\n",
+                "def v = verifyImage image: '" + image + "', mode: 'warn'\n"
+                        + "echo \"AFTER verified=${v.verified}\"\n",
                 Result.UNSTABLE);
 
         j.assertLogContains("AFTER verified=false", build);
         assertThat(build.getAction(ImageTrustAction.class).getOverallVerdict())
                 .isEqualTo(ImageTrustRecord.Verdict.WARNED);
-        // Stage views show the stage unstable: the step's node carries a warning, as the core unstable step's does.
+        // Stage views show the enclosing stage unstable: the step's node carries a warning, as the unstable step's
+        // does.
         assertThat(new DepthFirstScanner().allNodes(build.getExecution()))
                 .map(node -> node.getPersistentAction(WarningAction.class))
                 .filteredOn(Objects::nonNull)
