@@ -114,7 +114,7 @@ final class TrustSignBenchmark {
             List<String> publish = cli.command("notary", "publish", "--server", notary.url(), "--ca", notary.caFile().toString(),
                     "--trust-dir", workDir.resolve("cli-trust").toString(), "--key", targetsKeyFile.toString());
             if (cliUnavailable == null) {
-                Files.deleteIfExists(cli.startupArchive("notary")); // the first (initialising) publish writes a fresh one
+                Files.deleteIfExists(cli.startupArchive("notary-publish")); // the first (initialising) publish writes a fresh one
             }
 
             Samples baseline = new Samples(config.trustIterations());

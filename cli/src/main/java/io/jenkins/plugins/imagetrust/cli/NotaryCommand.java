@@ -157,9 +157,11 @@ final class NotaryCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             RegistryClient registry = common.registry(context);
-            try (Signer targets = Signers.open(context, key, null); Signer root = rootKey == null ? null : Signers.open(context, rootKey, ROOT_PASSWORD_ENV)) {
+            try (Signer targets = Signers.openInBackground(context, key, null); Signer root = rootKey == null ? null : Signers.openInBackground(context, rootKey, ROOT_PASSWORD_ENV)) {
                 NotaryOptions options = optionsWithRoot(server, registry, root, rootTrust);
                 return ImageBatch.run(context, images, common.quiet, text -> {
+                    Signers.failIfFailed(targets); // a wrong passphrase: no more requests for the images after the first
+                    Signers.failIfFailed(root);
                     ImageReference image = ImageReference.parse(text);
                     String tag = tagOf(image, text);
                     Manifest manifest = registry.fetchManifest(image.repositoryOnly(), image.digest().map(Object::toString).orElse(tag))
@@ -264,7 +266,7 @@ final class NotaryCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             RegistryClient registry = common.registry(context);
-            try (Signer signer = Signers.open(context, key, null)) {
+            try (Signer signer = Signers.openInBackground(context, key, null)) {
                 NotaryMigration migration = NotaryMigration.builder()
                         .notary(server.options(registry).rootPin(RootTrust.pin(rootTrust)).build())
                         .signer(ImageSigner.builder().registry(registry).signer(signer).listener(common.listener(context)).build())
@@ -316,9 +318,11 @@ final class NotaryCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             RegistryClient registry = common.registry(context);
-            try (Signer signer = Signers.open(context, key, null); Signer root = rootKey == null ? null : Signers.open(context, rootKey, ROOT_PASSWORD_ENV)) {
+            try (Signer signer = Signers.openInBackground(context, key, null); Signer root = rootKey == null ? null : Signers.openInBackground(context, rootKey, ROOT_PASSWORD_ENV)) {
                 NotaryOptions options = optionsWithRoot(server, registry, root, rootTrust);
                 return ImageBatch.run(context, images, common.quiet, text -> {
+                    Signers.failIfFailed(signer);
+                    Signers.failIfFailed(root);
                     ImageReference image = ImageReference.parse(text);
                     String tag = tagOf(image, text);
                     RevokeResult result = options.publisher(common.listener(context)).revoke(NotaryOptions.gun(image), tag, signer, root);
@@ -379,9 +383,9 @@ final class NotaryCommand implements Runnable {
                 throw new CliUsageException("rotating the key of " + role + " needs --key, the targets key that delegates it");
             }
             RegistryClient registry = common.registry(context);
-            try (Signer root = rootKey == null ? null : Signers.open(context, rootKey, ROOT_PASSWORD_ENV);
-                    Signer targets = key == null ? null : Signers.open(context, key, null);
-                    Signer replacement = Signers.open(context, newKey, NEW_KEY_PASSWORD_ENV)) {
+            try (Signer root = rootKey == null ? null : Signers.openInBackground(context, rootKey, ROOT_PASSWORD_ENV);
+                    Signer targets = key == null ? null : Signers.openInBackground(context, key, null);
+                    Signer replacement = Signers.openInBackground(context, newKey, NEW_KEY_PASSWORD_ENV)) {
                 String gun = NotaryOptions.gun(ImageReference.parse(repository));
                 var publisher = optionsWithRoot(server, registry, root, rootTrust).publisher(common.listener(context));
                 KeyRotationResult result = rootRole ? publisher.rotateRootKey(gun, root, replacement)
@@ -437,7 +441,7 @@ final class NotaryCommand implements Runnable {
                 throw new CliUsageException("--signer-key " + signerKey + ": " + e.getMessage());
             }
             RegistryClient registry = common.registry(context);
-            try (Signer targets = Signers.open(context, key, null); Signer root = rootKey == null ? null : Signers.open(context, rootKey, ROOT_PASSWORD_ENV)) {
+            try (Signer targets = Signers.openInBackground(context, key, null); Signer root = rootKey == null ? null : Signers.openInBackground(context, rootKey, ROOT_PASSWORD_ENV)) {
                 String gun = NotaryOptions.gun(ImageReference.parse(repository));
                 optionsWithRoot(server, registry, root, rootTrust).publisher(common.listener(context)).addSigner(gun, name, signerPublicKey, targets, root);
                 context.out().println(repository + " " + RoleNames.TARGETS + "/" + name + " " + TufKey.forPublicKey(signerPublicKey).id());

@@ -226,4 +226,36 @@ class CliNotaryTest {
         assertThat(otherRepository.exitCode).as(otherRepository.toString()).isEqualTo(ExitCodes.NOT_TRUSTED);
         assertThat(otherRepository.err).contains("belongs to a different repository").contains(first.repositoryOnly().toString());
     }
+
+    /**
+     * The targets key is decrypted in the background while the command fetches; a wrong passphrase must still fail
+     * every image before anything is published, with the key file named, and the tag stays unsigned.
+     */
+    @Test
+    void aWrongPassphraseFailsBeforeAnythingIsPublished() throws Exception {
+        Path targets = key("wrong-pass-targets", PASSPHRASE);
+        Path root = key("wrong-pass-root", ROOT_PASSPHRASE);
+        ImageReference first = REGISTRY.reference("cli/dct-wrong-passphrase:v1");
+        ImageReference second = REGISTRY.reference("cli/dct-wrong-passphrase:v2");
+        Digest digest = TestImages.push(registry, first);
+        TestImages.push(registry, second);
+        String server = NOTARY.url();
+        String ca = NOTARY.caFile().toString();
+        CliRun initialised = run("notary", "publish", "--server", server, "--ca", ca, "--key", targets + ".key", "--root-key", root + ".key",
+                first.toString());
+        assertThat(initialised.exitCode).as(initialised.toString()).isZero();
+
+        CliRun wrong = CliRun.run(Map.of(Passwords.ENV, "not the passphrase"), "", "notary", "publish", "--server", server, "--ca", ca,
+                "--root", root + ".pub", "--key", targets + ".key", second.toString(), first.toString());
+        assertThat(wrong.exitCode).as(wrong.toString()).isEqualTo(ExitCodes.ERROR);
+        assertThat(wrong.out).isEmpty();
+        assertThat(wrong.err).contains("image-trust: error: " + second + ": " + targets + ".key: bad passphrase or corrupted key")
+                .contains("image-trust: error: " + first + ": " + targets + ".key: bad passphrase or corrupted key")
+                .doesNotContain("not the passphrase");
+
+        CliRun verified = run("notary", "verify", "--server", server, "--ca", ca, "--root", root + ".pub", second.toString(), first.toString());
+        assertThat(verified.exitCode).as(verified.toString()).isEqualTo(ExitCodes.NOT_TRUSTED);
+        assertThat(verified.err).contains("not trusted: " + second);
+        assertThat(verified.out.strip()).isEqualTo(first + "@" + digest);
+    }
 }

@@ -198,13 +198,50 @@ class LauncherJarIT {
         }
     }
 
-    @Test
-    void anInstallFolderWithASpaceInItsNameWorks() throws Exception {
-        Path install = dir.resolve("image trust");
+    /** An install folder {@code name} in the test's folder: {@code bin/image-trust} and {@code lib/image-trust.jar}. */
+    private Path install(String name) throws Exception {
+        Path install = dir.resolve(name);
         Files.createDirectories(install.resolve("bin"));
         Files.createDirectories(install.resolve("lib"));
         Files.copy(LAUNCHER, install.resolve("bin/image-trust"));
         Files.copy(Path.of("target", "image-trust.jar"), install.resolve("lib/image-trust.jar"));
+        return install;
+    }
+
+    /**
+     * Each notary command writes its own archive: one written by {@code notary verify} would leave out what
+     * {@code notary publish} loads (the key's scrypt, signing), as an archive holds only what its run loaded.
+     */
+    @Test
+    void notaryCommandsWriteArchivesOfTheirOwn() throws Exception {
+        Path install = install("install");
+        int closedPort = io.jenkins.plugins.imagetrust.engine.testing.FreePorts.next(); // nothing listens: the command fails fast
+        for (String command : List.of("verify", "publish")) {
+            List<String> args = new java.util.ArrayList<>(List.of(install.resolve("bin/image-trust").toString(), "notary", command,
+                    "--server", "https://127.0.0.1:" + closedPort, "--timeout", "5"));
+            args.addAll(command.equals("verify") ? List.of("--tofu") : List.of("--key", "absent.key"));
+            args.add(REGISTRY.reference("launcher/notary:1").toString());
+            ProcessBuilder builder = new ProcessBuilder(args).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("notary.out").toFile());
+            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            Process process = builder.start();
+            assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as(Files.readString(dir.resolve("notary.out"))).isNotZero();
+        }
+        try (var files = Files.list(install.resolve("lib"))) {
+            List<String> names = files.map(f -> f.getFileName().toString()).toList();
+            for (String command : List.of("verify", "publish")) {
+                assertThat(names).as("notary " + command + "'s own archive beside the jar")
+                        .anyMatch(name -> name.equals("image-trust-notary-" + command + ".jsa")
+                                || name.matches("image-trust-notary-" + command + "-jdk\\d+\\.aot"));
+            }
+            assertThat(names).noneMatch(name -> name.startsWith("image-trust-notary."));
+        }
+    }
+
+    @Test
+    void anInstallFolderWithASpaceInItsNameWorks() throws Exception {
+        Path install = install("image trust");
         ImageReference image = REGISTRY.reference("launcher/spaced:1");
         Digest digest = TestImages.push(RegistryClient.builder().build(), image);
         for (int run = 1; run <= 2; run++) { // the first writes the archive, the second starts from it

@@ -34,6 +34,7 @@ public final class NotaryOptions {
     private final Duration requestTimeout;
     private final Clock clock;
     private final RegistryClient registryAuth;
+    private final NotaryClient client;
 
     private NotaryOptions(Builder b) {
         this.serverUrl = Objects.requireNonNull(b.serverUrl, "a Notary server URL is required");
@@ -44,8 +45,9 @@ public final class NotaryOptions {
         this.requestTimeout = b.requestTimeout;
         this.clock = b.clock;
         this.registryAuth = b.registryAuth;
-        // Fail early on a bad URL rather than after the cosign signature was stored.
-        client(ProgressListener.NONE);
+        // Built here, so a bad URL or CA fails early rather than after the cosign signature was stored, and once:
+        // every client handed out shares its TLS context and connections.
+        this.client = newClient();
     }
 
     public static Builder builder(String serverUrl) {
@@ -73,9 +75,13 @@ public final class NotaryOptions {
         return cache;
     }
 
-    /** A client for the server, with the configured CA and timeout. */
+    /** A client for the server, with the configured CA and timeout, reporting to {@code listener}. */
     public NotaryClient client(ProgressListener listener) {
-        NotaryClient.Builder builder = NotaryClient.builder(serverUrl).requestTimeout(requestTimeout).listener(listener);
+        return client.withListener(listener);
+    }
+
+    private NotaryClient newClient() {
+        NotaryClient.Builder builder = NotaryClient.builder(serverUrl).requestTimeout(requestTimeout);
         if (caPem != null) {
             builder.trustedCaPem(caPem);
         }

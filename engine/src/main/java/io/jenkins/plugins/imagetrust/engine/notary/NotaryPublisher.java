@@ -109,11 +109,12 @@ public final class NotaryPublisher {
             if (rootSigner.isEmpty()) {
                 throw new NotaryException(request.gun() + " has no trust data yet; initialising it needs the root key");
             }
-            TufKey snapshotKey = client.serverKey(request.gun(), RoleNames.SNAPSHOT);
-            TufKey timestampKey = client.serverKey(request.gun(), RoleNames.TIMESTAMP);
+            // Both keys are read before the server is asked for its keys (which it creates on the first request).
             listener.info("notary-publish", "initialising trust data of " + request.gun() + " (root key "
                     + TufKey.forPublicKey(rootSigner.get().publicKey()).id().substring(0, 12) + ", targets key "
                     + TufKey.forPublicKey(request.targetsSigner().publicKey()).id().substring(0, 12) + ")");
+            TufKey snapshotKey = client.serverKey(request.gun(), RoleNames.SNAPSHOT);
+            TufKey timestampKey = client.serverKey(request.gun(), RoleNames.TIMESTAMP);
             try {
                 client.publish(request.gun(), List.of(
                         NotaryMetadataBuilder.initialRoot(request.gun(), rootSigner.get(), request.targetsSigner(), snapshotKey, timestampKey, now),

@@ -3,6 +3,7 @@ package io.jenkins.plugins.imagetrust.engine.notary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.notary.model.FileMeta;
 import io.jenkins.plugins.imagetrust.engine.notary.model.RoleNames;
@@ -18,7 +19,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +76,33 @@ class NotaryPublisherServerTest {
 
         String listing = notaryCli(trustDir, "list", gun);
         assertThat(listing).containsPattern("v1\\s+" + Digest.sha256(MANIFEST_1).hex() + "\\s+" + MANIFEST_1.length + "\\s+targets");
+    }
+
+    /**
+     * Every publisher and verifier one {@link NotaryOptions} hands out shares one HTTP client: its TLS context is
+     * built once and its kept-alive connection serves them all, so all their requests arrive from one client port
+     * (one TLS handshake), where a client each would connect afresh.
+     */
+    @Test
+    void publishersOfOneOptionsShareOneConnection() throws Exception {
+        String gun = newGun();
+        NotaryOptions options = NotaryOptions.builder(notary.url()).caPem(notary.caPem()).rootSigner(rootKey).build();
+
+        options.publisher(ProgressListener.NONE).publish(request(gun, "v1", MANIFEST_1));
+        options.publisher(ProgressListener.NONE).publish(request(gun, "v2", MANIFEST_2));
+        TrustedRepository read = options.verifier(ProgressListener.NONE).verify(gun);
+
+        assertThat(read.resolve("v2").digest()).isEqualTo(Digest.sha256(MANIFEST_2));
+        Matcher requests = Pattern.compile("\"http\\.request\\.remoteaddr\":\"127\\.0\\.0\\.1:(\\d+)\",\"http\\.request\\.uri\":\"/v2/"
+                + Pattern.quote(gun) + "/").matcher(notary.serverLog());
+        Set<String> clientPorts = new HashSet<>();
+        int count = 0;
+        while (requests.find()) {
+            clientPorts.add(requests.group(1));
+            count++;
+        }
+        assertThat(count).as("requests for " + gun).isGreaterThanOrEqualTo(15);
+        assertThat(clientPorts).as("client ports of the requests for " + gun).hasSize(1);
     }
 
     @Test

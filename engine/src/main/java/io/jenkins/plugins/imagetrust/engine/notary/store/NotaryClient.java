@@ -75,6 +75,22 @@ public final class NotaryClient implements MetadataFetcher {
         this.http = http.build();
     }
 
+    private NotaryClient(NotaryClient shared, ProgressListener listener) {
+        this.serverUrl = shared.serverUrl;
+        this.requestTimeout = shared.requestTimeout;
+        this.listener = Objects.requireNonNull(listener);
+        this.authorization = shared.authorization;
+        this.http = shared.http;
+    }
+
+    /**
+     * This client reporting to {@code listener}, over the same HTTP client: its TLS context (the CA parsed and the
+     * trust manager built once) and its kept-alive connections are shared, which a new client would build again.
+     */
+    public NotaryClient withListener(ProgressListener listener) {
+        return new NotaryClient(this, listener);
+    }
+
     public static Builder builder(String serverUrl) {
         return new Builder(URI.create(serverUrl));
     }
