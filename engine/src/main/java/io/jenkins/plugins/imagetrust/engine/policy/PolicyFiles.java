@@ -19,10 +19,10 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads and writes trust policies as JSON or YAML (the format is documented in {@code docs/policy.md}).
@@ -166,20 +166,11 @@ public final class PolicyFiles {
                 throw new PolicyException(where + ": unknown 'scheme' (expected ecdsa-sha256, rsa-pkcs1-sha256, rsa-pss-sha256 or ed25519)", e);
             }
         }
-        for (String bound : List.of("notBefore", "notAfter")) {
-            if (node.has(bound)) {
-                Instant time;
-                try {
-                    time = TrustedKey.parseTime(text(node, bound, where));
-                } catch (IllegalArgumentException e) {
-                    throw new PolicyException(where + ": " + bound + " " + e.getMessage(), e);
-                }
-                if (bound.equals("notBefore")) {
-                    builder.notBefore(time);
-                } else {
-                    builder.notAfter(time);
-                }
-            }
+        if (node.has("notBefore")) {
+            builder.notBefore(time(node, "notBefore", where));
+        }
+        if (node.has("notAfter")) {
+            builder.notAfter(time(node, "notAfter", where));
         }
         if (node.has("revoked")) {
             JsonNode revoked = node.get("revoked");
@@ -198,6 +189,15 @@ public final class PolicyFiles {
             throw new PolicyException(where + ": 'id' " + node.get("id").asText() + " does not match the public key, whose id is " + key.id());
         }
         return key;
+    }
+
+    /** A validity bound: a date or an RFC 3339 instant, as {@link TrustedKey#parseTime} reads them. */
+    private static Instant time(JsonNode node, String field, String where) throws PolicyException {
+        try {
+            return TrustedKey.parseTime(text(node, field, where));
+        } catch (IllegalArgumentException e) {
+            throw new PolicyException(where + ": " + field + " " + e.getMessage(), e);
+        }
     }
 
     private static String text(JsonNode node, String field, String where) throws PolicyException {
@@ -226,7 +226,7 @@ public final class PolicyFiles {
         int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
         int column = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
         String problem = e.getOriginalMessage();
-        if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException yaml) {
+        if (e.getCause() instanceof MarkedYAMLException yaml) {
             problem = yaml.getProblem();
             if (yaml.getProblemMark() != null) {
                 line = yaml.getProblemMark().getLine() + 1;
