@@ -120,7 +120,10 @@ final class TrustSignBenchmark {
             Samples baseline = new Samples(config.trustIterations());
             Samples inProcess = new Samples(config.trustIterations());
             Samples process = new Samples(config.trustIterations());
-            int[] errors = new int[3];
+            Samples decryptOnly = new Samples(config.trustIterations());
+            List<String> decryptKeyOnly = List.of(CliLauncher.javaCommand(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+                    cli.jar().toString(), "io.jenkins.plugins.imagetrust.cli.DecryptKeyOnly", targetsKeyFile.toString());
+            int[] errors = new int[4];
             for (int i = 0; i < rounds; i++) {
                 boolean measured = i > config.cliWarmup();
                 Round round = images.get(i);
@@ -135,6 +138,11 @@ final class TrustSignBenchmark {
                         () -> {
                             if (cliUnavailable == null) {
                                 cli.time(measured ? process : null, publishThis, cliEnvironment);
+                            }
+                        },
+                        () -> {
+                            if (cliUnavailable == null) {
+                                cli.time(measured ? decryptOnly : null, decryptKeyOnly, cliEnvironment);
                             }
                         }));
                 Collections.rotate(steps, i); // each goes first in turn
@@ -154,6 +162,9 @@ final class TrustSignBenchmark {
                 results.add(Result.of("5b. CLI notary publish process vs docker trust sign", "ms", baseline, process, Goal.none(),
                         errors[0] + errors[2], "ours: bin/image-trust notary publish (Notary target only: sign has no Notary option),"
                                 + " cosign-encrypted targets key"));
+                results.add(Result.of("5c. JVM start + the cosign key's scrypt alone vs docker trust sign", "ms", baseline, decryptOnly,
+                        Goal.none(), errors[0] + errors[3], "the floor of 5b with this key format: DecryptKeyOnly, the launcher's JVM"
+                                + " options, no archive; nothing else of the command"));
             }
             return results;
         } finally {

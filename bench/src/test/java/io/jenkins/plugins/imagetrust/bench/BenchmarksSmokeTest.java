@@ -52,6 +52,7 @@ class BenchmarksSmokeTest {
         assertThat(results).extracting(Result::name).anyMatch(name -> name.startsWith("5a. sign + Notary"));
         if (RequiredBinaries.isCi()) {
             assertThat(results).extracting(Result::name).anyMatch(name -> name.startsWith("5b. CLI notary publish"));
+            assertThat(results).extracting(Result::name).anyMatch(name -> name.startsWith("5c. JVM start + the cosign key's scrypt"));
         }
         assertNoErrorsAndFiniteRatios(results);
     }
