@@ -2,6 +2,7 @@ package io.jenkins.plugins.imagetrust.engine.cosign;
 
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -16,6 +17,12 @@ import java.util.List;
  * @param <P> what the publisher reports once the write is confirmed
  */
 public final class PendingWrite<P> {
+    /**
+     * The shortest settle delay between a write and its confirming read-back (longer when the write itself took
+     * longer, or other writers were seen). Public for the benchmarks, whose floor includes it.
+     */
+    public static final Duration MIN_SETTLE = Duration.ofMillis(50);
+
     /** Turns the confirmed outcome into the publisher's report (and says so in the log). */
     interface Finish<R, P> {
         P finish(TagUpdate.Outcome<R> outcome);

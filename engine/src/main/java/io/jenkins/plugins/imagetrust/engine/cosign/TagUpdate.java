@@ -90,7 +90,7 @@ final class TagUpdate {
         }
 
         static Settings defaults() {
-            return new Settings(12, Duration.ofMillis(20), Duration.ofMillis(800), Duration.ofSeconds(60), Duration.ofMillis(50),
+            return new Settings(12, Duration.ofMillis(20), Duration.ofMillis(800), Duration.ofSeconds(60), PendingWrite.MIN_SETTLE,
                     Sleeper.SYSTEM, TagLocks.JVM);
         }
 
