@@ -179,9 +179,12 @@ public final class BundlePublisher {
      * {@code equivalence} deems the same.
      */
     private Optional<BundleSignatureReader.Found> findEquivalent(ImageReference image, ImageReference repository, Digest digest, Signer signer,
-            Map<String, String> annotations, SignatureEquivalence equivalence) throws RegistryException {
+            Map<String, String> annotations, SignatureEquivalence equivalence) throws RegistryException, SignaturePublishException {
         String name = image.repositoryOnly().name();
-        for (BundleSignatureReader.Found found : reader.find(repository, digest)) {
+        // the referrers of a digest other signers are attaching to: distribution answers 500 while the tag is written
+        List<BundleSignatureReader.Found> attached = tagUpdate.retryingServerErrors(repository, RegistryClient.referrersFallbackTag(digest),
+                () -> reader.find(repository, digest));
+        for (BundleSignatureReader.Found found : attached) {
             if (found.problem() != null || !(found.bundle().content() instanceof SigstoreBundle.DsseContent dsse)
                     || !Dsse.IN_TOTO_PAYLOAD_TYPE.equals(dsse.payloadType())) {
                 continue;

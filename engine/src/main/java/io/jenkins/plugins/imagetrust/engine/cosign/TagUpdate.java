@@ -389,7 +389,7 @@ final class TagUpdate {
     }
 
     /** Reads of a tag retried when the registry fails on them: they are reads of state being written. */
-    private interface TagRead<T> {
+    interface TagRead<T> {
         T read() throws RegistryException;
     }
 
@@ -406,7 +406,7 @@ final class TagUpdate {
      * writer replaces it: a read of a tag under concurrent writes is retried a few times after a pause; a registry
      * that keeps failing still fails the update.
      */
-    private <T> T retryingServerErrors(ImageReference repository, String tag, TagRead<T> read)
+    <T> T retryingServerErrors(ImageReference repository, String tag, TagRead<T> read)
             throws RegistryException, SignaturePublishException {
         Duration backoff = settings.initialBackoff();
         for (int attempt = 1; ; attempt++) {
