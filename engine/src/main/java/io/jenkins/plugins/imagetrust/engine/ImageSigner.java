@@ -254,7 +254,14 @@ public final class ImageSigner {
                 try {
                     own = writeSignatures(image, repository, index, request);
                 } catch (RegistryException | KeyException | SigningException e) {
-                    confirmListed(image, repository, writes, pool); // what landed is confirmed (and logged) before the failure is reported
+                    // what landed is confirmed (and logged as signed) before the index's failure is reported
+                    for (Future<SignedManifest> confirmation : confirmListed(image, repository, writes, pool)) {
+                        try {
+                            confirmation.get();
+                        } catch (ExecutionException unconfirmed) {
+                            listener.warning("sign", String.valueOf(unconfirmed.getCause().getMessage()));
+                        }
+                    }
                     throw e;
                 }
             }
@@ -266,7 +273,13 @@ public final class ImageSigner {
                 throw new SigningException(e.getMessage(), e);
             }
             List<Future<SignedManifest>> confirming = confirmListed(image, repository, writes, pool);
-            Signatures ownSignatures = own == null ? null : confirmSettled(image, repository, index.digest(), own);
+            Signatures ownSignatures = null;
+            Exception ownUnconfirmed = null; // reported once the platforms' confirmations are in
+            try {
+                ownSignatures = own == null ? null : confirmSettled(image, repository, index.digest(), own);
+            } catch (RegistryException | KeyException | SigningException e) {
+                ownUnconfirmed = e;
+            }
             List<SignedManifest> signed = new ArrayList<>();
             List<IndexSigningException.Failure> failures = new ArrayList<>();
             Throwable firstCause = null;
@@ -287,6 +300,13 @@ public final class ImageSigner {
             if (!failures.isEmpty()) {
                 throw new IndexSigningException(failureMessage(image, index.digest(), listed.size(), failures, ownSignatures != null), signed, failures,
                         firstCause);
+            }
+            if (ownUnconfirmed instanceof RegistryException e) {
+                throw e;
+            } else if (ownUnconfirmed instanceof KeyException e) {
+                throw e;
+            } else if (ownUnconfirmed != null) {
+                throw (SigningException) ownUnconfirmed;
             }
             return new IndexSigned(ownSignatures, signed);
         } catch (InterruptedException e) {
