@@ -15,7 +15,7 @@ import java.util.Set;
  *
  * <pre>java -jar bench/target/image-trust-bench.jar [--smoke] [--iterations N] [--warmup N] [--bulk-images N]
  *     [--bulk-rounds N] [--concurrency N] [--cli-iterations N] [--trust-iterations N] [--project-root DIR]
- *     [--only sign,verify,bulk,cli,trust,index]</pre>
+ *     [--only sign,verify,bulk,cli,trust,index,concurrent]</pre>
  */
 public final class Benchmarks {
     private Benchmarks() {
@@ -52,7 +52,7 @@ public final class Benchmarks {
             System.err.println("bench: docker-registry at " + env.registryHost());
             LatencyBenchmarks latency = new LatencyBenchmarks(env, config);
             if (config.runs("sign")) {
-                results.add(report(latency.sign()));
+                latency.sign().forEach(result -> results.add(report(result)));
             }
             if (config.runs("verify")) {
                 results.add(report(latency.verify()));
@@ -61,7 +61,10 @@ public final class Benchmarks {
                 results.add(report(new BulkVerifyBenchmark(env, config).run()));
             }
             if (config.runs("index")) {
-                results.add(report(new IndexSignBenchmark(env, config).run()));
+                new IndexSignBenchmark(env, config).run().forEach(result -> results.add(report(result)));
+            }
+            if (config.runs("concurrent")) {
+                results.add(report(new ConcurrentSignersBenchmark(env, config).run()));
             }
             CliStartupBenchmark cli = new CliStartupBenchmark(env, config, workDir);
             String unavailable = cli.unavailableReason();

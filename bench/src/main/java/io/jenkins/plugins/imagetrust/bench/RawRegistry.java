@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -50,9 +51,23 @@ final class RawRegistry {
      * the payload and the config blobs, PUT the .sig manifest, GET it back.
      */
     void sign(SignatureUpload upload) throws IOException, InterruptedException {
-        expect(send(request(manifestUri(upload.repository(), upload.tag())).header("Accept", ACCEPT_MANIFESTS)
-                .method("HEAD", HttpRequest.BodyPublishers.noBody())), 200);
-        storeSignature(upload);
+        sign(upload, false);
+    }
+
+    /**
+     * {@link #sign} with the confirmation issue 13 requires of a signer whose tag other processes may write: a HEAD of
+     * the .sig tag before the PUT (has it moved?), then {@code settle} after the signature is stored, and a HEAD
+     * confirming the tag is what was written.
+     */
+    void signConfirmed(SignatureUpload upload, Duration settle) throws IOException, InterruptedException {
+        sign(upload, true);
+        Thread.sleep(settle.toMillis());
+        head(upload.repository(), upload.signatureTag(), 200);
+    }
+
+    private void sign(SignatureUpload upload, boolean checkBeforePut) throws IOException, InterruptedException {
+        head(upload.repository(), upload.tag(), 200);
+        storeSignature(upload, checkBeforePut);
     }
 
     /** The bodies of a first cosign signature of an image index and of each manifest it lists. */
@@ -65,31 +80,64 @@ final class RawRegistry {
      * {@link #sign} without its HEAD).
      */
     void signIndex(IndexSignatureUpload upload, ExecutorService pool) throws Exception {
-        expect(send(request(manifestUri(upload.repository(), upload.tag())).header("Accept", ACCEPT_MANIFESTS)
-                .method("HEAD", HttpRequest.BodyPublishers.noBody())), 200);
-        expect(send(request(manifestUri(upload.repository(), upload.indexDigest().toString())).header("Accept", ACCEPT_MANIFESTS).GET()), 200);
-        List<Future<Void>> stores = new ArrayList<>();
-        for (SignatureUpload listed : upload.listed()) {
-            stores.add(pool.submit(() -> {
-                storeSignature(listed);
+        signIndex(upload, pool, false);
+    }
+
+    /**
+     * {@link #signIndex} with the confirmation of {@link #signConfirmed} for each signature, the settle delays
+     * overlapped: a HEAD before each PUT, then, once the index's signature is stored, one {@code settle} and the
+     * confirming HEADs of all of them, {@code pool}'s threads at a time.
+     */
+    void signIndexConfirmed(IndexSignatureUpload upload, ExecutorService pool, Duration settle) throws Exception {
+        signIndex(upload, pool, true);
+        Thread.sleep(settle.toMillis());
+        List<SignatureUpload> all = new ArrayList<>(upload.listed());
+        all.add(upload.index());
+        List<Callable<Void>> confirmations = new ArrayList<>();
+        for (SignatureUpload signature : all) {
+            confirmations.add(() -> {
+                head(signature.repository(), signature.signatureTag(), 200);
                 return null;
-            }));
+            });
         }
-        for (Future<Void> store : stores) {
+        awaitAll(pool.invokeAll(confirmations));
+    }
+
+    private void signIndex(IndexSignatureUpload upload, ExecutorService pool, boolean checkBeforePut) throws Exception {
+        head(upload.repository(), upload.tag(), 200);
+        expect(send(request(manifestUri(upload.repository(), upload.indexDigest().toString())).header("Accept", ACCEPT_MANIFESTS).GET()), 200);
+        List<Callable<Void>> stores = new ArrayList<>();
+        for (SignatureUpload listed : upload.listed()) {
+            stores.add(() -> {
+                storeSignature(listed, checkBeforePut);
+                return null;
+            });
+        }
+        awaitAll(pool.invokeAll(stores));
+        storeSignature(upload.index(), checkBeforePut);
+    }
+
+    private static void awaitAll(List<Future<Void>> futures) throws Exception {
+        for (Future<Void> future : futures) {
             try {
-                store.get();
+                future.get();
             } catch (ExecutionException e) {
                 throw new IOException(e.getCause().getMessage(), e.getCause());
             }
         }
-        storeSignature(upload.index());
     }
 
-    /** GET the (absent) .sig manifest, HEAD + POST + PUT the payload and the config blobs, PUT the .sig manifest, GET it back. */
-    private void storeSignature(SignatureUpload upload) throws IOException, InterruptedException {
+    /**
+     * GET the (absent) .sig manifest, HEAD + POST + PUT the payload and the config blobs, (HEAD the .sig tag: still
+     * absent?) PUT the .sig manifest, GET it back.
+     */
+    private void storeSignature(SignatureUpload upload, boolean checkBeforePut) throws IOException, InterruptedException {
         expect(send(request(manifestUri(upload.repository(), upload.signatureTag())).header("Accept", ACCEPT_MANIFESTS).GET()), 404);
         uploadBlob(upload.repository(), upload.payload(), upload.payloadDigest());
         uploadBlob(upload.repository(), upload.config(), upload.configDigest());
+        if (checkBeforePut) {
+            head(upload.repository(), upload.signatureTag(), 404);
+        }
         expect(send(request(manifestUri(upload.repository(), upload.signatureTag()))
                 .header("Content-Type", MediaTypes.OCI_MANIFEST)
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(upload.manifest()))), 201);
@@ -102,8 +150,7 @@ final class RawRegistry {
      * without it, like docker-registry 2.8) and GET the fallback tag {@code sha256-<hex>} (404: no bundle).
      */
     void verify(SignatureRead read) throws IOException, InterruptedException {
-        expect(send(request(manifestUri(read.repository(), read.tag())).header("Accept", ACCEPT_MANIFESTS)
-                .method("HEAD", HttpRequest.BodyPublishers.noBody())), 200);
+        head(read.repository(), read.tag(), 200);
         expect(send(request(manifestUri(read.repository(), read.signatureTag())).header("Accept", ACCEPT_MANIFESTS).GET()), 200);
         expect(send(request(base.resolve("/v2/" + read.repository() + "/blobs/" + read.payloadDigest())).GET()), 200);
         String fallbackTag = read.signatureTag().substring(0, read.signatureTag().length() - ".sig".length());
@@ -111,6 +158,11 @@ final class RawRegistry {
         expect(send(request(base.resolve("/v2/" + read.repository() + "/referrers/" + imageDigest))
                 .header("Accept", MediaTypes.OCI_INDEX).GET()), 404);
         expect(send(request(manifestUri(read.repository(), fallbackTag)).header("Accept", ACCEPT_MANIFESTS).GET()), 404);
+    }
+
+    private void head(String repository, String reference, int status) throws IOException, InterruptedException {
+        expect(send(request(manifestUri(repository, reference)).header("Accept", ACCEPT_MANIFESTS)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())), status);
     }
 
     private void uploadBlob(String repository, byte[] content, Digest digest) throws IOException, InterruptedException {

@@ -22,6 +22,7 @@ class BenchmarksSmokeTest {
         BenchConfig smoke = BenchConfig.smoke(BenchConfig.findProjectRoot());
         Set<String> allButTrust = new HashSet<>(BenchConfig.NAMES);
         allButTrust.remove("trust"); // its own test below, so its cost shows
+        allButTrust.remove("concurrent"); // likewise
         BenchConfig config = new BenchConfig(smoke.warmup(), smoke.iterations(), smoke.bulkImages(), smoke.bulkRounds(), smoke.concurrency(),
                 smoke.cliWarmup(), smoke.cliIterations(), smoke.trustIterations(), smoke.projectRoot(), allButTrust);
 
@@ -29,7 +30,8 @@ class BenchmarksSmokeTest {
 
         assertThat(results).extracting(Result::name).anyMatch(name -> name.startsWith("1. sign"))
                 .anyMatch(name -> name.startsWith("2. verify")).anyMatch(name -> name.startsWith("3. bulk verify"))
-                .anyMatch(name -> name.startsWith("6. sign an index"));
+                .anyMatch(name -> name.startsWith("1c. sign vs the floor")).anyMatch(name -> name.startsWith("6. sign an index"))
+                .anyMatch(name -> name.startsWith("6c. sign an index")).anyMatch(name -> name.startsWith("8. 8 concurrent signers"));
         if (RequiredBinaries.isCi()) {
             assertThat(results).extracting(Result::name).anyMatch(name -> name.startsWith("4a. CLI"))
                     .anyMatch(name -> name.startsWith("4b. CLI"));
@@ -54,6 +56,21 @@ class BenchmarksSmokeTest {
             assertThat(results).extracting(Result::name).anyMatch(name -> name.startsWith("5b. CLI notary publish"));
             assertThat(results).extracting(Result::name).anyMatch(name -> name.startsWith("5c. JVM start + the cosign key's scrypt"));
         }
+        assertNoErrorsAndFiniteRatios(results);
+    }
+
+    @Test
+    @Timeout(120)
+    void concurrentSignersBenchmarkRunsAndLosesNoSignature() throws Exception {
+        RequiredBinaries.require("docker-registry");
+        BenchConfig smoke = BenchConfig.smoke(BenchConfig.findProjectRoot());
+        BenchConfig config = new BenchConfig(smoke.warmup(), smoke.iterations(), smoke.bulkImages(), smoke.bulkRounds(), smoke.concurrency(),
+                smoke.cliWarmup(), smoke.cliIterations(), smoke.trustIterations(), smoke.projectRoot(), Set.of("concurrent"));
+
+        List<Result> results = Benchmarks.run(config);
+
+        // errors include every entry missing from an image's .sig or fallback tag after its concurrent round
+        assertThat(results).extracting(Result::name).singleElement().asString().startsWith("8. 8 concurrent signers");
         assertNoErrorsAndFiniteRatios(results);
     }
 

@@ -2,6 +2,7 @@ package io.jenkins.plugins.imagetrust.engine;
 
 import io.jenkins.plugins.imagetrust.engine.cosign.BundlePublisher;
 import io.jenkins.plugins.imagetrust.engine.cosign.CosignPublisher;
+import io.jenkins.plugins.imagetrust.engine.cosign.PendingWrite;
 import io.jenkins.plugins.imagetrust.engine.cosign.SignatureEquivalence;
 import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.cosign.SignaturePublishException;
@@ -107,11 +108,15 @@ public final class ImageSigner {
         // image already fetched.
         Descriptor signed = resolved.registryDigest().equals(digest) ? resolved.registryDescriptor()
                 : registry.resolve(image.repositoryOnly().withDigest(digest));
+        Signatures own;
         List<SignedManifest> children = List.of();
         if (request.recursive() && MediaTypes.isIndex(signed.mediaType())) {
-            children = signListedManifests(image, repository, signed, request);
+            IndexSigned both = signIndexAndListed(image, repository, signed, request);
+            own = both.index();
+            children = both.listed();
+        } else {
+            own = confirm(image, repository, signed.digest(), writeSignatures(image, repository, signed, request));
         }
-        Signatures own = publishSignatures(image, repository, signed, request);
         boolean alreadyPresent = own.alreadyPresent();
         listener.info("sign", (alreadyPresent ? "already signed " : "signed ") + image.repositoryOnly().withDigest(digest).pinned()
                 + " with key " + signer.keyId() + " (" + describe(own.legacy(), own.bundle()) + ")"
@@ -128,62 +133,182 @@ public final class ImageSigner {
         }
     }
 
-    /** Signs one manifest in every format the request asks for. */
-    private Signatures publishSignatures(ImageReference image, ImageReference repository, Descriptor subject, SignRequest request)
+    /**
+     * One manifest's signatures in the formats asked for, written and awaiting their settled confirmation (null for a
+     * format not asked for).
+     */
+    private record Written(PendingWrite<CosignPublisher.Published> legacy, PendingWrite<BundlePublisher.Published> bundle) {
+        List<PendingWrite<?>> writes() {
+            List<PendingWrite<?>> out = new ArrayList<>();
+            if (legacy != null) {
+                out.add(legacy);
+            }
+            if (bundle != null) {
+                out.add(bundle);
+            }
+            return out;
+        }
+    }
+
+    /** Writes one manifest's signatures in every format the request asks for; {@link #confirm} confirms them. */
+    private Written writeSignatures(ImageReference image, ImageReference repository, Descriptor subject, SignRequest request)
             throws RegistryException, KeyException, SigningException {
-        CosignPublisher.Published legacy = null;
-        BundlePublisher.Published bundle = null;
+        PendingWrite<CosignPublisher.Published> legacy = null;
+        PendingWrite<BundlePublisher.Published> bundle = null;
         try {
             if (request.signatureFormat().writesLegacy()) {
-                legacy = publisher.publish(image, repository, subject.digest(), signer, request.annotations(), equivalence(request));
+                legacy = publisher.write(image, repository, subject.digest(), signer, request.annotations(), equivalence(request));
             }
             if (request.signatureFormat().writesBundle()) {
-                bundle = publishBundle(image, repository, subject, request, legacy);
+                try {
+                    bundle = bundlePublisher.write(image, repository, subject, signer, request.annotations(), equivalence(request));
+                } catch (RegistryException | SignaturePublishException e) {
+                    throw bundleFailed(image, repository, subject.digest(), legacy, e);
+                }
             }
         } catch (SignaturePublishException e) {
             throw new SigningException(e.getMessage(), e);
         }
-        return new Signatures(legacy, bundle);
+        return new Written(legacy, bundle);
     }
 
     /**
-     * Signs every manifest the index lists, {@code concurrency} at a time on the shared client. Each is signed
-     * whatever happens to the others; when one fails, the others still complete, and the index is then not signed
-     * ({@link IndexSigningException} names each failure with its platform).
+     * Confirms one manifest's written signatures: both formats' tags settle at the same time (one settle delay), then
+     * each is read back. Nothing is reported stored before its confirmation.
      */
-    private List<SignedManifest> signListedManifests(ImageReference image, ImageReference repository, Descriptor index, SignRequest request)
-            throws RegistryException, SigningException {
+    private Signatures confirm(ImageReference image, ImageReference repository, Digest digest, Written written)
+            throws RegistryException, KeyException, SigningException {
+        try {
+            PendingWrite.settleAll(written.writes());
+            return confirmSettled(image, repository, digest, written);
+        } catch (SignaturePublishException e) {
+            throw new SigningException(e.getMessage(), e);
+        }
+    }
+
+    /** As {@link #confirm}, once the settle delays have passed ({@link PendingWrite#settleAll}). */
+    private Signatures confirmSettled(ImageReference image, ImageReference repository, Digest digest, Written written)
+            throws RegistryException, KeyException, SigningException {
+        try {
+            CosignPublisher.Published legacy = written.legacy() == null ? null : written.legacy().result();
+            BundlePublisher.Published bundle = null;
+            if (written.bundle() != null) {
+                try {
+                    bundle = written.bundle().result();
+                } catch (RegistryException | SignaturePublishException e) {
+                    throw bundleFailed(image, repository, digest, written.legacy(), e);
+                }
+            }
+            return new Signatures(legacy, bundle);
+        } catch (SignaturePublishException e) {
+            throw new SigningException(e.getMessage(), e);
+        }
+    }
+
+    /** One listed manifest's written signatures, or why they could not be written. */
+    private record ListedWrite(PlatformManifest manifest, Written written, Throwable failure) {
+    }
+
+    /** The index's signatures and those of the manifests it lists, all confirmed. */
+    private record IndexSigned(Signatures index, List<SignedManifest> listed) {
+    }
+
+    /**
+     * Signs the index and every manifest it lists, {@code concurrency} at a time on the shared client. The listed
+     * manifests' signatures are written first; once all of them landed the index's are written, and then all of them
+     * settle together and are confirmed (one settle delay for the whole index instead of two in a row). Each listed
+     * manifest is signed whatever happens to the others. When one cannot be written, the others still complete and
+     * the index is not signed; when one cannot be confirmed (another writer kept replacing its tag), the index's
+     * signature may already be stored: a runtime checks the platform manifest it pulls, so that platform is refused
+     * all the same. Either way {@link IndexSigningException} names each failure with its platform.
+     */
+    private IndexSigned signIndexAndListed(ImageReference image, ImageReference repository, Descriptor index, SignRequest request)
+            throws RegistryException, KeyException, SigningException {
         Manifest indexManifest = registry.fetchManifest(image.repositoryOnly(), index.digest().toString())
                 .orElseThrow(() -> new SigningException(image.repositoryOnly().withDigest(index.digest()).pinned()
                         + " disappeared from the registry before the manifests it lists could be read"));
         List<PlatformManifest> listed = IndexWalker.manifestsUnder(registry, image.repositoryOnly(), indexManifest, listener);
         if (listed.isEmpty()) {
-            return List.of();
+            return new IndexSigned(confirm(image, repository, index.digest(), writeSignatures(image, repository, index, request)), List.of());
         }
         listener.info("sign", image.repositoryOnly().withDigest(index.digest()).pinned() + " is an image index: signing the "
-                + listed.size() + " manifests it lists (" + platforms(listed) + ") first");
+                + listed.size() + " manifests it lists (" + platforms(listed) + ") and then the index");
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, listed.size()), SIGNING_THREADS);
         try {
-            List<Future<SignedManifest>> futures = new ArrayList<>();
+            List<Future<Written>> writing = new ArrayList<>();
             for (PlatformManifest manifest : listed) {
-                futures.add(pool.submit(() -> signListed(image, repository, manifest, request)));
+                writing.add(pool.submit(() -> writeSignatures(image, repository, manifest.descriptor(), request)));
+            }
+            List<ListedWrite> writes = new ArrayList<>();
+            boolean allWritten = true;
+            for (int i = 0; i < listed.size(); i++) {
+                try {
+                    writes.add(new ListedWrite(listed.get(i), writing.get(i).get(), null));
+                } catch (ExecutionException e) {
+                    writes.add(new ListedWrite(listed.get(i), null, e.getCause()));
+                    allWritten = false;
+                }
+            }
+            Written own = null;
+            if (allWritten) {
+                try {
+                    own = writeSignatures(image, repository, index, request);
+                } catch (RegistryException | KeyException | SigningException e) {
+                    // what landed is confirmed (and logged as signed) before the index's failure is reported
+                    for (Future<SignedManifest> confirmation : confirmListed(image, repository, writes, pool)) {
+                        try {
+                            confirmation.get();
+                        } catch (ExecutionException unconfirmed) {
+                            listener.warning("sign", String.valueOf(unconfirmed.getCause().getMessage()));
+                        }
+                    }
+                    throw e;
+                }
+            }
+            List<PendingWrite<?>> all = new ArrayList<>(own == null ? List.of() : own.writes());
+            writes.stream().filter(w -> w.written() != null).forEach(w -> all.addAll(w.written().writes()));
+            try {
+                PendingWrite.settleAll(all);
+            } catch (SignaturePublishException e) {
+                throw new SigningException(e.getMessage(), e);
+            }
+            List<Future<SignedManifest>> confirming = confirmListed(image, repository, writes, pool);
+            Signatures ownSignatures = null;
+            Exception ownUnconfirmed = null; // reported once the platforms' confirmations are in
+            try {
+                ownSignatures = own == null ? null : confirmSettled(image, repository, index.digest(), own);
+            } catch (RegistryException | KeyException | SigningException e) {
+                ownUnconfirmed = e;
             }
             List<SignedManifest> signed = new ArrayList<>();
             List<IndexSigningException.Failure> failures = new ArrayList<>();
             Throwable firstCause = null;
             for (int i = 0; i < listed.size(); i++) {
-                try {
-                    signed.add(futures.get(i).get());
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
+                Throwable cause = writes.get(i).failure();
+                if (cause == null) {
+                    try {
+                        signed.add(confirming.get(i).get());
+                    } catch (ExecutionException e) {
+                        cause = e.getCause();
+                    }
+                }
+                if (cause != null) {
                     firstCause = firstCause == null ? cause : firstCause;
                     failures.add(new IndexSigningException.Failure(listed.get(i), String.valueOf(cause.getMessage())));
                 }
             }
             if (!failures.isEmpty()) {
-                throw new IndexSigningException(failureMessage(image, index.digest(), listed.size(), failures), signed, failures, firstCause);
+                throw new IndexSigningException(failureMessage(image, index.digest(), listed.size(), failures, ownSignatures != null), signed, failures,
+                        firstCause);
             }
-            return signed;
+            if (ownUnconfirmed instanceof RegistryException e) {
+                throw e;
+            } else if (ownUnconfirmed instanceof KeyException e) {
+                throw e;
+            } else if (ownUnconfirmed != null) {
+                throw (SigningException) ownUnconfirmed;
+            }
+            return new IndexSigned(ownSignatures, signed);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SigningException("interrupted while signing the manifests " + image + " lists", e);
@@ -193,23 +318,35 @@ public final class ImageSigner {
         }
     }
 
-    private SignedManifest signListed(ImageReference image, ImageReference repository, PlatformManifest manifest, SignRequest request)
-            throws RegistryException, KeyException, SigningException {
-        Signatures signatures = publishSignatures(image, repository, manifest.descriptor(), request);
-        listener.info("sign", (signatures.alreadyPresent() ? "already signed " : "signed ") + manifest.platformText() + " "
-                + image.repositoryOnly().withDigest(manifest.digest()).pinned() + " (" + describe(signatures.legacy(), signatures.bundle()) + ")");
-        return new SignedManifest(manifest, signatures.legacy() == null ? null : signatures.legacy().signatureTag(), signatures.bundle(),
-                signatures.alreadyPresent());
+    /** Confirms, on the pool, the signatures of each listed manifest that were written (a null future for the others). */
+    private List<Future<SignedManifest>> confirmListed(ImageReference image, ImageReference repository, List<ListedWrite> writes,
+            ExecutorService pool) {
+        List<Future<SignedManifest>> out = new ArrayList<>();
+        for (ListedWrite write : writes) {
+            out.add(write.written() == null ? null : pool.submit(() -> {
+                PlatformManifest manifest = write.manifest();
+                Signatures signatures = confirm(image, repository, manifest.digest(), write.written());
+                listener.info("sign", (signatures.alreadyPresent() ? "already signed " : "signed ") + manifest.platformText() + " "
+                        + image.repositoryOnly().withDigest(manifest.digest()).pinned() + " (" + describe(signatures.legacy(), signatures.bundle())
+                        + ")");
+                return new SignedManifest(manifest, signatures.legacy() == null ? null : signatures.legacy().signatureTag(), signatures.bundle(),
+                        signatures.alreadyPresent());
+            }));
+        }
+        return out;
     }
 
-    private static String failureMessage(ImageReference image, Digest index, int listed, List<IndexSigningException.Failure> failures) {
+    private static String failureMessage(ImageReference image, Digest index, int listed, List<IndexSigningException.Failure> failures,
+            boolean indexSigned) {
         StringBuilder out = new StringBuilder("signing the manifests " + image.repositoryOnly().withDigest(index).pinned() + " lists failed for "
                 + failures.size() + " of " + listed + ":");
         for (IndexSigningException.Failure failure : failures) {
             out.append(" [").append(failure.manifest().platformText()).append(' ').append(failure.manifest().digest()).append(": ")
                     .append(failure.reason()).append(']');
         }
-        return out.append("; the others are signed, the index is not (sign again to complete it)").toString();
+        return out.append(indexSigned
+                ? "; the others and the index are signed, but a runtime pulling a failed platform finds no signature for it (sign again to complete it)"
+                : "; the others are signed, the index is not (sign again to complete it)").toString();
     }
 
     private static String platforms(List<PlatformManifest> listed) {
@@ -230,22 +367,22 @@ public final class ImageSigner {
     }
 
     /**
-     * Attaches the bundle. When the legacy signature was just stored, a registry that refuses the referrer (old
-     * registries reject OCI artifact manifests) is reported as such, so the caller knows what is already there.
+     * Attaching the bundle failed. When the legacy signature was written, it is confirmed first, and the failure then
+     * says it is stored, so the caller knows what is already there (old registries reject OCI artifact manifests);
+     * without it, the failure is thrown as it is.
      */
-    private BundlePublisher.Published publishBundle(ImageReference image, ImageReference repository, Descriptor subject,
-            SignRequest request, CosignPublisher.Published legacy)
-            throws RegistryException, KeyException, SigningException, SignaturePublishException {
-        try {
-            return bundlePublisher.publish(image, repository, subject, signer, request.annotations(), equivalence(request));
-        } catch (RegistryException | SignaturePublishException e) {
-            if (legacy == null) {
-                throw e;
+    private SigningException bundleFailed(ImageReference image, ImageReference repository, Digest digest,
+            PendingWrite<CosignPublisher.Published> legacy, Exception failure) throws RegistryException, KeyException, SignaturePublishException {
+        if (legacy == null) {
+            if (failure instanceof RegistryException registryFailure) {
+                throw registryFailure;
             }
-            throw new SigningException("the legacy signature of " + image.repositoryOnly().withDigest(subject.digest()).pinned() + " is stored at "
-                    + repository.name() + ":" + legacy.signatureTag() + ", but attaching the Sigstore bundle failed (sign with the legacy "
-                    + "format only where the registry refuses OCI artifacts): " + e.getMessage(), e);
+            throw (SignaturePublishException) failure;
         }
+        String tag = legacy.result().signatureTag();
+        return new SigningException("the legacy signature of " + image.repositoryOnly().withDigest(digest).pinned() + " is stored at "
+                + repository.name() + ":" + tag + ", but attaching the Sigstore bundle failed (sign with the legacy "
+                + "format only where the registry refuses OCI artifacts): " + failure.getMessage(), failure);
     }
 
     private static SignatureEquivalence equivalence(SignRequest request) {

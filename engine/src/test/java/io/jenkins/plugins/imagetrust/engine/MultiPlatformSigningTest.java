@@ -275,6 +275,42 @@ class MultiPlatformSigningTest {
     }
 
     @Test
+    void aPlatformWhoseSignatureCannotBeConfirmedFailsTheSignNamingIt() throws Exception {
+        MultiPlatformImage image = pushMultiPlatform("multi/unconfirmed");
+        String swallowedPut = "/manifests/" + image.arm64().digest().signatureTag();
+        AtomicInteger swallowed = new AtomicInteger();
+        try (ForwardingProxy proxy = ForwardingProxy.start(REGISTRY.host(), (request, exchange, self) -> {
+            if (request.method().equals("PUT") && request.path().endsWith(swallowedPut)) {
+                // "stored", but nothing reaches the registry: the write lands, its confirmation never succeeds
+                swallowed.incrementAndGet();
+                exchange.respond(201, new byte[0], "Docker-Content-Digest", Digest.sha256(request.body()).toString());
+                return true;
+            }
+            return false;
+        })) {
+            ImageReference proxied = ImageReference.parse(proxy.hostPort() + "/multi/unconfirmed:multi");
+
+            IndexSigningException failed = catchThrowableOfType(() -> signer(RegistryClient.builder().build())
+                    .sign(SignRequest.builder(proxied).signatureFormat(SignatureFormat.LEGACY).build()), IndexSigningException.class);
+
+            assertThat(swallowed.get()).as("written again after each failed confirmation, bounded").isGreaterThan(1);
+            assertThat(failed.failures()).singleElement().satisfies(failure -> {
+                assertThat(failure.manifest().digest()).isEqualTo(image.arm64().digest());
+                assertThat(failure.reason()).contains("could not store the signature manifest at ").contains("/multi/unconfirmed:" + image.arm64().digest().signatureTag());
+            });
+            assertThat(failed.signed()).extracting(SignedManifest::digest).containsExactly(image.amd64().digest());
+            assertThat(failed.getMessage()).contains("[linux/arm64/v8 " + image.arm64().digest()).contains("the index are signed");
+            // the index was signed while the platforms settled; the platform without a signature is what runtimes check
+            assertThat(hasLegacySignature(image.tag(), image.index().digest())).isTrue();
+            assertThat(hasLegacySignature(image.tag(), image.amd64().digest())).isTrue();
+            assertThat(hasLegacySignature(image.tag(), image.arm64().digest())).isFalse();
+            assertThat(proxy.scriptFailures()).isEmpty();
+        }
+        VerificationReport arm64 = verify(image.tag(), policy, Platform.parse("linux/arm64/v8"));
+        assertThat(arm64.trusted()).as(arm64.summary()).isFalse();
+    }
+
+    @Test
     void signingAnIndexIssuesTheRequestsOfItsSignaturesAndNoMore() throws Exception {
         MultiPlatformImage image = pushMultiPlatform("multi/requests");
         try (ForwardingProxy proxy = ForwardingProxy.start(REGISTRY.host(), (request, exchange, self) -> false)) {
@@ -283,8 +319,8 @@ class MultiPlatformSigningTest {
                     .sign(SignRequest.builder(proxied).signatureFormat(SignatureFormat.LEGACY).build());
             assertThat(result.manifests()).hasSize(2);
             // HEAD the tag, GET the index; per signature (2 platforms, then the index): GET .sig, HEAD + POST + PUT
-            // payload and config, HEAD .sig (unmoved?), PUT .sig, HEAD it after the settle delay (TagUpdate). The
-            // attestation manifest costs nothing.
+            // payload and config, HEAD .sig (unmoved?), PUT .sig, HEAD it after the settle delay (TagUpdate; the
+            // three settle together, the index's signature written meanwhile). The attestation manifest costs nothing.
             assertThat(proxy.requests()).hasSize(2 + 3 * 10);
             assertThat(proxy.requests()).noneMatch(r -> r.path().contains(image.attestation().digest().hex()));
         }

@@ -77,18 +77,29 @@ public final class BundlePublisher {
      */
     public Published publish(ImageReference image, ImageReference repository, Descriptor subject, Signer signer, Map<String, String> annotations,
             SignatureEquivalence equivalence) throws RegistryException, KeyException, SignaturePublishException {
+        return write(image, repository, subject, signer, annotations, equivalence).result();
+    }
+
+    /**
+     * As {@link #publish(ImageReference, ImageReference, Descriptor, Signer, Map, SignatureEquivalence)}, but returns
+     * once the bundle is attached, before the settled confirmation of the fallback tag: {@link PendingWrite#result()}
+     * confirms it (at once with the referrers API, which has nothing to confirm).
+     */
+    public PendingWrite<Published> write(ImageReference image, ImageReference repository, Descriptor subject, Signer signer,
+            Map<String, String> annotations, SignatureEquivalence equivalence)
+            throws RegistryException, KeyException, SignaturePublishException {
         // Held from the look for an equivalent bundle to the index update, so that parallel signers in this JVM
         // with the same key add one bundle; across processes two may still both add one (as cosign always does).
         ReentrantLock lock = tagUpdate.locks().lock(repository, RegistryClient.referrersFallbackTag(subject.digest()));
         lock.lock();
         try {
-            return publishLocked(image, repository, subject, signer, annotations, equivalence);
+            return writeLocked(image, repository, subject, signer, annotations, equivalence);
         } finally {
             lock.unlock();
         }
     }
 
-    private Published publishLocked(ImageReference image, ImageReference repository, Descriptor subject, Signer signer,
+    private PendingWrite<Published> writeLocked(ImageReference image, ImageReference repository, Descriptor subject, Signer signer,
             Map<String, String> annotations, SignatureEquivalence equivalence) throws RegistryException, KeyException, SignaturePublishException {
         Digest digest = subject.digest();
         byte[] statement = InTotoStatement.create(image, digest, annotations);
@@ -96,7 +107,7 @@ public final class BundlePublisher {
         if (existing.isPresent()) {
             listener.info("sign", "already attached a bundle by key " + signer.keyId().shortForm() + " with the same annotations ("
                     + existing.get().referrer().shortForm() + "): nothing to add");
-            return new Published(existing.get().referrer(), existing.get().bundleDigest(), true, Optional.empty());
+            return PendingWrite.done(new Published(existing.get().referrer(), existing.get().bundleDigest(), true, Optional.empty()));
         }
         byte[] signature = signer.sign(Dsse.pae(Dsse.IN_TOTO_PAYLOAD_TYPE, statement));
         byte[] bundle = SigstoreBundle.createDsse(statement, signature, signer.publicKey());
@@ -116,11 +127,11 @@ public final class BundlePublisher {
             }
             listener.info("sign", "attached bundle " + manifestDigest.shortForm() + " to " + digest.shortForm() + " in " + repository.name()
                     + " (the registry's referrers API indexed it)");
-            return new Published(manifestDigest, bundleDigest, false, Optional.empty());
+            return PendingWrite.done(new Published(manifestDigest, bundleDigest, false, Optional.empty()));
         }
         String tag = RegistryClient.referrersFallbackTag(digest);
         Descriptor entry = new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifest.length);
-        TagUpdate.Outcome<ReferrersIndex> outcome = tagUpdate.run(repository, tag, "referrers index",
+        TagUpdate.Pending<ReferrersIndex> pending = tagUpdate.write(repository, tag, "referrers index",
                 current -> current.map(m -> index(m.mediaType(), m.bytes())).filter(i -> i.contains(manifestDigest)),
                 current -> {
                     ReferrersIndex base = current.map(m -> index(m.mediaType(), m.bytes())).orElseGet(ReferrersIndex::empty);
@@ -128,10 +139,12 @@ public final class BundlePublisher {
                     ReferrersIndex next = base.with(entry, MediaTypes.SIGSTORE_BUNDLE, manifestAnnotations);
                     return new TagUpdate.Next<>(next.toBytes(), MediaTypes.OCI_INDEX, next);
                 });
-        warnIfBeyondTheReadLimit(repository, tag, outcome.value(), manifestDigest);
-        listener.info("sign", "attached bundle " + manifestDigest.shortForm() + " to " + digest.shortForm() + " in " + repository.name()
-                + " (no referrers API: listed in the fallback tag " + tag + ")");
-        return new Published(manifestDigest, bundleDigest, false, Optional.of(tag));
+        return PendingWrite.of(pending, outcome -> {
+            warnIfBeyondTheReadLimit(repository, tag, outcome.value(), manifestDigest);
+            listener.info("sign", "attached bundle " + manifestDigest.shortForm() + " to " + digest.shortForm() + " in " + repository.name()
+                    + " (no referrers API: listed in the fallback tag " + tag + ")");
+            return new Published(manifestDigest, bundleDigest, false, Optional.of(tag));
+        });
     }
 
     /**
@@ -166,9 +179,12 @@ public final class BundlePublisher {
      * {@code equivalence} deems the same.
      */
     private Optional<BundleSignatureReader.Found> findEquivalent(ImageReference image, ImageReference repository, Digest digest, Signer signer,
-            Map<String, String> annotations, SignatureEquivalence equivalence) throws RegistryException {
+            Map<String, String> annotations, SignatureEquivalence equivalence) throws RegistryException, SignaturePublishException {
         String name = image.repositoryOnly().name();
-        for (BundleSignatureReader.Found found : reader.find(repository, digest)) {
+        // the referrers of a digest other signers are attaching to: distribution answers 500 while the tag is written
+        List<BundleSignatureReader.Found> attached = tagUpdate.retryingServerErrors(repository, RegistryClient.referrersFallbackTag(digest),
+                () -> reader.find(repository, digest));
+        for (BundleSignatureReader.Found found : attached) {
             if (found.problem() != null || !(found.bundle().content() instanceof SigstoreBundle.DsseContent dsse)
                     || !Dsse.IN_TOTO_PAYLOAD_TYPE.equals(dsse.payloadType())) {
                 continue;

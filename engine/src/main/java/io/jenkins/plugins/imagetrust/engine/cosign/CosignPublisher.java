@@ -61,11 +61,21 @@ public final class CosignPublisher {
     public Published publish(ImageReference image, ImageReference signatureRepository, Digest digest, Signer signer,
             Map<String, String> annotations, SignatureEquivalence equivalence)
             throws RegistryException, KeyException, SignaturePublishException {
+        return write(image, signatureRepository, digest, signer, annotations, equivalence).result();
+    }
+
+    /**
+     * As {@link #publish(ImageReference, ImageReference, Digest, Signer, Map, SignatureEquivalence)}, but returns
+     * once the signature is written, before its settled confirmation: {@link PendingWrite#result()} confirms it.
+     */
+    public PendingWrite<Published> write(ImageReference image, ImageReference signatureRepository, Digest digest, Signer signer,
+            Map<String, String> annotations, SignatureEquivalence equivalence)
+            throws RegistryException, KeyException, SignaturePublishException {
         byte[] payload = SimpleSigningPayload.create(image, digest, annotations);
         Digest payloadDigest = Digest.sha256(payload);
         String tag = digest.signatureTag();
         byte[][] signature = new byte[1][];
-        TagUpdate.Outcome<Published> outcome = tagUpdate.run(signatureRepository, tag, "signature manifest",
+        TagUpdate.Pending<Published> pending = tagUpdate.write(signatureRepository, tag, "signature manifest",
                 current -> current.isEmpty() ? Optional.empty()
                         : equivalentSignature(current.get(), signatureRepository, payloadDigest, payload, signer, equivalence)
                                 .map(found -> new Published(found, tag, true, current.get().digest())),
@@ -82,12 +92,14 @@ public final class CosignPublisher {
                     listener.debug("sign", "writing signature " + (base.size() + 1) + " to " + signatureRepository.name() + ":" + tag);
                     return new TagUpdate.Next<>(manifest, MediaTypes.OCI_MANIFEST, new Published(payloadDigest, tag, false, Digest.sha256(manifest)));
                 });
-        if (outcome.alreadyPresent()) {
-            listener.info("sign", "already signed by key " + signer.keyId().shortForm() + " with the same annotations: nothing to add");
-        } else {
-            listener.info("sign", "stored the signature at " + signatureRepository.name() + ":" + tag);
-        }
-        return outcome.value();
+        return PendingWrite.of(pending, outcome -> {
+            if (outcome.alreadyPresent()) {
+                listener.info("sign", "already signed by key " + signer.keyId().shortForm() + " with the same annotations: nothing to add");
+            } else {
+                listener.info("sign", "stored the signature at " + signatureRepository.name() + ":" + tag);
+            }
+            return outcome.value();
+        });
     }
 
     /**

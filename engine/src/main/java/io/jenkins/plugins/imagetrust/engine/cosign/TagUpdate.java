@@ -11,6 +11,7 @@ import io.jenkins.plugins.imagetrust.engine.registry.RegistryErrorException;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
 import io.jenkins.plugins.imagetrust.engine.registry.Sleeper;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,6 +35,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *     and writes again, after a randomised back-off; moved but holding our entry, it settles and checks again;</li>
  * <li>only then reports success; when attempts or time run out it fails naming the tag.</li>
  * </ol>
+ * Step 1 is {@link #write}, steps 2–3 {@link Pending#confirm}: a sign writes all its tags (both formats, every
+ * manifest of an index) and then lets them settle together ({@link #settleAll}), so it waits one settle delay, not
+ * one per tag. The JVM lock is held for step 1 only: a writer in this JVM that starts after our PUT reads our entry.
  * What remains: a writer stalled longer than the settle delay between its check and its PUT can still replace the
  * tag without our entry after we confirmed (see {@code docs/security.md}, B12). The referrers API avoids the shared
  * state for bundles altogether.
@@ -86,7 +90,7 @@ final class TagUpdate {
         }
 
         static Settings defaults() {
-            return new Settings(12, Duration.ofMillis(20), Duration.ofMillis(800), Duration.ofSeconds(60), Duration.ofMillis(50),
+            return new Settings(12, Duration.ofMillis(20), Duration.ofMillis(800), Duration.ofSeconds(60), PendingWrite.MIN_SETTLE,
                     Sleeper.SYSTEM, TagLocks.JVM);
         }
 
@@ -133,28 +137,128 @@ final class TagUpdate {
     }
 
     /**
-     * Adds to {@code tag} in {@code repository} unless {@code check} finds the addition already there, and confirms
-     * it is still there after the settle delay.
+     * Adds to {@code tag} in {@code repository} unless {@code check} finds the addition already there: the first
+     * phase of an update, which reads the tag and writes tag + ours (step 1 above). The write is not confirmed yet: {@link Pending#confirm} does that once its settle delay
+     * has passed, so that the writes of one sign (the {@code .sig} tag and the referrers fallback tag, the manifests
+     * of an index) can settle at the same time ({@link #settleAll}).
      *
      * @param what names the tag's content in messages, e.g. "signature manifest"
-     * @throws SignaturePublishException when the addition could not be confirmed (other writers kept replacing the
-     *         tag), or the tag's document is malformed (appending to it could lose what it holds)
+     * @throws SignaturePublishException when no write landed (other writers kept moving the tag), or the tag's
+     *         document is malformed (appending to it could lose what it holds)
      */
-    <R> Outcome<R> run(ImageReference repository, String tag, String what, Check<R> check, Write<R> write)
+    <R> Pending<R> write(ImageReference repository, String tag, String what, Check<R> check, Write<R> write)
             throws RegistryException, KeyException, SignaturePublishException {
-        String where = repository.name() + ":" + tag;
+        Pending<R> pending = new Pending<>(repository, tag, what, check, write);
         ReentrantLock lock = settings.locks().lock(repository, tag);
         lock.lock();
         try {
             Optional<Manifest> current = read(repository, tag);
             Optional<R> found = check.find(current);
             if (found.isPresent()) {
-                return new Outcome<>(found.get(), true);
+                pending.outcome = new Outcome<>(found.get(), true);
+                return pending;
             }
-            long deadline = System.nanoTime() + settings.maxTime().toNanos();
-            Duration backoff = settings.initialBackoff();
-            int attempt = 0;
-            boolean contended = false;
+            pending.current = current;
+            pending.writeUntilLanded();
+            return pending;
+        } catch (IllegalArgumentException e) {
+            throw pending.malformed(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits once until the settle delay of every one of {@code writes} has passed (the latest of them), so that
+     * confirming each then waits no more: the writes of one sign settle together instead of one after another.
+     */
+    static void settleAll(Collection<? extends Pending<?>> writes) throws SignaturePublishException {
+        Pending<?> latest = null;
+        for (Pending<?> pending : writes) {
+            if (pending.awaitsConfirmation() && (latest == null || pending.settledAt - latest.settledAt > 0)) {
+                latest = pending;
+            }
+        }
+        if (latest != null) {
+            latest.awaitSettle();
+        }
+    }
+
+    /**
+     * A write of the tag that landed and awaits its confirmation, or an addition found already there. Made on one
+     * thread, it may be confirmed on another once handed over (through a {@code Future}); not for concurrent use.
+     */
+    final class Pending<R> {
+        private final ImageReference repository;
+        private final String tag;
+        private final String what;
+        private final Check<R> check;
+        private final Write<R> write;
+        private final long started = System.nanoTime();
+        private final long deadline = started + settings.maxTime().toNanos();
+        private Duration backoff = settings.initialBackoff();
+        private int attempt;
+        private boolean contended;
+        private Optional<Manifest> current = Optional.empty();
+        /** What the last write put; null before one landed. */
+        private Next<R> written;
+        /** How long to wait after the last write before reading the tag back, and the {@code nanoTime} that ends. */
+        private Duration settle;
+        private long settledAt;
+        private Outcome<R> outcome;
+
+        private Pending(ImageReference repository, String tag, String what, Check<R> check, Write<R> write) {
+            this.repository = repository;
+            this.tag = tag;
+            this.what = what;
+            this.check = check;
+            this.write = write;
+        }
+
+        private String where() {
+            return repository.name() + ":" + tag;
+        }
+
+        boolean awaitsConfirmation() {
+            return outcome == null && written != null;
+        }
+
+        /**
+         * Step 2 above: waits out what is left of the settle delay, reads the tag back, and while our entry is gone
+         * merges onto the current state and writes again (after a randomised back-off), until it is confirmed or
+         * attempts or time run out. Returns at once when already confirmed (or found there before writing).
+         */
+        Outcome<R> confirm() throws RegistryException, KeyException, SignaturePublishException {
+            if (outcome != null) {
+                return outcome;
+            }
+            if (written == null) {
+                throw new IllegalStateException("nothing was written to " + where());
+            }
+            try {
+                while (!settled()) {
+                    contended = true;
+                    listener.warning("sign", "another writer replaced " + where() + " at the same time, without our entry; merging again (attempt "
+                            + (attempt + 1) + ")");
+                    backoff = pause(backoff);
+                    ReentrantLock lock = settings.locks().lock(repository, tag);
+                    lock.lock();
+                    try {
+                        current = read(repository, tag);
+                        writeUntilLanded();
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                throw malformed(e);
+            }
+            outcome = new Outcome<>(written.result(), false);
+            return outcome;
+        }
+
+        /** Step 1 above, from the state in {@link #current}, under the tag's lock; throws when no write lands. */
+        private void writeUntilLanded() throws RegistryException, KeyException, SignaturePublishException {
             while (attempt < settings.maxAttempts() && System.nanoTime() < deadline) {
                 attempt++;
                 Next<R> next;
@@ -164,7 +268,7 @@ final class TagUpdate {
                     start = System.nanoTime();
                     Optional<Digest> now = readDigest(repository, tag);
                     if (!now.equals(current.map(Manifest::digest))) {
-                        listener.debug("sign", where + " moved while the update was prepared; merging onto its new state");
+                        listener.debug("sign", where() + " moved while the update was prepared; merging onto its new state");
                         contended = true;
                         current = read(repository, tag);
                         continue;
@@ -172,7 +276,7 @@ final class TagUpdate {
                     registry.pushManifest(repository, tag, next.manifest(), next.mediaType(), current.flatMap(Manifest::entityTag));
                 } catch (ManifestConflictException e) {
                     contended = true;
-                    listener.warning("sign", "the registry refused to replace " + where + " because another writer changed it; merging again (attempt "
+                    listener.warning("sign", "the registry refused to replace " + where() + " because another writer changed it; merging again (attempt "
                             + (attempt + 1) + ")");
                     backoff = pause(backoff);
                     current = read(repository, tag);
@@ -182,58 +286,61 @@ final class TagUpdate {
                         throw e;
                     }
                     contended = true;
-                    listener.warning("sign", "the registry did not find a blob of " + where + " that another writer is uploading at the same time; "
+                    listener.warning("sign", "the registry did not find a blob of " + where() + " that another writer is uploading at the same time; "
                             + "writing again (attempt " + (attempt + 1) + ")");
                     backoff = pause(backoff);
                     current = read(repository, tag);
                     continue;
                 }
-                Duration exposed = Duration.ofNanos(System.nanoTime() - start);
-                Optional<Digest> written = Optional.of(Digest.sha256(next.manifest()));
-                if (settled(repository, tag, check, written, contended ? contendedSettle(exposed) : exposed, deadline)) {
-                    return new Outcome<>(next.result(), false);
-                }
-                contended = true;
-                listener.warning("sign", "another writer replaced " + where + " at the same time, without our entry; merging again (attempt "
-                        + (attempt + 1) + ")");
-                backoff = pause(backoff);
-                current = read(repository, tag);
+                long landed = System.nanoTime();
+                Duration exposed = Duration.ofNanos(landed - start);
+                Duration wanted = contended ? contendedSettle(exposed) : exposed;
+                settle = settings.minSettle().compareTo(wanted) >= 0 ? settings.minSettle() : wanted;
+                settledAt = landed + settle.toNanos();
+                written = next;
+                return;
             }
-            throw new SignaturePublishException("could not store the " + what + " at " + where + ": after " + attempt + " attempts in "
-                    + Duration.ofNanos(System.nanoTime() - deadline + settings.maxTime().toNanos()).toMillis()
+            throw new SignaturePublishException("could not store the " + what + " at " + where() + ": after " + attempt + " attempts in "
+                    + Duration.ofNanos(System.nanoTime() - started).toMillis()
                     + " ms, other writers kept replacing the tag without it; nothing of ours is confirmed there, what it held is kept");
-        } catch (IllegalArgumentException e) {
-            throw new SignaturePublishException("the existing " + what + " at " + where
-                    + " is malformed, so appending to it could lose signatures it holds: " + e.getMessage());
-        } finally {
-            lock.unlock();
         }
-    }
 
-    /**
-     * Waits out the window in which a writer that read the tag before our write could still replace it (as long as
-     * our own check-to-PUT took, at least {@link Settings#minSettle}), then checks the tag: still what we wrote, or
-     * moved to a state that still holds our entry (settling again then, within the update's deadline). False when
-     * our entry is gone.
-     */
-    private <R> boolean settled(ImageReference repository, String tag, Check<R> check, Optional<Digest> written, Duration exposed,
-            long deadline) throws RegistryException, KeyException, SignaturePublishException {
-        Optional<Digest> expected = written;
-        Duration settle = settings.minSettle().compareTo(exposed) >= 0 ? settings.minSettle() : exposed;
-        do {
-            sleep(settle);
-            Optional<Digest> now = readDigest(repository, tag);
-            if (now.equals(expected)) {
-                return true;
+        /**
+         * Waits out the window in which a writer that read the tag before our write could still replace it (as long
+         * as our own check-to-PUT took, at least {@link Settings#minSettle}, from the moment our write landed), then
+         * checks the tag: still what we wrote, or moved to a state that still holds our entry (settling again then,
+         * within the update's deadline). False when our entry is gone.
+         */
+        private boolean settled() throws RegistryException, KeyException, SignaturePublishException {
+            awaitSettle();
+            Optional<Digest> expected = Optional.of(Digest.sha256(written.manifest()));
+            while (true) {
+                Optional<Digest> now = readDigest(repository, tag);
+                if (now.equals(expected)) {
+                    return true;
+                }
+                Optional<Manifest> state = read(repository, tag);
+                if (check.find(state).isEmpty() || System.nanoTime() - deadline >= 0) {
+                    return false;
+                }
+                expected = state.map(Manifest::digest);
+                listener.debug("sign", where() + " moved after our write and still holds our entry; confirming again");
+                sleep(settle);
             }
-            Optional<Manifest> state = read(repository, tag);
-            if (check.find(state).isEmpty()) {
-                return false;
+        }
+
+        /** Sleeps until {@link #settledAt}, rounded up to the millisecond; at once when it has passed. */
+        private void awaitSettle() throws SignaturePublishException {
+            long left = settledAt - System.nanoTime();
+            if (left > 0) {
+                sleep(Duration.ofMillis((left + 999_999) / 1_000_000));
             }
-            expected = state.map(Manifest::digest);
-            listener.debug("sign", repository.name() + ":" + tag + " moved after our write and still holds our entry; confirming again");
-        } while (System.nanoTime() < deadline);
-        return false;
+        }
+
+        private SignaturePublishException malformed(IllegalArgumentException e) {
+            return new SignaturePublishException("the existing " + what + " at " + where()
+                    + " is malformed, so appending to it could lose signatures it holds: " + e.getMessage());
+        }
     }
 
     /**
@@ -282,7 +389,7 @@ final class TagUpdate {
     }
 
     /** Reads of a tag retried when the registry fails on them: they are reads of state being written. */
-    private interface TagRead<T> {
+    interface TagRead<T> {
         T read() throws RegistryException;
     }
 
@@ -299,7 +406,7 @@ final class TagUpdate {
      * writer replaces it: a read of a tag under concurrent writes is retried a few times after a pause; a registry
      * that keeps failing still fails the update.
      */
-    private <T> T retryingServerErrors(ImageReference repository, String tag, TagRead<T> read)
+    <T> T retryingServerErrors(ImageReference repository, String tag, TagRead<T> read)
             throws RegistryException, SignaturePublishException {
         Duration backoff = settings.initialBackoff();
         for (int attempt = 1; ; attempt++) {

@@ -106,6 +106,56 @@ class DockerContentTrustAcceptanceTest {
                 .isInstanceOf(UntrustedRootException.class);
     }
 
+    /**
+     * Issue 13: two signers publishing different tags of one repository at the same moment (separate registry clients
+     * and Notary connections, as two pipelines) both end up signed for the real docker CLI: notary-server refuses the
+     * stale one of two uploads, which re-reads and re-signs; neither reports success for a tag that is not there.
+     */
+    @Test
+    void twoConcurrentPublishesOfDifferentTagsBothPullWithContentTrust() throws Exception {
+        Signer rootKey = TestSigners.ecdsa();
+        ImageReference base = registryFixture.reference("dct/concurrent:base");
+        buildAndPush(base);
+        ImageSigner.builder().registry(registry).signer(cosignKey).notary(options().rootSigner(rootKey).build()).build()
+                .sign(SignRequest.builder(base).build()); // initialises the repository
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 1; round <= 2; round++) {
+                List<ImageReference> tags = List.of(registryFixture.reference("dct/concurrent:r" + round + "-a"),
+                        registryFixture.reference("dct/concurrent:r" + round + "-b"));
+                List<Digest> digests = new java.util.ArrayList<>();
+                for (ImageReference tag : tags) {
+                    digests.add(buildAndPush(tag));
+                }
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(tags.size());
+                List<java.util.concurrent.Callable<SignResult>> signs = new java.util.ArrayList<>();
+                for (ImageReference tag : tags) {
+                    ImageSigner own = ImageSigner.builder().registry(RegistryClient.builder().build()).signer(cosignKey)
+                            .notary(options().rootSigner(rootKey).build()).build();
+                    signs.add(() -> {
+                        start.await();
+                        return own.sign(SignRequest.builder(tag).build());
+                    });
+                }
+                List<java.util.concurrent.Future<SignResult>> results = pool.invokeAll(signs);
+                for (int i = 0; i < tags.size(); i++) {
+                    SignResult result = results.get(i).get();
+                    assertThat(result.notary()).as(tags.get(i).toString()).isPresent();
+                    assertThat(result.notary().get().resolution().digest()).isEqualTo(digests.get(i));
+                }
+                for (int i = 0; i < tags.size(); i++) {
+                    ImageReference tag = tags.get(i);
+                    dockerd.docker("rmi", tag.toString()).assertSuccess();
+                    CommandResult pulled = trustedDocker("pull", tag.toString());
+                    assertThat(pulled.exitCode()).as("round " + round + ", " + tag + ": " + pulled.output()).isZero();
+                    assertThat(pulled.output()).contains(digests.get(i).toString());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void imageSignerRefusesToInitialiseNotaryWithoutARootKeyAfterStoringTheCosignSignature() throws Exception {
         ImageReference image = registryFixture.reference("dct/noroot:v1");

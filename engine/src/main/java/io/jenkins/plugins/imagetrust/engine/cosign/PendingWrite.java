@@ -1,0 +1,79 @@
+package io.jenkins.plugins.imagetrust.engine.cosign;
+
+import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
+import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * A signature written to a tag that other writers share, not yet confirmed there. {@link #result()} confirms it
+ * (waits out the settle delay, reads the tag back, merges and writes again when another writer replaced it) and only
+ * then says what was stored; {@link #settleAll} lets the writes of one sign wait out their settle delays together
+ * first. A signature that needs no confirmation (found already there, or pushed by digest to a registry with the
+ * referrers API) is done at once.
+ *
+ * @param <P> what the publisher reports once the write is confirmed
+ */
+public final class PendingWrite<P> {
+    /**
+     * The shortest settle delay between a write and its confirming read-back (longer when the write itself took
+     * longer, or other writers were seen). Public for the benchmarks, whose floor includes it.
+     */
+    public static final Duration MIN_SETTLE = Duration.ofMillis(50);
+
+    /** Turns the confirmed outcome into the publisher's report (and says so in the log). */
+    interface Finish<R, P> {
+        P finish(TagUpdate.Outcome<R> outcome);
+    }
+
+    private interface Confirmation<P> {
+        P confirm() throws RegistryException, KeyException, SignaturePublishException;
+    }
+
+    /** The tag write awaiting confirmation; null when there is none. */
+    private final TagUpdate.Pending<?> pending;
+    private final Confirmation<P> confirmation;
+    private P result;
+
+    private PendingWrite(TagUpdate.Pending<?> pending, Confirmation<P> confirmation) {
+        this.pending = pending;
+        this.confirmation = confirmation;
+    }
+
+    static <R, P> PendingWrite<P> of(TagUpdate.Pending<R> pending, Finish<R, P> finish) {
+        return new PendingWrite<>(pending, () -> finish.finish(pending.confirm()));
+    }
+
+    static <P> PendingWrite<P> done(P result) {
+        return new PendingWrite<>(null, () -> result);
+    }
+
+    /**
+     * Waits once, until the settle delay of every one of {@code writes} has passed, so that the {@link #result()} of
+     * each then reads the tag back at once.
+     */
+    public static void settleAll(Collection<? extends PendingWrite<?>> writes) throws SignaturePublishException {
+        List<TagUpdate.Pending<?>> pendings = new ArrayList<>();
+        for (PendingWrite<?> write : writes) {
+            if (write.pending != null) {
+                pendings.add(write.pending);
+            }
+        }
+        TagUpdate.settleAll(pendings);
+    }
+
+    /**
+     * Confirms the write and reports what is stored.
+     *
+     * @throws SignaturePublishException when the signature could not be kept in the tag (other writers kept
+     *         replacing it): nothing is reported stored then
+     */
+    public P result() throws RegistryException, KeyException, SignaturePublishException {
+        if (result == null) {
+            result = confirmation.confirm();
+        }
+        return result;
+    }
+}
