@@ -2,6 +2,7 @@ package io.jenkins.plugins.imagetrust.engine.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.imagetrust.engine.http.HttpResult;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import java.io.IOException;
 import java.net.URI;
@@ -59,7 +60,7 @@ final class ManifestPuller implements RegistryEndpoint<Optional<Manifest>> {
     }
 
     @Override
-    public Optional<Manifest> handleResponse(RegistryResponse response, CallContext context) throws RegistryException {
+    public Optional<Manifest> handleResponse(HttpResult response, CallContext context) throws RegistryException {
         if (response.statusCode() == 404) {
             return Optional.empty();
         }

@@ -2,6 +2,8 @@ package io.jenkins.plugins.imagetrust.engine.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.imagetrust.engine.http.HttpResult;
+import io.jenkins.plugins.imagetrust.engine.http.LinkHeader;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -50,7 +52,7 @@ final class TagLister implements RegistryEndpoint<TagLister.Page> {
     }
 
     @Override
-    public Page handleResponse(RegistryResponse response, CallContext context) throws RegistryException {
+    public Page handleResponse(HttpResult response, CallContext context) throws RegistryException {
         if (response.statusCode() == 404) {
             return new Page(List.of(), Optional.empty());
         }

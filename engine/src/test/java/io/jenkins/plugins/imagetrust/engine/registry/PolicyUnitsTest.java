@@ -3,7 +3,6 @@ package io.jenkins.plugins.imagetrust.engine.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
-import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.auth.TokenCache;
 import io.jenkins.plugins.imagetrust.engine.testing.MutableClock;
 import java.net.URI;
@@ -12,41 +11,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Host policy, backoff and Retry-After, token expiry, query building: no network. */
+/** Backoff and Retry-After, token expiry, query building: no network. */
 class PolicyUnitsTest {
     private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
-
-    @Test
-    void plainHttpOnlyForLoopbackAndListedRegistries() {
-        HostPolicy hosts = new HostPolicy(Set.of("registry.internal:5000", "Other.Internal"));
-
-        assertThat(hosts.schemeFor(ImageReference.parse("127.0.0.1:5000/a"))).isEqualTo("http");
-        assertThat(hosts.schemeFor(ImageReference.parse("localhost:5000/a"))).isEqualTo("http");
-        assertThat(hosts.schemeFor(ImageReference.parse("[::1]:5000/a"))).isEqualTo("http");
-        assertThat(hosts.schemeFor(ImageReference.parse("registry.internal:5000/a"))).isEqualTo("http");
-        assertThat(hosts.schemeFor(ImageReference.parse("registry.internal:5001/a"))).isEqualTo("https");
-        assertThat(hosts.schemeFor(ImageReference.parse("alpine"))).isEqualTo("https");
-        assertThat(hosts.baseUri(ImageReference.parse("alpine"))).isEqualTo(URI.create("https://registry-1.docker.io"));
-        assertThat(hosts.schemeFor(ImageReference.parse("localhost.example.com/a"))).isEqualTo("https");
-
-        assertThat(hosts.allows(URI.create("https://anything.example/x"))).isTrue();
-        assertThat(hosts.allows(URI.create("http://127.0.0.1:9/x"))).isTrue();
-        assertThat(hosts.allows(URI.create("http://registry.internal:5000/x"))).isTrue();
-        assertThat(hosts.allows(URI.create("http://other.internal/x"))).isTrue();
-        assertThat(hosts.allows(URI.create("http://other.internal:8080/x"))).isFalse();
-        assertThat(hosts.allows(URI.create("http://s3.example.com/bucket"))).isFalse();
-        assertThat(hosts.allows(URI.create("ftp://127.0.0.1/x"))).isFalse();
-    }
-
-    @Test
-    void sameOriginComparesSchemeHostAndEffectivePort() {
-        assertThat(HostPolicy.sameOrigin(URI.create("https://r.example/v2/"), URI.create("https://R.example:443/x"))).isTrue();
-        assertThat(HostPolicy.sameOrigin(URI.create("https://r.example/"), URI.create("http://r.example/"))).isFalse();
-        assertThat(HostPolicy.sameOrigin(URI.create("http://127.0.0.1:1/"), URI.create("http://127.0.0.1:2/"))).isFalse();
-    }
 
     @Test
     void backoffDoublesAndIsCappedRetryAfterWins() {

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.imagetrust.engine.registry;
+package io.jenkins.plugins.imagetrust.engine.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,6 +45,7 @@ final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> 
     private final ByteArrayOutputStream collected = new ByteArrayOutputStream();
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
     private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+    private volatile boolean truncated;
 
     CappedBodySubscriber(long cap, boolean truncate, long declaredLength) {
         this.cap = cap;
@@ -76,6 +77,7 @@ final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> 
                     byte[] part = new byte[(int) (cap - collected.size())];
                     buffer.get(part);
                     collected.write(part, 0, part.length);
+                    truncated = true;
                     result.complete(collected.toByteArray());
                 } else {
                     result.completeExceptionally(new BodyTooLargeException(cap));
@@ -102,6 +104,11 @@ final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> 
     @Override
     public CompletionStage<byte[]> getBody() {
         return result;
+    }
+
+    /** Whether the body was cut at the cap (only in truncating mode). */
+    boolean truncated() {
+        return truncated;
     }
 
     /** The deadline passed: stop the transfer and fail the body, so a caller blocked on it returns. Idempotent. */
