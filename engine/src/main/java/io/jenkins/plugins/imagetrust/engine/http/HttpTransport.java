@@ -67,6 +67,11 @@ public final class HttpTransport {
         return hosts;
     }
 
+    /** The deadline of one exchange, headers and body. */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
     /** Sends {@code request}, following redirects; a response of any status, or a failure saying why there is none. */
     public HttpResult send(String operation, Outgoing request) throws TransportFailure, InterruptedException {
         String method = request.method();
