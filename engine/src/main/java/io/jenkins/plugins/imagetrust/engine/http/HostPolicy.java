@@ -55,9 +55,12 @@ public final class HostPolicy {
     /**
      * Whether {@code host} (a name or an IP literal, IPv6 with or without brackets) is this machine: {@code localhost}
      * or a loopback address. A DNS name is never resolved to decide this, so a name that merely points at 127.0.0.1
-     * is not loopback.
+     * is not loopback. Null (a URI without a host) is not loopback.
      */
     public static boolean isLoopbackHost(String host) {
+        if (host == null) {
+            return false;
+        }
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         if (bare.equalsIgnoreCase("localhost")) {
             return true;

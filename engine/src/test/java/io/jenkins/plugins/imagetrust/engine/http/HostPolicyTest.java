@@ -52,5 +52,6 @@ class HostPolicyTest {
         "10.0.0.1, false", "notary.example.com, false", "localhost.localdomain, false"})
     void knowsLoopbackHostsWithoutResolvingNames(String host, boolean loopback) {
         assertThat(HostPolicy.isLoopbackHost(host)).isEqualTo(loopback);
+        assertThat(HostPolicy.isLoopbackHost(null)).isFalse();
     }
 }
