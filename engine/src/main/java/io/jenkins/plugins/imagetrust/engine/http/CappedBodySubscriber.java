@@ -12,25 +12,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Collects a response body up to a cap, one buffer list at a time. Past the cap it cancels the subscription (so an
- * endless body stops there) and either fails with {@link BodyTooLargeException} or, for error bodies that are only
+ * endless body stops there) and either fails with {@link CappedRead.TooLargeException} or, for error bodies that are only
  * read for their message, ends with the bytes so far.
  */
 final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> {
-    /** The body was larger than the cap. */
-    static final class BodyTooLargeException extends IOException {
-        private static final long serialVersionUID = 1L;
-        private final long cap;
-
-        BodyTooLargeException(long cap) {
-            super("the response body is larger than " + cap + " bytes");
-            this.cap = cap;
-        }
-
-        long cap() {
-            return cap;
-        }
-    }
-
     /** The exchange's deadline passed while the body was still arriving (or before it began). */
     static final class DeadlineExceededException extends IOException {
         private static final long serialVersionUID = 1L;
@@ -51,7 +36,7 @@ final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> 
         this.cap = cap;
         this.truncate = truncate;
         if (declaredLength > cap && !truncate) {
-            result.completeExceptionally(new BodyTooLargeException(cap));
+            result.completeExceptionally(new CappedRead.TooLargeException("the response body", cap));
         }
     }
 
@@ -80,7 +65,7 @@ final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> 
                     truncated = true;
                     result.complete(collected.toByteArray());
                 } else {
-                    result.completeExceptionally(new BodyTooLargeException(cap));
+                    result.completeExceptionally(new CappedRead.TooLargeException("the response body", cap));
                 }
                 return;
             }

@@ -182,7 +182,7 @@ public final class HttpTransport {
     }
 
     private TransportFailure classify(Throwable cause, URI uri) {
-        CappedBodySubscriber.BodyTooLargeException tooLarge = find(cause, CappedBodySubscriber.BodyTooLargeException.class);
+        CappedRead.TooLargeException tooLarge = find(cause, CappedRead.TooLargeException.class);
         if (tooLarge != null) {
             return new TransportFailure(TransportFailure.Kind.TOO_LARGE, tooLarge.getMessage(), tooLarge, tooLarge.cap());
         }
