@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.transport.DockerHttpClient;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.http.CappedRead;
+import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.reference.InvalidReferenceException;
@@ -44,7 +45,7 @@ public final class DockerDaemon {
     static final int MAX_ERROR_BYTES = 8 * 1024;
     private static final int MAX_ERROR_MESSAGE_CHARS = 500;
     private static final Pattern API_VERSION = Pattern.compile("[0-9]+\\.[0-9]+");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.lenient();
 
     private final DockerHttpClient http;
     private final String endpoint;

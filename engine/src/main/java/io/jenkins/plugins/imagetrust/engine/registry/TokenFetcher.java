@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.imagetrust.engine.http.HttpResult;
 import io.jenkins.plugins.imagetrust.engine.http.HttpTransport;
+import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import io.jenkins.plugins.imagetrust.engine.registry.auth.AuthChallenge;
 import io.jenkins.plugins.imagetrust.engine.registry.auth.RegistryCredentials;
 import java.io.IOException;
@@ -26,7 +27,7 @@ final class TokenFetcher {
     static final long MAX_TOKEN_RESPONSE_BYTES = 256 * 1024;
     /** The distribution token spec's default and minimum lifetime. */
     static final Duration DEFAULT_LIFETIME = Duration.ofSeconds(60);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.lenient();
     private static final String CLIENT_ID = "image-trust";
 
     /** A token and how long it lives. */

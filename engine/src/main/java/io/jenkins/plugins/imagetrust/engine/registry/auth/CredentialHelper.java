@@ -1,8 +1,8 @@
 package io.jenkins.plugins.imagetrust.engine.registry.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.imagetrust.engine.http.CappedRead;
+import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -97,7 +97,7 @@ final class CredentialHelper {
     private Optional<RegistryCredentials> parse(byte[] output) throws CredentialsException {
         JsonNode json;
         try {
-            json = new ObjectMapper().readTree(output);
+            json = JsonMappers.lenient().readTree(output);
         } catch (IOException e) {
             throw new CredentialsException(executableName() + " printed something that is not JSON");
         }

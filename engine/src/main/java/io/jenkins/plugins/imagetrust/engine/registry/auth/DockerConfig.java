@@ -1,8 +1,8 @@
 package io.jenkins.plugins.imagetrust.engine.registry.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.imagetrust.engine.http.CappedRead;
+import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -105,7 +105,7 @@ public final class DockerConfig implements RegistryCredentialsProvider {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] bytes = CappedRead.readAtMost(in, MAX_CONFIG_BYTES, file.toString());
             try {
-                JsonNode json = new ObjectMapper().readTree(bytes);
+                JsonNode json = JsonMappers.lenient().readTree(bytes);
                 if (json == null || !json.isObject()) {
                     throw new CredentialsException(file + " does not hold a JSON object");
                 }
