@@ -4,6 +4,7 @@ import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.http.HostPolicy;
 import io.jenkins.plugins.imagetrust.engine.http.HttpClients;
 import io.jenkins.plugins.imagetrust.engine.http.HttpTransport;
+import io.jenkins.plugins.imagetrust.engine.http.Sleeper;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.auth.AuthChallenge;
