@@ -3,6 +3,7 @@ package io.jenkins.plugins.imagetrust.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
 import io.jenkins.plugins.imagetrust.engine.verify.SignatureCheck;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
@@ -22,7 +23,7 @@ final class CosignOutput {
     }
 
     static ArrayNode payloads(VerificationReport report) {
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = JsonMappers.lenient();
         ArrayNode array = json.createArrayNode();
         Set<ObjectNode> seen = new LinkedHashSet<>();
         for (SignatureCheck check : report.signatures()) {

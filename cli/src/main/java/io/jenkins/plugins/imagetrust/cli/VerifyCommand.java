@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.ImageVerifier;
+import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
@@ -101,7 +102,7 @@ final class VerifyCommand extends ContextCommand {
                 .listener(common.listener(context))
                 .signatureRepository(CosignSpellings.signatureRepository(signatureRepository, context))
                 .build();
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = JsonMappers.lenient();
         ArrayNode results = json.createArrayNode();
         int exit = ImageBatch.run(context, images, common.quiet, text -> {
             VerificationReport report = verifier.verify(ImageReference.parse(text));

@@ -58,7 +58,7 @@ class ProcessExitTest {
     void otherThreadsAreNotSelectors() {
         assertThat(ProcessExit.isHttpClientSelector("main")).isFalse();
         assertThat(ProcessExit.isHttpClientSelector("HttpClient-3-Worker-0")).isFalse();
-        assertThat(ProcessExit.isHttpClientSelector("image-trust-registry-deadlines")).isFalse();
+        assertThat(ProcessExit.isHttpClientSelector("image-trust-http-deadlines")).isFalse();
         assertThat(ProcessExit.stopSelectors(name -> false)).isZero();
     }
 

@@ -3,6 +3,7 @@ package io.jenkins.plugins.imagetrust.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
@@ -28,7 +29,7 @@ import java.util.Set;
 final class PlatformSelector {
     /** Image configs hold history and environment; far beyond this is not an image config. */
     private static final long MAX_CONFIG_BYTES = 4L * 1024 * 1024;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.lenient();
 
     private PlatformSelector() {
     }

@@ -14,6 +14,7 @@ import hudson.util.ListBoxModel;
 import io.jenkins.plugins.imagetrust.credentials.ImageSigningKeyCredentials;
 import io.jenkins.plugins.imagetrust.credentials.KeyDescriptions;
 import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.http.HostPolicy;
 import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
 import io.jenkins.plugins.imagetrust.steps.ImageChecks;
 import java.net.URI;
@@ -387,7 +388,9 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
         }
         try {
             URI uri = new URI(text);
-            if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            // the engine's rule (NotaryClient): https, or plain http to a loopback host
+            boolean loopbackHttp = "http".equals(uri.getScheme()) && HostPolicy.isLoopbackHost(uri.getHost());
+            if (uri.getHost() == null || !("https".equals(uri.getScheme()) || loopbackHttp)) {
                 return FormValidation.error(Messages.ImageTrustConfiguration_NotaryNotHttps());
             }
             return FormValidation.ok();

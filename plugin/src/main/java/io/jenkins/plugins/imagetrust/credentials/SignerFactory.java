@@ -11,6 +11,7 @@ import hudson.model.Run;
 import hudson.security.ACL;
 import hudson.util.Secret;
 import io.jenkins.plugins.imagetrust.config.ImageTrustConfiguration;
+import io.jenkins.plugins.imagetrust.engine.http.CappedRead;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.Pkcs11Config;
 import io.jenkins.plugins.imagetrust.engine.keys.Pkcs11Signer;
@@ -123,21 +124,12 @@ public final class SignerFactory {
         }
     }
 
-    /** The key file's bytes; one buffer, cleared after copying, so no stray copy of the key stays behind. */
+    /** The key file's bytes; the capped read clears its buffers, so no stray copy of the key stays behind. */
     private static byte[] readCapped(FileCredentials keyFile, String credentialsId) throws IOException {
-        byte[] buffer = new byte[MAX_KEY_FILE_BYTES + 1];
-        int length = 0;
         try (InputStream in = keyFile.getContent()) {
-            int n;
-            while (length < buffer.length && (n = in.read(buffer, length, buffer.length - length)) != -1) {
-                length += n;
-            }
-            if (length > MAX_KEY_FILE_BYTES) {
-                throw new AbortException(Messages.SignerFactory_KeyFileTooLarge(credentialsId, MAX_KEY_FILE_BYTES));
-            }
-            return Arrays.copyOf(buffer, length);
-        } finally {
-            Arrays.fill(buffer, (byte) 0);
+            return CappedRead.readAtMost(in, MAX_KEY_FILE_BYTES, "the key file");
+        } catch (CappedRead.TooLargeException e) {
+            throw new AbortException(Messages.SignerFactory_KeyFileTooLarge(credentialsId, MAX_KEY_FILE_BYTES));
         }
     }
 }

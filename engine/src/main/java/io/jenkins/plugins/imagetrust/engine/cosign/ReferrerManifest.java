@@ -1,11 +1,11 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.InvalidReferenceException;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
@@ -47,7 +47,7 @@ public final class ReferrerManifest {
     public static final String TITLE_ANNOTATION = "org.opencontainers.image.title";
     /** More layers than this is not a bundle referrer. */
     public static final int MAX_LAYERS = 16;
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper MAPPER = JsonMappers.noDuplicateKeys();
 
     /** A descriptor as the manifest states it; fields that do not parse are empty or -1. */
     public record Entry(String mediaType, Optional<Digest> digest, long size, Map<String, String> annotations) {

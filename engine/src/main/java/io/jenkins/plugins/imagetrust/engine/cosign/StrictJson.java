@@ -1,8 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 
 /**
  * The JSON reading every signed document here shares (simple-signing payloads, in-toto statements, Sigstore
@@ -10,9 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * differently would see two meanings in one signed text.
  */
 final class StrictJson {
-    static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    static final ObjectMapper MAPPER = JsonMappers.strict();
 
     private StrictJson() {
     }

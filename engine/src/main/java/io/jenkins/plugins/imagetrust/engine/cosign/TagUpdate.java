@@ -9,7 +9,7 @@ import io.jenkins.plugins.imagetrust.engine.registry.ManifestConflictException;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryErrorException;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
-import io.jenkins.plugins.imagetrust.engine.registry.Sleeper;
+import io.jenkins.plugins.imagetrust.engine.http.Sleeper;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.transport.DockerHttpClient;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.http.CappedRead;
+import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.reference.InvalidReferenceException;
@@ -43,7 +45,7 @@ public final class DockerDaemon {
     static final int MAX_ERROR_BYTES = 8 * 1024;
     private static final int MAX_ERROR_MESSAGE_CHARS = 500;
     private static final Pattern API_VERSION = Pattern.compile("[0-9]+\\.[0-9]+");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.lenient();
 
     private final DockerHttpClient http;
     private final String endpoint;
@@ -142,9 +144,11 @@ public final class DockerDaemon {
             status = response.getStatusCode();
             InputStream body = response.getBody();
             if (status == 200) {
-                byte[] bytes = readCapped(body, maxBytes);
-                if (bytes == null) {
-                    throw new DaemonException(endpoint, operation, status, "the answer is larger than " + maxBytes + " bytes");
+                byte[] bytes;
+                try {
+                    bytes = CappedRead.readAtMost(body, maxBytes, "the answer");
+                } catch (CappedRead.TooLargeException e) {
+                    throw new DaemonException(endpoint, operation, status, e.getMessage());
                 }
                 return parse(operation, bytes);
             }
@@ -177,7 +181,7 @@ public final class DockerDaemon {
 
     /** The daemon's {@code {"message": …}}, shortened and stripped of control characters; a placeholder otherwise. */
     private static String errorMessage(InputStream body) throws IOException {
-        byte[] bytes = readAtMost(body, MAX_ERROR_BYTES);
+        byte[] bytes = CappedRead.prefix(body, MAX_ERROR_BYTES);
         String message;
         try {
             JsonNode json = JSON.readTree(bytes);
@@ -191,19 +195,6 @@ public final class DockerDaemon {
             return "(no message)";
         }
         return message.length() > MAX_ERROR_MESSAGE_CHARS ? message.substring(0, MAX_ERROR_MESSAGE_CHARS) + "…" : message;
-    }
-
-    /** The whole body, or {@code null} when it is longer than {@code maxBytes}. */
-    static byte[] readCapped(InputStream body, int maxBytes) throws IOException {
-        byte[] bytes = readAtMost(body, maxBytes + 1);
-        return bytes.length > maxBytes ? null : bytes;
-    }
-
-    private static byte[] readAtMost(InputStream body, int limit) throws IOException {
-        if (body == null) {
-            return new byte[0];
-        }
-        return body.readNBytes(limit);
     }
 
     private static List<String> strings(JsonNode array) {

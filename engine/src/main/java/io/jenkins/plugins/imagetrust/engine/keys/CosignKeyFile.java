@@ -1,9 +1,9 @@
 package io.jenkins.plugins.imagetrust.engine.keys;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -38,7 +38,7 @@ public final class CosignKeyFile {
     private static final String KDF_NAME = "scrypt";
     private static final String CIPHER_NAME = "nacl/secretbox";
     private static final String BAD_PASSPHRASE = "bad passphrase or corrupted key";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper JSON = JsonMappers.noDuplicateKeys();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The PEM type of a cosign key file. */

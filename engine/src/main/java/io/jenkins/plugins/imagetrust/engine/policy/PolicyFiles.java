@@ -1,17 +1,15 @@
 package io.jenkins.plugins.imagetrust.engine.policy;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.jenkins.plugins.imagetrust.engine.FileErrors;
+import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureScheme;
-import io.jenkins.plugins.imagetrust.engine.FileErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -238,14 +236,12 @@ public final class PolicyFiles {
     }
 
     private static ObjectMapper mapperFor(String text) {
-        ObjectMapper mapper = text.stripLeading().startsWith("{") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
-        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        return mapper;
+        return text.stripLeading().startsWith("{") ? JsonMappers.noDuplicateKeys() : JsonMappers.yamlNoDuplicateKeys();
     }
 
     /** The policy as a JSON tree, in the documented file format. */
     public static ObjectNode toTree(TrustPolicy policy) {
-        ObjectMapper mapper = new ObjectMapper();
+        ObjectMapper mapper = JsonMappers.lenient();
         ObjectNode root = mapper.createObjectNode();
         root.put("version", FORMAT_VERSION);
         root.put("mode", policy.mode().id());
@@ -270,7 +266,7 @@ public final class PolicyFiles {
 
     public static String toJson(TrustPolicy policy) {
         try {
-            return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toTree(policy));
+            return JsonMappers.lenient().writerWithDefaultPrettyPrinter().writeValueAsString(toTree(policy));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -278,8 +274,7 @@ public final class PolicyFiles {
 
     public static String toYaml(TrustPolicy policy) {
         try {
-            return new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                    .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)).writeValueAsString(toTree(policy));
+            return JsonMappers.yamlWriter().writeValueAsString(toTree(policy));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,7 +1,5 @@
 package io.jenkins.plugins.imagetrust.engine.reference;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -130,22 +128,6 @@ public final class ImageReference {
         }
         int colon = host.lastIndexOf(':');
         return colon < 0 ? host : host.substring(0, colon);
-    }
-
-    /** Whether the registry is on this machine (localhost or a loopback address): plain HTTP is allowed there. */
-    public boolean isLoopbackRegistry() {
-        String host = registryHostName();
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-            return false; // a DNS name: never resolve it just to decide this
-        }
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 
     /** The path inside the registry: {@code library/alpine}. */

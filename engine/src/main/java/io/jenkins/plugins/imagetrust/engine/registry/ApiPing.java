@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.registry;
 
+import io.jenkins.plugins.imagetrust.engine.http.HttpResult;
 import java.net.URI;
 
 /** {@code GET /v2/}: the registry speaks the distribution API and accepts our credentials. */
@@ -20,7 +21,7 @@ final class ApiPing implements RegistryEndpoint<Boolean> {
     }
 
     @Override
-    public Boolean handleResponse(RegistryResponse response, CallContext context) throws RegistryException {
+    public Boolean handleResponse(HttpResult response, CallContext context) throws RegistryException {
         if (response.statusCode() != 200) {
             throw context.unexpected(response, "the registry API did not answer at /v2/");
         }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.registry;
 
+import io.jenkins.plugins.imagetrust.engine.http.HttpResult;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import java.net.URI;
 
@@ -29,7 +30,7 @@ final class BlobChecker implements RegistryEndpoint<Boolean> {
     }
 
     @Override
-    public Boolean handleResponse(RegistryResponse response, CallContext context) throws RegistryException {
+    public Boolean handleResponse(HttpResult response, CallContext context) throws RegistryException {
         if (response.statusCode() == 404) {
             return false;
         }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.registry;
 
+import io.jenkins.plugins.imagetrust.engine.http.HttpResult;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import java.net.URI;
 
@@ -41,7 +42,7 @@ final class BlobPuller implements RegistryEndpoint<byte[]> {
     }
 
     @Override
-    public byte[] handleResponse(RegistryResponse response, CallContext context) throws RegistryException {
+    public byte[] handleResponse(HttpResult response, CallContext context) throws RegistryException {
         if (response.statusCode() == 404) {
             throw context.blobUnknown(response, digest);
         }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.registry;
 
+import io.jenkins.plugins.imagetrust.engine.http.HttpResult;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import java.net.URI;
 import java.util.Map;
@@ -46,7 +47,7 @@ final class BlobUploadFinisher implements RegistryEndpoint<Digest> {
     }
 
     @Override
-    public Digest handleResponse(RegistryResponse response, CallContext context) throws RegistryException {
+    public Digest handleResponse(HttpResult response, CallContext context) throws RegistryException {
         if (response.statusCode() != 201 && response.statusCode() != 204) {
             throw context.unexpected(response, "the registry did not accept blob " + digest.shortForm());
         }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.registry;
 
+import io.jenkins.plugins.imagetrust.engine.http.HttpResult;
 import java.net.URI;
 
 /**
@@ -34,7 +35,7 @@ final class BlobUploadStarter implements RegistryEndpoint<URI> {
     }
 
     @Override
-    public URI handleResponse(RegistryResponse response, CallContext context) throws RegistryException {
+    public URI handleResponse(HttpResult response, CallContext context) throws RegistryException {
         if (response.statusCode() != 202) {
             throw context.unexpected(response, "the registry did not open an upload session");
         }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.registry;
 
+import io.jenkins.plugins.imagetrust.engine.http.HttpResult;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import java.util.List;
 
@@ -10,11 +11,11 @@ import java.util.List;
 record CallContext(String registry, String repository, String operation) {
 
     /** The typed exception for a response the operation cannot use (401, 403, 404, any other status). */
-    RegistryErrorException unexpected(RegistryResponse response) {
+    RegistryErrorException unexpected(HttpResult response) {
         return unexpected(response, "unexpected answer");
     }
 
-    RegistryErrorException unexpected(RegistryResponse response, String problem) {
+    RegistryErrorException unexpected(HttpResult response, String problem) {
         List<RegistryError> errors = ErrorBodies.parse(response.body());
         int status = response.statusCode();
         if (status == 401 || errors.stream().anyMatch(e -> e.code().equals("UNAUTHORIZED")) && status != 403) {
@@ -28,17 +29,17 @@ record CallContext(String registry, String repository, String operation) {
         return new RegistryErrorException(registry, repository, operation, status, errors, problem);
     }
 
-    ManifestConflictException conflict(RegistryResponse response, String reference) {
+    ManifestConflictException conflict(HttpResult response, String reference) {
         return new ManifestConflictException(registry, repository, operation, response.statusCode(),
                 ErrorBodies.parse(response.body()), reference + " changed since it was read (the conditional write was refused)");
     }
 
-    ManifestUnknownException manifestUnknown(RegistryResponse response, String reference) {
+    ManifestUnknownException manifestUnknown(HttpResult response, String reference) {
         return new ManifestUnknownException(registry, repository, operation, response.statusCode(),
                 ErrorBodies.parse(response.body()), "no manifest " + reference);
     }
 
-    BlobUnknownException blobUnknown(RegistryResponse response, Digest digest) {
+    BlobUnknownException blobUnknown(HttpResult response, Digest digest) {
         return new BlobUnknownException(registry, repository, operation, response.statusCode(),
                 ErrorBodies.parse(response.body()), "no blob " + digest);
     }

@@ -2,13 +2,14 @@ package io.jenkins.plugins.imagetrust.engine.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Parses OCI error bodies {@code {"errors":[{"code","message","detail"}]}} leniently: anything else is no errors. */
 final class ErrorBodies {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.lenient();
     private static final int MAX_ERRORS = 10;
     private static final int MAX_TEXT = 300;
 

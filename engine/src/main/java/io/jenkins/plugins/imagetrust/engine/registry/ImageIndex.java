@@ -1,9 +1,8 @@
 package io.jenkins.plugins.imagetrust.engine.registry;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -24,9 +23,7 @@ public final class ImageIndex {
     public static final String REFERENCE_TYPE_ANNOTATION = "vnd.docker.reference.type";
 
     public static final String ATTESTATION_MANIFEST = "attestation-manifest";
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON = JsonMappers.strict();
 
     private final Digest digest;
     private final List<Entry> entries;

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.registry;
 
+import io.jenkins.plugins.imagetrust.engine.http.HttpResult;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import java.net.URI;
 import java.util.Map;
@@ -39,7 +40,7 @@ final class ManifestChecker implements RegistryEndpoint<Optional<Descriptor>> {
     }
 
     @Override
-    public Optional<Descriptor> handleResponse(RegistryResponse response, CallContext context) throws RegistryException {
+    public Optional<Descriptor> handleResponse(HttpResult response, CallContext context) throws RegistryException {
         if (response.statusCode() == 404) {
             throw context.manifestUnknown(response, reference);
         }

@@ -2,6 +2,8 @@ package io.jenkins.plugins.imagetrust.engine.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.imagetrust.engine.http.HttpResult;
+import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import java.io.IOException;
 import java.net.URI;
@@ -13,7 +15,7 @@ import java.util.Optional;
  * a {@code Docker-Content-Digest} header that disagrees with the bytes is refused too. Empty on 404.
  */
 final class ManifestPuller implements RegistryEndpoint<Optional<Manifest>> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.lenient();
 
     private final String repository;
     private final String reference;
@@ -59,7 +61,7 @@ final class ManifestPuller implements RegistryEndpoint<Optional<Manifest>> {
     }
 
     @Override
-    public Optional<Manifest> handleResponse(RegistryResponse response, CallContext context) throws RegistryException {
+    public Optional<Manifest> handleResponse(HttpResult response, CallContext context) throws RegistryException {
         if (response.statusCode() == 404) {
             return Optional.empty();
         }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.registry;
 
+import io.jenkins.plugins.imagetrust.engine.http.HttpResult;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import java.net.URI;
 import java.util.Map;
@@ -60,7 +61,7 @@ final class ManifestPusher implements RegistryEndpoint<PushedManifest> {
     }
 
     @Override
-    public PushedManifest handleResponse(RegistryResponse response, CallContext context) throws RegistryException {
+    public PushedManifest handleResponse(HttpResult response, CallContext context) throws RegistryException {
         if (response.statusCode() == 412 && ifMatch != null) {
             throw context.conflict(response, reference);
         }

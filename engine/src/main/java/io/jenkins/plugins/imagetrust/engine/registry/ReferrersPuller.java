@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.registry;
 
+import io.jenkins.plugins.imagetrust.engine.http.HttpResult;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import java.net.URI;
 import java.util.Map;
@@ -52,7 +53,7 @@ final class ReferrersPuller implements RegistryEndpoint<Optional<Manifest>> {
     }
 
     @Override
-    public Optional<Manifest> handleResponse(RegistryResponse response, CallContext context) throws RegistryException {
+    public Optional<Manifest> handleResponse(HttpResult response, CallContext context) throws RegistryException {
         int status = response.statusCode();
         if (status == 404 || status == 400 || status == 405 || status == 406 || status == 501) {
             return Optional.empty();

@@ -1,6 +1,10 @@
 package io.jenkins.plugins.imagetrust.engine.registry;
 
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.http.HostPolicy;
+import io.jenkins.plugins.imagetrust.engine.http.HttpClients;
+import io.jenkins.plugins.imagetrust.engine.http.HttpTransport;
+import io.jenkins.plugins.imagetrust.engine.http.Sleeper;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.auth.AuthChallenge;
@@ -52,7 +56,7 @@ public final class RegistryClient {
         this.tagPageSize = builder.tagPageSize;
         HttpClients http = builder.httpClient != null ? HttpClients.shared(builder.httpClient)
                 : HttpClients.byScheme(builder.connectTimeout);
-        RegistryTransport transport = new RegistryTransport(http, hosts, builder.requestTimeout, listener);
+        HttpTransport transport = new HttpTransport(http, hosts, builder.requestTimeout, HttpTransport.MAX_REDIRECTS, listener);
         RetryPolicy retryPolicy = new RetryPolicy(builder.retries, builder.initialBackoff, builder.maxBackoff,
                 builder.sleeper, builder.clock, listener);
         this.authenticator = new Authenticator(builder.credentials, new TokenCache(builder.clock),
@@ -250,7 +254,7 @@ public final class RegistryClient {
                 throw context.protocol("the tag list's pagination loops");
             }
             if (!HostPolicy.sameOrigin(page, target.base())) {
-                throw context.protocol("the tag list's next page is on another origin: " + RegistryTransport.origin(page));
+                throw context.protocol("the tag list's next page is on another origin: " + HttpTransport.origin(page));
             }
             TagLister.Page result = caller.call(target, "list-tags", new TagLister(page, maxManifestBytes));
             tags.addAll(result.tags());

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.registry;
 
+import io.jenkins.plugins.imagetrust.engine.http.HttpResult;
+import io.jenkins.plugins.imagetrust.engine.http.HttpTransport;
 import java.net.URI;
 import java.util.Map;
 
@@ -25,7 +27,7 @@ interface RegistryEndpoint<T> {
 
     /** The largest success body to read; larger fails with {@link SizeLimitExceededException}. */
     default long maxResponseBytes() {
-        return RegistryTransport.MAX_ERROR_BODY_BYTES;
+        return HttpTransport.MAX_ERROR_BODY_BYTES;
     }
 
     /** What the body is, for size-limit messages. */
@@ -36,5 +38,5 @@ interface RegistryEndpoint<T> {
     /** Whether sending the request twice is harmless, so that the caller may retry it on its own. */
     boolean idempotent();
 
-    T handleResponse(RegistryResponse response, CallContext context) throws RegistryException;
+    T handleResponse(HttpResult response, CallContext context) throws RegistryException;
 }

@@ -1,5 +1,9 @@
 package io.jenkins.plugins.imagetrust.engine.registry;
 
+import io.jenkins.plugins.imagetrust.engine.http.HostPolicy;
+import io.jenkins.plugins.imagetrust.engine.http.HttpResult;
+import io.jenkins.plugins.imagetrust.engine.http.HttpTransport;
+import io.jenkins.plugins.imagetrust.engine.http.TransportFailure;
 import io.jenkins.plugins.imagetrust.engine.registry.auth.AuthChallenge;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -13,11 +17,11 @@ import java.util.Optional;
  * failed connections as transient, and retries idempotent endpoints. Timeouts and size limits are not retried.
  */
 final class RegistryEndpointCaller {
-    private final RegistryTransport transport;
+    private final HttpTransport transport;
     private final Authenticator authenticator;
     private final RetryPolicy retryPolicy;
 
-    RegistryEndpointCaller(RegistryTransport transport, Authenticator authenticator, RetryPolicy retryPolicy) {
+    RegistryEndpointCaller(HttpTransport transport, Authenticator authenticator, RetryPolicy retryPolicy) {
         this.transport = transport;
         this.authenticator = authenticator;
         this.retryPolicy = retryPolicy;
@@ -39,7 +43,7 @@ final class RegistryEndpointCaller {
         URI uri = endpoint.uri(target.base());
         boolean ownOrigin = HostPolicy.sameOrigin(uri, target.base());
         String authorization = ownOrigin ? authenticator.authorization(target, context) : null;
-        RegistryResponse response = send(context, endpoint, uri, authorization);
+        HttpResult response = send(context, endpoint, uri, authorization);
         if (response.statusCode() == 401 && ownOrigin) {
             List<AuthChallenge> challenges = AuthChallenge.parseAll(response.headers().allValues("WWW-Authenticate"));
             if (!challenges.isEmpty()) {
@@ -56,13 +60,13 @@ final class RegistryEndpointCaller {
         return endpoint.handleResponse(response, context);
     }
 
-    private <T> RegistryResponse send(CallContext context, RegistryEndpoint<T> endpoint, URI uri, String authorization)
+    private <T> HttpResult send(CallContext context, RegistryEndpoint<T> endpoint, URI uri, String authorization)
             throws RegistryException, RetryPolicy.Transient {
         Map<String, String> headers = new LinkedHashMap<>(endpoint.headers());
         if (authorization != null) {
             headers.put("Authorization", authorization);
         }
-        RegistryTransport.Outgoing request = new RegistryTransport.Outgoing(endpoint.method(), uri, headers, endpoint.body(),
+        HttpTransport.Outgoing request = new HttpTransport.Outgoing(endpoint.method(), uri, headers, endpoint.body(),
                 endpoint.maxResponseBytes());
         return sendOnce(transport, context, request, endpoint.describeBody());
     }
@@ -71,9 +75,9 @@ final class RegistryEndpointCaller {
      * Sends through the transport and sorts the outcome: a usable response, a {@link RetryPolicy.Transient} failure,
      * or a typed exception (timeout, size limit, refused redirect or target).
      */
-    static RegistryResponse sendOnce(RegistryTransport transport, CallContext context, RegistryTransport.Outgoing request,
+    static HttpResult sendOnce(HttpTransport transport, CallContext context, HttpTransport.Outgoing request,
             String describeBody) throws RegistryException, RetryPolicy.Transient {
-        RegistryResponse response;
+        HttpResult response;
         try {
             response = transport.send(context.operation(), request);
         } catch (InterruptedException e) {

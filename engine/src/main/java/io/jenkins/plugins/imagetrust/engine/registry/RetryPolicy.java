@@ -1,17 +1,15 @@
 package io.jenkins.plugins.imagetrust.engine.registry;
 
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.http.Backoff;
+import io.jenkins.plugins.imagetrust.engine.http.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
- * Retries with exponential backoff ({@code initial × 2^(n-1)}, capped), or the server's {@code Retry-After}
- * (seconds or an HTTP date; also capped) when it sent one. Only what the caller marks {@link Transient} is retried.
+ * Retries registry calls, pausing as {@link Backoff} says (exponential, or the server's {@code Retry-After}). Only
+ * what the caller marks {@link Transient} is retried; the last failure becomes a {@link RegistryUnavailableException}.
  */
 final class RetryPolicy {
     /** A failure worth another attempt: 429/502/503/504 or a failed connection. */
@@ -36,18 +34,14 @@ final class RetryPolicy {
     }
 
     private final int retries;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
+    private final Backoff backoff;
     private final Sleeper sleeper;
-    private final Clock clock;
     private final ProgressListener listener;
 
     RetryPolicy(int retries, Duration initialBackoff, Duration maxBackoff, Sleeper sleeper, Clock clock, ProgressListener listener) {
         this.retries = retries;
-        this.initialBackoff = initialBackoff;
-        this.maxBackoff = maxBackoff;
+        this.backoff = new Backoff(initialBackoff, maxBackoff, clock);
         this.sleeper = sleeper;
-        this.clock = clock;
         this.listener = listener;
     }
 
@@ -61,7 +55,7 @@ final class RetryPolicy {
                     throw new RegistryUnavailableException(context.registry(), context.repository(), context.operation(),
                             number, failure.getMessage(), failure.getCause());
                 }
-                Duration delay = delay(number, failure.retryAfter());
+                Duration delay = backoff.delay(number, failure.retryAfter());
                 listener.warning(context.operation(), context.registry() + ": " + failure.getMessage() + "; retry "
                         + number + " of " + retries + " in " + delay.toMillis() + " ms");
                 try {
@@ -82,27 +76,6 @@ final class RetryPolicy {
         } catch (Transient failure) {
             throw new RegistryUnavailableException(context.registry(), context.repository(), context.operation(), 1,
                     failure.getMessage(), failure.getCause());
-        }
-    }
-
-    Duration delay(int attemptNumber, Optional<String> retryAfter) {
-        Optional<Duration> asked = retryAfter.flatMap(this::parseRetryAfter);
-        Duration delay = asked.orElseGet(() -> initialBackoff.multipliedBy(1L << Math.min(attemptNumber - 1, 20)));
-        return delay.compareTo(maxBackoff) > 0 ? maxBackoff : delay;
-    }
-
-    /** {@code Retry-After}: delta-seconds or an HTTP date; empty when unparseable. */
-    Optional<Duration> parseRetryAfter(String value) {
-        String text = value.strip();
-        if (text.matches("[0-9]{1,9}")) {
-            return Optional.of(Duration.ofSeconds(Long.parseLong(text)));
-        }
-        try {
-            Instant at = ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-            Duration until = Duration.between(clock.instant(), at);
-            return Optional.of(until.isNegative() ? Duration.ZERO : until);
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
         }
     }
 }

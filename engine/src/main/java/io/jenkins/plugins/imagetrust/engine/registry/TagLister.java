@@ -2,6 +2,9 @@ package io.jenkins.plugins.imagetrust.engine.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.imagetrust.engine.http.HttpResult;
+import io.jenkins.plugins.imagetrust.engine.http.LinkHeader;
+import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -10,7 +13,7 @@ import java.util.Optional;
 
 /** One page of {@code GET /v2/<name>/tags/list}; the next page from the {@code Link} header. Empty page on 404. */
 final class TagLister implements RegistryEndpoint<TagLister.Page> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.lenient();
 
     /** Tags of this page, and the next page's URI resolved against this one. */
     record Page(List<String> tags, Optional<URI> next) {
@@ -50,7 +53,7 @@ final class TagLister implements RegistryEndpoint<TagLister.Page> {
     }
 
     @Override
-    public Page handleResponse(RegistryResponse response, CallContext context) throws RegistryException {
+    public Page handleResponse(HttpResult response, CallContext context) throws RegistryException {
         if (response.statusCode() == 404) {
             return new Page(List.of(), Optional.empty());
         }

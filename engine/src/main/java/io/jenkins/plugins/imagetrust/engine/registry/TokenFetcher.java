@@ -2,6 +2,9 @@ package io.jenkins.plugins.imagetrust.engine.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.imagetrust.engine.http.HttpResult;
+import io.jenkins.plugins.imagetrust.engine.http.HttpTransport;
+import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import io.jenkins.plugins.imagetrust.engine.registry.auth.AuthChallenge;
 import io.jenkins.plugins.imagetrust.engine.registry.auth.RegistryCredentials;
 import java.io.IOException;
@@ -24,7 +27,7 @@ final class TokenFetcher {
     static final long MAX_TOKEN_RESPONSE_BYTES = 256 * 1024;
     /** The distribution token spec's default and minimum lifetime. */
     static final Duration DEFAULT_LIFETIME = Duration.ofSeconds(60);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.lenient();
     private static final String CLIENT_ID = "image-trust";
 
     /** A token and how long it lives. */
@@ -35,10 +38,10 @@ final class TokenFetcher {
         }
     }
 
-    private final RegistryTransport transport;
+    private final HttpTransport transport;
     private final RetryPolicy retryPolicy;
 
-    TokenFetcher(RegistryTransport transport, RetryPolicy retryPolicy) {
+    TokenFetcher(HttpTransport transport, RetryPolicy retryPolicy) {
         this.transport = transport;
         this.retryPolicy = retryPolicy;
     }
@@ -57,18 +60,18 @@ final class TokenFetcher {
             throw context.protocol("the token realm is not an absolute URL");
         }
         if (!transport.hosts().allows(realm)) {
-            throw context.protocol("refusing to send credentials to the plain-HTTP token realm " + RegistryTransport.origin(realm));
+            throw context.protocol("refusing to send credentials to the plain-HTTP token realm " + HttpTransport.origin(realm));
         }
         Map<String, String> params = new LinkedHashMap<>();
         challenge.param("service").ifPresent(service -> params.put("service", service));
         if (scope != null) {
             params.put("scope", scope);
         }
-        RegistryTransport.Outgoing request;
+        HttpTransport.Outgoing request;
         byte[] form = null;
         if (credentials.isPresent() && credentials.get().kind() == RegistryCredentials.Kind.IDENTITY_TOKEN) {
             form = refreshTokenForm(params, credentials.get());
-            request = new RegistryTransport.Outgoing("POST", realm,
+            request = new HttpTransport.Outgoing("POST", realm,
                     Map.of("Content-Type", "application/x-www-form-urlencoded", "Accept", "application/json"),
                     form, MAX_TOKEN_RESPONSE_BYTES);
         } else {
@@ -82,11 +85,11 @@ final class TokenFetcher {
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("Accept", "application/json");
             credentials.ifPresent(c -> headers.put("Authorization", c.basicAuthorization()));
-            request = new RegistryTransport.Outgoing("GET", uri, headers, null, MAX_TOKEN_RESPONSE_BYTES);
+            request = new HttpTransport.Outgoing("GET", uri, headers, null, MAX_TOKEN_RESPONSE_BYTES);
         }
         CallContext tokenContext = new CallContext(context.registry(), context.repository(), context.operation() + " (token)");
         try {
-            RegistryResponse response = retryPolicy.run(tokenContext,
+            HttpResult response = retryPolicy.run(tokenContext,
                     () -> RegistryEndpointCaller.sendOnce(transport, tokenContext, request, "the token response"));
             return parse(response, tokenContext, realm, credentials.isPresent());
         } finally {
@@ -96,16 +99,16 @@ final class TokenFetcher {
         }
     }
 
-    private Token parse(RegistryResponse response, CallContext context, URI realm, boolean withCredentials)
+    private Token parse(HttpResult response, CallContext context, URI realm, boolean withCredentials)
             throws RegistryException {
         int status = response.statusCode();
         if (status == 401 || status == 403) {
             throw new RegistryUnauthorizedException(context.registry(), context.repository(), context.operation(), status,
-                    ErrorBodies.parse(response.body()), "the token service at " + RegistryTransport.origin(realm)
+                    ErrorBodies.parse(response.body()), "the token service at " + HttpTransport.origin(realm)
                     + (withCredentials ? " refused the credentials" : " refused anonymous access"));
         }
         if (status != 200) {
-            throw context.unexpected(response, "the token service at " + RegistryTransport.origin(realm) + " gave no token");
+            throw context.unexpected(response, "the token service at " + HttpTransport.origin(realm) + " gave no token");
         }
         JsonNode json;
         try {

@@ -1,9 +1,9 @@
 package io.jenkins.plugins.imagetrust.engine.verify;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
 import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
@@ -194,7 +194,7 @@ public final class VerificationReport {
 
     /** The stable JSON tree (schema in docs/cli.md). */
     public ObjectNode toJsonTree() {
-        ObjectNode root = new ObjectMapper().createObjectNode();
+        ObjectNode root = JsonMappers.lenient().createObjectNode();
         root.put("schemaVersion", JSON_SCHEMA_VERSION);
         root.put("image", image.toString());
         root.put("digest", digest.toString());
@@ -231,7 +231,7 @@ public final class VerificationReport {
 
     public String toJson() {
         try {
-            return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toJsonTree());
+            return JsonMappers.lenient().writerWithDefaultPrettyPrinter().writeValueAsString(toJsonTree());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -46,14 +46,6 @@ class ImageReferenceTest {
         ImageReference ref = ImageReference.parse("alpine");
         assertThat(ref.registryApiHost()).isEqualTo("registry-1.docker.io");
         assertThat(ref.manifestReference()).isEqualTo("latest");
-        assertThat(ref.isLoopbackRegistry()).isFalse();
-    }
-
-    @ParameterizedTest
-    @CsvSource({"127.0.0.1:5000/a, true", "localhost:5000/a, true", "127.8.9.1/a, true", "[::1]:5000/a, true",
-        "10.0.0.1:5000/a, false", "registry.example.com/a, false", "localhost.example.com/a, false"})
-    void knowsLoopbackRegistries(String input, boolean loopback) {
-        assertThat(ImageReference.parse(input).isLoopbackRegistry()).isEqualTo(loopback);
     }
 
     @ParameterizedTest

@@ -2,6 +2,7 @@ package io.jenkins.plugins.imagetrust.engine.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.imagetrust.engine.http.HttpResult;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import java.net.URI;
 import java.net.http.HttpHeaders;
@@ -12,8 +13,8 @@ import org.junit.jupiter.api.Test;
 class ErrorMappingTest {
     private final CallContext context = new CallContext("reg.example:5000", "lab/app", "fetch-manifest");
 
-    private static RegistryResponse response(int status, String body) {
-        return new RegistryResponse(status, HttpHeaders.of(Map.of(), (a, b) -> true), body.getBytes(StandardCharsets.UTF_8),
+    private static HttpResult response(int status, String body) {
+        return new HttpResult(status, HttpHeaders.of(Map.of(), (a, b) -> true), body.getBytes(StandardCharsets.UTF_8),
                 URI.create("https://reg.example:5000/v2/"));
     }
 

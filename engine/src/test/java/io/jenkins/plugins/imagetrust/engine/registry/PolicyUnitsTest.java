@@ -2,66 +2,16 @@ package io.jenkins.plugins.imagetrust.engine.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
-import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.auth.TokenCache;
 import io.jenkins.plugins.imagetrust.engine.testing.MutableClock;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Host policy, backoff and Retry-After, token expiry, query building: no network. */
+/** Token expiry, query building: no network. */
 class PolicyUnitsTest {
     private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
-
-    @Test
-    void plainHttpOnlyForLoopbackAndListedRegistries() {
-        HostPolicy hosts = new HostPolicy(Set.of("registry.internal:5000", "Other.Internal"));
-
-        assertThat(hosts.schemeFor(ImageReference.parse("127.0.0.1:5000/a"))).isEqualTo("http");
-        assertThat(hosts.schemeFor(ImageReference.parse("localhost:5000/a"))).isEqualTo("http");
-        assertThat(hosts.schemeFor(ImageReference.parse("[::1]:5000/a"))).isEqualTo("http");
-        assertThat(hosts.schemeFor(ImageReference.parse("registry.internal:5000/a"))).isEqualTo("http");
-        assertThat(hosts.schemeFor(ImageReference.parse("registry.internal:5001/a"))).isEqualTo("https");
-        assertThat(hosts.schemeFor(ImageReference.parse("alpine"))).isEqualTo("https");
-        assertThat(hosts.baseUri(ImageReference.parse("alpine"))).isEqualTo(URI.create("https://registry-1.docker.io"));
-        assertThat(hosts.schemeFor(ImageReference.parse("localhost.example.com/a"))).isEqualTo("https");
-
-        assertThat(hosts.allows(URI.create("https://anything.example/x"))).isTrue();
-        assertThat(hosts.allows(URI.create("http://127.0.0.1:9/x"))).isTrue();
-        assertThat(hosts.allows(URI.create("http://registry.internal:5000/x"))).isTrue();
-        assertThat(hosts.allows(URI.create("http://other.internal/x"))).isTrue();
-        assertThat(hosts.allows(URI.create("http://other.internal:8080/x"))).isFalse();
-        assertThat(hosts.allows(URI.create("http://s3.example.com/bucket"))).isFalse();
-        assertThat(hosts.allows(URI.create("ftp://127.0.0.1/x"))).isFalse();
-    }
-
-    @Test
-    void sameOriginComparesSchemeHostAndEffectivePort() {
-        assertThat(HostPolicy.sameOrigin(URI.create("https://r.example/v2/"), URI.create("https://R.example:443/x"))).isTrue();
-        assertThat(HostPolicy.sameOrigin(URI.create("https://r.example/"), URI.create("http://r.example/"))).isFalse();
-        assertThat(HostPolicy.sameOrigin(URI.create("http://127.0.0.1:1/"), URI.create("http://127.0.0.1:2/"))).isFalse();
-    }
-
-    @Test
-    void backoffDoublesAndIsCappedRetryAfterWins() {
-        RetryPolicy policy = new RetryPolicy(5, Duration.ofMillis(200), Duration.ofSeconds(1), d -> { },
-                Clock.fixed(NOW, ZoneOffset.UTC), ProgressListener.NONE);
-
-        assertThat(policy.delay(1, Optional.empty())).isEqualTo(Duration.ofMillis(200));
-        assertThat(policy.delay(3, Optional.empty())).isEqualTo(Duration.ofMillis(800));
-        assertThat(policy.delay(4, Optional.empty())).isEqualTo(Duration.ofSeconds(1));
-        assertThat(policy.delay(1, Optional.of("0"))).isEqualTo(Duration.ZERO);
-        assertThat(policy.delay(1, Optional.of("nonsense"))).isEqualTo(Duration.ofMillis(200));
-        assertThat(policy.parseRetryAfter("Wed, 25 Nov 2026 10:00:05 GMT")).hasValue(Duration.ofSeconds(5));
-        assertThat(policy.parseRetryAfter("Wed, 25 Nov 2026 09:00:00 GMT")).hasValue(Duration.ZERO);
-        assertThat(policy.parseRetryAfter("-3")).isEmpty();
-    }
 
     @Test
     void tokenCacheHonoursExpiryPerRegistryAndScope() {

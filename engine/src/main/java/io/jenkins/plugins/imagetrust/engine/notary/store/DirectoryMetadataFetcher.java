@@ -1,9 +1,10 @@
 package io.jenkins.plugins.imagetrust.engine.notary.store;
 
+import io.jenkins.plugins.imagetrust.engine.FileErrors;
+import io.jenkins.plugins.imagetrust.engine.http.CappedRead;
 import io.jenkins.plugins.imagetrust.engine.notary.MetadataNotFoundException;
 import io.jenkins.plugins.imagetrust.engine.notary.MetadataTooLargeException;
 import io.jenkins.plugins.imagetrust.engine.notary.NotaryException;
-import io.jenkins.plugins.imagetrust.engine.FileErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -44,11 +45,9 @@ public final class DirectoryMetadataFetcher implements MetadataFetcher {
 
     private static byte[] readCapped(Path file, String role, String gun, String name, long maxBytes) throws NotaryException {
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (bytes.length > maxBytes) {
-                throw new MetadataTooLargeException(role, maxBytes);
-            }
-            return bytes;
+            return CappedRead.readAtMost(in, maxBytes, file.toString());
+        } catch (CappedRead.TooLargeException e) {
+            throw new MetadataTooLargeException(role, maxBytes);
         } catch (NoSuchFileException e) {
             throw new MetadataNotFoundException(gun, name);
         } catch (IOException e) {

@@ -2,6 +2,11 @@ package io.jenkins.plugins.imagetrust.engine.notary.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.http.HostPolicy;
+import io.jenkins.plugins.imagetrust.engine.http.HttpClients;
+import io.jenkins.plugins.imagetrust.engine.http.HttpResult;
+import io.jenkins.plugins.imagetrust.engine.http.HttpTransport;
+import io.jenkins.plugins.imagetrust.engine.http.TransportFailure;
 import io.jenkins.plugins.imagetrust.engine.notary.CanonicalJson;
 import io.jenkins.plugins.imagetrust.engine.notary.MalformedMetadataException;
 import io.jenkins.plugins.imagetrust.engine.notary.MetadataNotFoundException;
@@ -11,81 +16,59 @@ import io.jenkins.plugins.imagetrust.engine.notary.NotaryServerException;
 import io.jenkins.plugins.imagetrust.engine.notary.model.RoleNames;
 import io.jenkins.plugins.imagetrust.engine.notary.model.TufKey;
 import io.jenkins.plugins.imagetrust.engine.registry.auth.AuthChallenge;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManagerFactory;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The Notary server's HTTP API ({@code /v2/<gun>/_trust/tuf/…}) over {@code java.net.http}: metadata by role
- * or checksum, the server-held {@code timestamp.key}/{@code snapshot.key}, and the atomic multipart publish.
- * HTTPS is required (plain HTTP only to a loopback address, for tests); the server certificate is checked
- * against the configured CA, or the JDK's trust store if none is configured. Every call has a timeout and
- * every body read is capped. Status codes map to typed errors: 404 → {@link MetadataNotFoundException},
- * anything else → {@link NotaryServerException} with the server's error code and detail.
+ * The Notary server's HTTP API ({@code /v2/<gun>/_trust/tuf/…}) over the engine's {@link HttpTransport}: metadata by
+ * role or checksum, the server-held {@code timestamp.key}/{@code snapshot.key}, and the atomic multipart publish.
+ * HTTPS is required (plain HTTP only to a loopback host, {@link HostPolicy#isLoopbackHost}); the server certificate
+ * is checked against the configured CA, or the JDK's trust store if none is configured. The transport's rules apply:
+ * one deadline per exchange (body included), every body capped, redirects not followed (the server never sends one;
+ * a 3xx is an error). Status codes map to typed errors: 404 → {@link MetadataNotFoundException}, anything else →
+ * {@link NotaryServerException} with the server's error code and detail.
  */
 public final class NotaryClient implements MetadataFetcher {
     private static final long MAX_KEY_BYTES = 64 * 1024;
-    private static final long MAX_ERROR_BYTES = 64 * 1024;
+    /** A publish is answered with an empty body (or an error, which the transport caps at its own limit). */
+    private static final long MAX_PUBLISH_ANSWER_BYTES = 64 * 1024;
     /** The actions notary-server's token auth asks for: metadata reads, and uploads or server-key reads. */
     private static final String PULL = "pull";
     private static final String PUSH_PULL = "push,pull";
 
     private final URI serverUrl;
-    private final HttpClient http;
-    private final Duration requestTimeout;
+    private final HttpTransport transport;
     private final ProgressListener listener;
     private final NotaryAuthorization authorization;
     /** The Authorization value last accepted per gun and actions, sent up front on later calls. */
-    private final java.util.concurrent.ConcurrentHashMap<String, String> authorizations = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> authorizations = new ConcurrentHashMap<>();
 
     private NotaryClient(Builder builder) {
         this.serverUrl = checkServerUrl(Objects.requireNonNull(builder.serverUrl, "a Notary server URL is required"));
-        this.requestTimeout = builder.requestTimeout;
         this.listener = builder.listener;
         this.authorization = builder.authorization;
-        HttpClient.Builder http = HttpClient.newBuilder()
-                .connectTimeout(builder.connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1);
-        if (builder.trustedCaPem != null) {
-            http.sslContext(sslContextTrusting(builder.trustedCaPem));
-        }
-        this.http = http.build();
+        HttpClients clients = HttpClients.byScheme(builder.connectTimeout,
+                builder.trustedCaPem == null ? null : HttpClients.trusting(builder.trustedCaPem));
+        this.transport = new HttpTransport(clients, HostPolicy.LOOPBACK_ONLY, builder.requestTimeout, 0, listener);
     }
 
     private NotaryClient(NotaryClient shared, ProgressListener listener) {
         this.serverUrl = shared.serverUrl;
-        this.requestTimeout = shared.requestTimeout;
         this.listener = Objects.requireNonNull(listener);
         this.authorization = shared.authorization;
-        this.http = shared.http;
+        this.transport = shared.transport.withListener(listener);
     }
 
     /**
-     * This client reporting to {@code listener}, over the same HTTP client: its TLS context (the CA parsed and the
-     * trust manager built once) and its kept-alive connections are shared, which a new client would build again.
+     * This client reporting to {@code listener}, over the same HTTP clients: their TLS context (the CA parsed and the
+     * trust manager built once) and their kept-alive connections are shared, which a new client would build again.
      */
     public NotaryClient withListener(ProgressListener listener) {
         return new NotaryClient(this, listener);
@@ -104,40 +87,10 @@ public final class NotaryClient implements MetadataFetcher {
         if ("https".equals(scheme)) {
             return url;
         }
-        if ("http".equals(scheme) && isLoopback(url.getHost())) {
+        if ("http".equals(scheme) && HostPolicy.isLoopbackHost(url.getHost())) {
             return url;
         }
         throw new IllegalArgumentException("the Notary server must be reached over https (plain http only on loopback): '" + url + "'");
-    }
-
-    private static boolean isLoopback(String host) {
-        try {
-            return InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
-    }
-
-    private static SSLContext sslContextTrusting(String pem) {
-        try {
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            int index = 0;
-            for (Certificate certificate : CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
-                trust.setCertificateEntry("ca-" + index++, certificate);
-            }
-            if (index == 0) {
-                throw new IllegalArgumentException("the trusted CA PEM holds no certificate");
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException("the trusted CA PEM cannot be used: " + e.getMessage(), e);
-        }
     }
 
     public URI serverUrl() {
@@ -153,11 +106,12 @@ public final class NotaryClient implements MetadataFetcher {
     public byte[] fetch(String gun, String name, long maxBytes) throws NotaryException {
         MetadataNames.checkName(name);
         String operation = "GET " + name + ".json of " + gun;
-        HttpResponse<CappedBody> response = send(HttpRequest.newBuilder(tufUri(gun, name + ".json")).GET(), gun, PULL, operation, maxBytes);
+        String role = MetadataNames.roleOf(name);
+        HttpResult response = send("GET", tufUri(gun, name + ".json"), Map.of(), null, gun, PULL, operation, role, maxBytes);
         if (response.statusCode() == 404) {
             throw new MetadataNotFoundException(gun, name);
         }
-        return okBody(response, MetadataNames.roleOf(name), maxBytes, operation);
+        return okBody(response, operation);
     }
 
     /** The server-held public key of {@code timestamp} or {@code snapshot}; the server creates it on first request. */
@@ -166,8 +120,9 @@ public final class NotaryClient implements MetadataFetcher {
             throw new IllegalArgumentException("only timestamp and snapshot keys are held by the server, not " + role);
         }
         String operation = "GET " + role + ".key of " + gun;
-        HttpResponse<CappedBody> response = send(HttpRequest.newBuilder(tufUri(gun, role + ".key")).GET(), gun, PUSH_PULL, operation, MAX_KEY_BYTES);
-        byte[] body = okBody(response, role + ".key", MAX_KEY_BYTES, operation);
+        HttpResult response = send("GET", tufUri(gun, role + ".key"), Map.of(), null, gun, PUSH_PULL, operation, role + ".key",
+                MAX_KEY_BYTES);
+        byte[] body = okBody(response, operation);
         try {
             return TufKey.fromJson(CanonicalJson.parse(body), role + ".key");
         } catch (IOException e) {
@@ -186,22 +141,21 @@ public final class NotaryClient implements MetadataFetcher {
         byte[] body = Multipart.write(boundary, parts);
         List<String> roles = parts.stream().map(Multipart.Part::filename).toList();
         String operation = "publish " + roles + " to " + gun;
-        HttpResponse<CappedBody> response = send(HttpRequest.newBuilder(tufUri(gun, ""))
-                .header("Content-Type", Multipart.contentType(boundary))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), gun, PUSH_PULL, operation, MAX_ERROR_BYTES);
-        okBody(response, "publish", MAX_ERROR_BYTES, operation);
+        HttpResult response = send("POST", tufUri(gun, ""), Map.of("Content-Type", Multipart.contentType(boundary)), body, gun,
+                PUSH_PULL, operation, "publish", MAX_PUBLISH_ANSWER_BYTES);
+        okBody(response, operation);
         listener.info("notary-publish", "published " + roles + " for " + gun);
     }
 
     /**
      * Sends, answering one {@code 401} through the configured {@link NotaryAuthorization} (as docker does with the
-     * registry's token server) and retrying once with its answer.
+     * registry's token server) and retrying once with its answer. {@code role} names the document in a size error.
      */
-    private HttpResponse<CappedBody> send(HttpRequest.Builder request, String gun, String actions, String operation, long maxBytes)
-            throws NotaryException {
+    private HttpResult send(String method, URI uri, Map<String, String> headers, byte[] body, String gun, String actions,
+            String operation, String role, long maxBytes) throws NotaryException {
         String key = gun + " " + actions;
         String known = authorizations.get(key);
-        HttpResponse<CappedBody> response = sendOnce(withAuthorization(request, known), operation, maxBytes);
+        HttpResult response = sendOnce(method, uri, withAuthorization(headers, known), body, operation, role, maxBytes);
         if (response.statusCode() != 401 || authorization == null) {
             return response;
         }
@@ -210,7 +164,7 @@ public final class NotaryClient implements MetadataFetcher {
         if (answer.isEmpty()) {
             return response;
         }
-        HttpResponse<CappedBody> retried = sendOnce(withAuthorization(request, answer.get()), operation, maxBytes);
+        HttpResult retried = sendOnce(method, uri, withAuthorization(headers, answer.get()), body, operation, role, maxBytes);
         if (retried.statusCode() != 401) {
             authorizations.put(key, answer.get());
         } else {
@@ -219,59 +173,52 @@ public final class NotaryClient implements MetadataFetcher {
         return retried;
     }
 
-    private static HttpRequest.Builder withAuthorization(HttpRequest.Builder request, String value) {
-        HttpRequest.Builder copy = request.copy();
+    private static Map<String, String> withAuthorization(Map<String, String> headers, String value) {
+        Map<String, String> copy = new LinkedHashMap<>(headers);
         if (value != null) {
-            copy.setHeader("Authorization", value);
+            copy.put("Authorization", value);
         }
         return copy;
     }
 
-    /** Sends with one deadline for the whole exchange, body included; bodies are capped while they arrive. */
-    private HttpResponse<CappedBody> sendOnce(HttpRequest.Builder request, String operation, long maxBytes) throws NotaryServerException {
-        HttpRequest built = request.timeout(requestTimeout).build();
-        listener.debug("notary-http", built.method() + " " + built.uri());
-        CompletableFuture<HttpResponse<CappedBody>> future =
-                http.sendAsync(built, CappedBody.handler(status -> status == 200 ? maxBytes : MAX_ERROR_BYTES));
+    /** One exchange through the transport; its failures said as the Notary client has always said them. */
+    private HttpResult sendOnce(String method, URI uri, Map<String, String> headers, byte[] body, String operation,
+            String role, long maxBytes) throws NotaryException {
         try {
-            return future.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new NotaryServerException(operation, "no complete answer from " + serverUrl + " within " + requestTimeout.toSeconds() + " s", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof HttpTimeoutException) {
-                throw new NotaryServerException(operation, "no answer from " + serverUrl + " within " + requestTimeout.toSeconds() + " s", cause);
-            }
-            if (cause instanceof SSLException) {
-                throw new NotaryServerException(operation, "TLS with " + serverUrl + " failed (" + cause.getMessage() + ")", cause);
-            }
-            throw new NotaryServerException(operation, "cannot reach " + serverUrl + " (" + cause + ")", cause);
+            return transport.send("notary-http", new HttpTransport.Outgoing(method, uri, headers, body, maxBytes));
         } catch (InterruptedException e) {
-            future.cancel(true);
             Thread.currentThread().interrupt();
             throw new NotaryServerException(operation, "interrupted", e);
+        } catch (TransportFailure failure) {
+            switch (failure.kind()) {
+                case TOO_LARGE:
+                    throw new MetadataTooLargeException(role, maxBytes);
+                case TIMEOUT:
+                    throw new NotaryServerException(operation, "no complete answer from " + serverUrl + " within "
+                            + transport.requestTimeout().toSeconds() + " s", failure);
+                case CONNECTION:
+                    throw new NotaryServerException(operation, "cannot reach " + serverUrl + " ("
+                            + HttpTransport.describe(failure.getCause()) + ")", failure);
+                default:
+                    throw new NotaryServerException(operation, failure.getMessage(), failure);
+            }
         }
     }
 
     /** The body of a 200 response, or the typed error for any other status. */
-    private static byte[] okBody(HttpResponse<CappedBody> response, String role, long maxBytes, String operation) throws NotaryException {
-        int status = response.statusCode();
-        if (status != 200) {
-            throw serverError(operation, status, response.body());
+    private static byte[] okBody(HttpResult response, String operation) throws NotaryException {
+        if (response.statusCode() != 200) {
+            throw serverError(operation, response);
         }
-        if (response.body().truncated()) {
-            throw new MetadataTooLargeException(role, maxBytes);
-        }
-        return response.body().bytes();
+        return response.body();
     }
 
     /** notary's error body: {@code {"errors":[{"code":…,"message":…,"detail":…}]}}. */
-    private static NotaryServerException serverError(String operation, int status, CappedBody body) {
+    private static NotaryServerException serverError(String operation, HttpResult response) {
         String code = null;
-        String detail = body.truncated() ? "(error body too large)" : "";
+        String detail = response.truncated() ? "(error body too large)" : "";
         try {
-            JsonNode first = body.truncated() ? null : CanonicalJson.parse(body.bytes()).path("errors").path(0);
+            JsonNode first = response.truncated() ? null : CanonicalJson.parse(response.body()).path("errors").path(0);
             if (first != null && first.isObject()) {
                 code = first.path("code").isTextual() ? first.path("code").textValue() : null;
                 detail = first.path("message").asText("");
@@ -283,7 +230,7 @@ public final class NotaryClient implements MetadataFetcher {
         } catch (IOException e) {
             detail = "(no readable error body)";
         }
-        return new NotaryServerException(operation, status, code, detail.trim());
+        return new NotaryServerException(operation, response.statusCode(), code, detail.trim());
     }
 
     /** Configures a {@link NotaryClient}. */

@@ -1,8 +1,8 @@
 package io.jenkins.plugins.imagetrust.engine.registry.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
+import io.jenkins.plugins.imagetrust.engine.http.CappedRead;
+import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -97,7 +97,7 @@ final class CredentialHelper {
     private Optional<RegistryCredentials> parse(byte[] output) throws CredentialsException {
         JsonNode json;
         try {
-            json = new ObjectMapper().readTree(output);
+            json = JsonMappers.lenient().readTree(output);
         } catch (IOException e) {
             throw new CredentialsException(executableName() + " printed something that is not JSON");
         }
@@ -128,24 +128,15 @@ final class CredentialHelper {
         return Optional.empty();
     }
 
-    /** Reads at most the cap; null when the helper wrote more. */
+    /** Reads at most the cap; null when the helper wrote more, empty when the output could not be read. */
     private static byte[] readCapped(InputStream in) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[4096];
         try (in) {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                if (out.size() + n > MAX_OUTPUT_BYTES) {
-                    return null;
-                }
-                out.write(buffer, 0, n);
-            }
+            return CappedRead.readAtMost(in, MAX_OUTPUT_BYTES, "the helper's output");
+        } catch (CappedRead.TooLargeException e) {
+            return null;
         } catch (IOException e) {
-            // the process was killed: return what was read
-        } finally {
-            Arrays.fill(buffer, (byte) 0);
+            return new byte[0]; // the process was killed; an empty answer is "not JSON"
         }
-        return out.toByteArray();
     }
 
     private static String firstLine(String text) {

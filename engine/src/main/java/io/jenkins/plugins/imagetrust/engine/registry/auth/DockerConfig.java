@@ -1,7 +1,8 @@
 package io.jenkins.plugins.imagetrust.engine.registry.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.imagetrust.engine.http.CappedRead;
+import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -102,12 +103,9 @@ public final class DockerConfig implements RegistryCredentialsProvider {
 
     private JsonNode read() throws CredentialsException {
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] bytes = in.readNBytes((int) MAX_CONFIG_BYTES + 1);
+            byte[] bytes = CappedRead.readAtMost(in, MAX_CONFIG_BYTES, file.toString());
             try {
-                if (bytes.length > MAX_CONFIG_BYTES) {
-                    throw new CredentialsException(file + " is larger than " + MAX_CONFIG_BYTES + " bytes");
-                }
-                JsonNode json = new ObjectMapper().readTree(bytes);
+                JsonNode json = JsonMappers.lenient().readTree(bytes);
                 if (json == null || !json.isObject()) {
                     throw new CredentialsException(file + " does not hold a JSON object");
                 }
@@ -117,6 +115,8 @@ public final class DockerConfig implements RegistryCredentialsProvider {
             }
         } catch (NoSuchFileException e) {
             return null;
+        } catch (CappedRead.TooLargeException e) {
+            throw new CredentialsException(e.getMessage());
         } catch (CredentialsException e) {
             throw e;
         } catch (IOException e) {

@@ -175,6 +175,38 @@ class NotaryClientFaultTest {
     }
 
     @Test
+    void aRedirectIsNotFollowed() {
+        script.put("timestamp.json", e -> {
+            e.getResponseHeaders().set("Location", "/v2/" + GUN + "/_trust/tuf/elsewhere.json");
+            respond(e, 302, "");
+        });
+        script.put("elsewhere.json", e -> respond(e, 200, "{}"));
+
+        assertThatThrownBy(() -> client(Duration.ofSeconds(5)).fetch(GUN, "timestamp", 1000))
+                .isInstanceOfSatisfying(NotaryServerException.class, e -> assertThat(e.status()).isEqualTo(302));
+        assertThat(requests).containsExactly("GET /v2/" + GUN + "/_trust/tuf/timestamp.json null");
+    }
+
+    @Test
+    void anErrorBodyOverTheTransportsCapIsSaidToBeTooLarge() {
+        script.put("timestamp.json", e -> respond(e, 500, "{\"errors\":[{\"code\":\"X\",\"message\":\"" + "x".repeat(40_000) + "\"}]}"));
+
+        assertThatThrownBy(() -> client(Duration.ofSeconds(5)).fetch(GUN, "timestamp", 1000))
+                .isInstanceOfSatisfying(NotaryServerException.class, e -> {
+                    assertThat(e.status()).isEqualTo(500);
+                    assertThat(e.detail()).isEqualTo("(error body too large)");
+                });
+    }
+
+    @Test
+    void plainHttpOnlyToLiteralLoopbackHosts() {
+        assertThat(NotaryClient.builder("http://localhost:4443").build().serverUrl()).hasHost("localhost");
+        assertThat(NotaryClient.builder("http://[::1]:4443").build().serverUrl()).hasPort(4443);
+        // a name is never resolved to decide: the engine's one loopback rule (HostPolicy.isLoopbackHost)
+        assertThatThrownBy(() -> NotaryClient.builder("http://localhost.localdomain:4443").build()).hasMessageContaining("https");
+    }
+
+    @Test
     void aConnectionRefusedIsAServerException() {
         server.stop(0);
         assertThatThrownBy(() -> client(Duration.ofSeconds(2)).fetch(GUN, "root", 10))

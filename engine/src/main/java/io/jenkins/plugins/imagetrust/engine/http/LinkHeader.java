@@ -1,4 +1,4 @@
-package io.jenkins.plugins.imagetrust.engine.registry;
+package io.jenkins.plugins.imagetrust.engine.http;
 
 import java.util.List;
 import java.util.Locale;
@@ -9,12 +9,12 @@ import java.util.Optional;
  * pagination: {@code </v2/name/tags/list?n=2&last=b>; rel="next"}. Several links may share one header, separated
  * by commas outside the angle brackets; {@code rel} may be quoted, bare, or hold several relation types.
  */
-final class LinkHeader {
+public final class LinkHeader {
     private LinkHeader() {
     }
 
     /** The raw (unresolved) target of the first {@code next} link among the header values. */
-    static Optional<String> next(List<String> headerValues) {
+    public static Optional<String> next(List<String> headerValues) {
         for (String value : headerValues) {
             int pos = 0;
             while (true) {

@@ -1,8 +1,8 @@
-package io.jenkins.plugins.imagetrust.engine.registry;
+package io.jenkins.plugins.imagetrust.engine.http;
 
 import java.time.Duration;
 
-/** Waits between retries. Injected so that tests record the pauses instead of sleeping. */
+/** Waits between retries (and wherever the engine pauses on purpose). Injected so that tests record the pauses instead of sleeping. */
 @FunctionalInterface
 public interface Sleeper {
     /** Really sleeps. */

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.imagetrust.engine.registry;
+package io.jenkins.plugins.imagetrust.engine.http;
 
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import java.io.IOException;
@@ -20,20 +20,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The transport policy, in one place: which hosts get plain HTTP (and HTTP/1.1 there, so the JDK sends no
- * {@code Upgrade: h2c}), one deadline per exchange covering headers <em>and</em> body (the JDK's request timeout
- * stops at the headers), a cap on every body, and redirects followed by hand (at most {@value #MAX_REDIRECTS} hops,
- * no loops, no downgrade to a forbidden plain-HTTP target, {@code Authorization} dropped on leaving the origin).
- * Retries and authentication are the caller's business.
+ * The transport policy, in one place, for the registry and the Notary server alike: which hosts get plain HTTP (and
+ * HTTP/1.1 there, so the JDK sends no {@code Upgrade: h2c}), one deadline per exchange covering headers <em>and</em>
+ * body (the JDK's request timeout stops at the headers), a cap on every body, and redirects followed by hand (at
+ * most {@code maxRedirects} hops, no loops, no downgrade to a forbidden plain-HTTP target, {@code Authorization}
+ * dropped on leaving the origin). Retries and authentication are the caller's business.
  */
-final class RegistryTransport {
-    static final int MAX_REDIRECTS = 5;
+public final class HttpTransport {
+    /** The registry's redirect limit: blob downloads are redirected to storage, sometimes twice. */
+    public static final int MAX_REDIRECTS = 5;
     /** Error bodies are read only for their message. */
-    static final long MAX_ERROR_BODY_BYTES = 16 * 1024;
+    public static final long MAX_ERROR_BODY_BYTES = 16 * 1024;
 
     /** One request as the caller wants it sent. {@code body} may be null; header order is kept. */
-    record Outgoing(String method, URI uri, Map<String, String> headers, byte[] body, long maxBodyBytes) {
-        Outgoing {
+    public record Outgoing(String method, URI uri, Map<String, String> headers, byte[] body, long maxBodyBytes) {
+        public Outgoing {
             headers = new LinkedHashMap<>(headers);
         }
     }
@@ -44,21 +45,35 @@ final class RegistryTransport {
     private final HttpClients clients;
     private final HostPolicy hosts;
     private final Duration requestTimeout;
+    private final int maxRedirects;
     private final ProgressListener listener;
 
-    RegistryTransport(HttpClients clients, HostPolicy hosts, Duration requestTimeout, ProgressListener listener) {
+    /** @param maxRedirects how many redirects one request may follow; with 0 a redirect is returned as the response */
+    public HttpTransport(HttpClients clients, HostPolicy hosts, Duration requestTimeout, int maxRedirects,
+            ProgressListener listener) {
         this.clients = clients;
         this.hosts = hosts;
         this.requestTimeout = requestTimeout;
+        this.maxRedirects = maxRedirects;
         this.listener = listener;
     }
 
-    HostPolicy hosts() {
+    /** This transport reporting to {@code listener}, over the same clients (their TLS set-up, kept-alive connections). */
+    public HttpTransport withListener(ProgressListener listener) {
+        return new HttpTransport(clients, hosts, requestTimeout, maxRedirects, listener);
+    }
+
+    public HostPolicy hosts() {
         return hosts;
     }
 
+    /** The deadline of one exchange, headers and body. */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
     /** Sends {@code request}, following redirects; a response of any status, or a failure saying why there is none. */
-    RegistryResponse send(String operation, Outgoing request) throws TransportFailure, InterruptedException {
+    public HttpResult send(String operation, Outgoing request) throws TransportFailure, InterruptedException {
         String method = request.method();
         URI uri = request.uri();
         byte[] body = request.body();
@@ -70,10 +85,10 @@ final class RegistryTransport {
                 throw new TransportFailure(TransportFailure.Kind.REFUSED, "refusing plain HTTP to " + origin(uri)
                         + " (only loopback and insecure-listed registries may use http)", null);
             }
-            RegistryResponse response = exchange(method, uri, headers, body, request.maxBodyBytes());
+            HttpResult response = exchange(method, uri, headers, body, request.maxBodyBytes());
             listener.debug(operation, method + " " + printable(uri) + " -> " + response.statusCode());
             int status = response.statusCode();
-            if (!isRedirect(status)) {
+            if (!isRedirect(status) || maxRedirects == 0) {
                 return response;
             }
             String location = response.header("Location").orElseThrow(() -> new TransportFailure(
@@ -84,8 +99,8 @@ final class RegistryTransport {
             } catch (IllegalArgumentException e) {
                 throw new TransportFailure(TransportFailure.Kind.REFUSED, "redirect to a malformed Location", e);
             }
-            if (hop + 1 > MAX_REDIRECTS) {
-                throw new TransportFailure(TransportFailure.Kind.REFUSED, "more than " + MAX_REDIRECTS + " redirects", null);
+            if (hop + 1 > maxRedirects) {
+                throw new TransportFailure(TransportFailure.Kind.REFUSED, "more than " + maxRedirects + " redirects", null);
             }
             if (!visited.add(next)) {
                 throw new TransportFailure(TransportFailure.Kind.REFUSED, "redirect loop at " + printable(next), null);
@@ -105,7 +120,7 @@ final class RegistryTransport {
         }
     }
 
-    private RegistryResponse exchange(String method, URI uri, Map<String, String> headers, byte[] body, long maxBodyBytes)
+    private HttpResult exchange(String method, URI uri, Map<String, String> headers, byte[] body, long maxBodyBytes)
             throws TransportFailure, InterruptedException {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(requestTimeout)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
@@ -137,7 +152,7 @@ final class RegistryTransport {
         }, requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
         try {
             HttpResponse<byte[]> response = clients.forUri(uri).send(builder.build(), handler);
-            return new RegistryResponse(response.statusCode(), response.headers(), response.body(), uri);
+            return new HttpResult(response.statusCode(), response.headers(), response.body(), uri, subscriber.get().truncated());
         } catch (InterruptedException e) {
             abort(subscriber);
             throw e;
@@ -167,7 +182,7 @@ final class RegistryTransport {
     }
 
     private TransportFailure classify(Throwable cause, URI uri) {
-        CappedBodySubscriber.BodyTooLargeException tooLarge = find(cause, CappedBodySubscriber.BodyTooLargeException.class);
+        CappedRead.TooLargeException tooLarge = find(cause, CappedRead.TooLargeException.class);
         if (tooLarge != null) {
             return new TransportFailure(TransportFailure.Kind.TOO_LARGE, tooLarge.getMessage(), tooLarge, tooLarge.cap());
         }
@@ -196,7 +211,7 @@ final class RegistryTransport {
     }
 
     /** The failure in words: what a person can act on, not the JDK's exception class. */
-    static String describe(Throwable cause) {
+    public static String describe(Throwable cause) {
         if (find(cause, java.net.ConnectException.class) != null) {
             return "connection refused (nothing listening there, or a firewall)";
         }
@@ -222,7 +237,7 @@ final class RegistryTransport {
 
     private static ScheduledThreadPoolExecutor deadlineTimer() {
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, "image-trust-registry-deadlines");
+            Thread thread = new Thread(task, "image-trust-http-deadlines");
             thread.setDaemon(true);
             return thread;
         });
@@ -230,18 +245,18 @@ final class RegistryTransport {
         return timer;
     }
 
-    static boolean isRedirect(int status) {
+    public static boolean isRedirect(int status) {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 
     /** {@code scheme://host[:port]}: never the user-info part a Location or realm might carry. */
-    static String origin(URI uri) {
+    public static String origin(URI uri) {
         String host = uri.getHost() == null ? "?" : uri.getHost();
         return uri.getScheme() + "://" + host + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
     }
 
     /** The URI without its query: upload-session state and token scopes stay out of the log. */
-    static String printable(URI uri) {
+    public static String printable(URI uri) {
         return origin(uri) + (uri.getRawPath() == null ? "" : uri.getRawPath());
     }
 }

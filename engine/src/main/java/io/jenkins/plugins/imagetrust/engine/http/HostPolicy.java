@@ -1,36 +1,42 @@
-package io.jenkins.plugins.imagetrust.engine.registry;
+package io.jenkins.plugins.imagetrust.engine.http;
 
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Which hosts may be spoken to over plain HTTP: loopback registries always, and the {@code host[:port]} entries the
- * user listed as insecure. Everything else is HTTPS only, including redirect targets and token realms.
+ * Which hosts may be spoken to over plain HTTP: loopback hosts always, and the {@code host[:port]} entries the user
+ * listed as insecure. Everything else is HTTPS only, including redirect targets and token realms. The engine's one
+ * rule for "is this host loopback" is {@link #isLoopbackHost}.
  */
-final class HostPolicy {
+public final class HostPolicy {
+    /** Plain HTTP to loopback hosts only (the Notary server's rule). */
+    public static final HostPolicy LOOPBACK_ONLY = new HostPolicy(Set.of());
+
     private final Set<String> insecureHostPorts;
 
-    HostPolicy(Set<String> insecureHostPorts) {
+    public HostPolicy(Set<String> insecureHostPorts) {
         this.insecureHostPorts = insecureHostPorts.stream().map(h -> h.strip().toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
     }
 
     /** {@code http} or {@code https} for the registry API of {@code image}. */
-    String schemeFor(ImageReference image) {
-        return image.isLoopbackRegistry() || insecureHostPorts.contains(image.registryApiHost().toLowerCase(Locale.ROOT))
+    public String schemeFor(ImageReference image) {
+        return isLoopbackHost(image.registryHostName()) || insecureHostPorts.contains(image.registryApiHost().toLowerCase(Locale.ROOT))
                 || insecureHostPorts.contains(image.registry().toLowerCase(Locale.ROOT)) ? "http" : "https";
     }
 
     /** The base URI ({@code scheme://host[:port]}) of the registry API of {@code image}. */
-    URI baseUri(ImageReference image) {
+    public URI baseUri(ImageReference image) {
         return URI.create(schemeFor(image) + "://" + image.registryApiHost());
     }
 
     /** Whether a request to {@code uri} is allowed: HTTPS always, HTTP only to loopback or listed hosts. */
-    boolean allows(URI uri) {
+    public boolean allows(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (scheme.equals("https")) {
             return true;
@@ -43,25 +49,33 @@ final class HostPolicy {
         if (insecureHostPorts.contains(hostPort) || insecureHostPorts.contains(host) && uri.getPort() < 0) {
             return true;
         }
-        return isLoopback(host);
+        return isLoopbackHost(host);
     }
 
-    private static boolean isLoopback(String host) {
+    /**
+     * Whether {@code host} (a name or an IP literal, IPv6 with or without brackets) is this machine: {@code localhost}
+     * or a loopback address. A DNS name is never resolved to decide this, so a name that merely points at 127.0.0.1
+     * is not loopback. Null (a URI without a host) is not loopback.
+     */
+    public static boolean isLoopbackHost(String host) {
+        if (host == null) {
+            return false;
+        }
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        if (bare.equals("localhost")) {
+        if (bare.equalsIgnoreCase("localhost")) {
             return true;
         }
-        if (!bare.matches("[0-9.]+|[0-9a-f:]+")) {
+        if (!bare.matches("[0-9.]+|[0-9a-fA-F:]+")) {
             return false; // a DNS name is never resolved to decide this
         }
         try {
-            return java.net.InetAddress.getByName(bare).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getByName(bare).isLoopbackAddress();
+        } catch (UnknownHostException e) {
             return false;
         }
     }
 
-    static boolean sameOrigin(URI a, URI b) {
+    public static boolean sameOrigin(URI a, URI b) {
         return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
                 && a.getHost().equalsIgnoreCase(b.getHost()) && effectivePort(a) == effectivePort(b);
     }

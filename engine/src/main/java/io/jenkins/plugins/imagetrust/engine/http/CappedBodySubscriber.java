@@ -1,4 +1,4 @@
-package io.jenkins.plugins.imagetrust.engine.registry;
+package io.jenkins.plugins.imagetrust.engine.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,25 +12,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Collects a response body up to a cap, one buffer list at a time. Past the cap it cancels the subscription (so an
- * endless body stops there) and either fails with {@link BodyTooLargeException} or, for error bodies that are only
+ * endless body stops there) and either fails with {@link CappedRead.TooLargeException} or, for error bodies that are only
  * read for their message, ends with the bytes so far.
  */
 final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> {
-    /** The body was larger than the cap. */
-    static final class BodyTooLargeException extends IOException {
-        private static final long serialVersionUID = 1L;
-        private final long cap;
-
-        BodyTooLargeException(long cap) {
-            super("the response body is larger than " + cap + " bytes");
-            this.cap = cap;
-        }
-
-        long cap() {
-            return cap;
-        }
-    }
-
     /** The exchange's deadline passed while the body was still arriving (or before it began). */
     static final class DeadlineExceededException extends IOException {
         private static final long serialVersionUID = 1L;
@@ -45,12 +30,13 @@ final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> 
     private final ByteArrayOutputStream collected = new ByteArrayOutputStream();
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
     private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+    private volatile boolean truncated;
 
     CappedBodySubscriber(long cap, boolean truncate, long declaredLength) {
         this.cap = cap;
         this.truncate = truncate;
         if (declaredLength > cap && !truncate) {
-            result.completeExceptionally(new BodyTooLargeException(cap));
+            result.completeExceptionally(new CappedRead.TooLargeException("the response body", cap));
         }
     }
 
@@ -76,9 +62,10 @@ final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> 
                     byte[] part = new byte[(int) (cap - collected.size())];
                     buffer.get(part);
                     collected.write(part, 0, part.length);
+                    truncated = true;
                     result.complete(collected.toByteArray());
                 } else {
-                    result.completeExceptionally(new BodyTooLargeException(cap));
+                    result.completeExceptionally(new CappedRead.TooLargeException("the response body", cap));
                 }
                 return;
             }
@@ -102,6 +89,11 @@ final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> 
     @Override
     public CompletionStage<byte[]> getBody() {
         return result;
+    }
+
+    /** Whether the body was cut at the cap (only in truncating mode). */
+    boolean truncated() {
+        return truncated;
     }
 
     /** The deadline passed: stop the transfer and fail the body, so a caller blocked on it returns. Idempotent. */

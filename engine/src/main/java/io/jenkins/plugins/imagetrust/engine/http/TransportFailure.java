@@ -1,13 +1,13 @@
-package io.jenkins.plugins.imagetrust.engine.registry;
+package io.jenkins.plugins.imagetrust.engine.http;
 
 /**
- * Why an exchange produced no response, before the caller turns it into a {@link RegistryException} that names the
- * registry, repository and operation.
+ * Why an exchange produced no response, before the caller turns it into its own exception that names the service and
+ * operation (a {@code RegistryException}, a {@code NotaryServerException}).
  */
-final class TransportFailure extends Exception {
+public final class TransportFailure extends Exception {
     private static final long serialVersionUID = 1L;
 
-    enum Kind {
+    public enum Kind {
         /** Connection refused or reset, or closed early: worth a retry on an idempotent call. */
         CONNECTION,
         /** TLS handshake or certificate failure: the same again would fail the same way, so never retried. */
@@ -33,11 +33,12 @@ final class TransportFailure extends Exception {
         this.cap = cap;
     }
 
-    Kind kind() {
+    public Kind kind() {
         return kind;
     }
 
-    long cap() {
+    /** The cap a {@link Kind#TOO_LARGE} body passed; -1 otherwise. */
+    public long cap() {
         return cap;
     }
 }
