@@ -18,7 +18,6 @@ import java.util.Optional;
 public final class Bundle {
     /** A bundle larger than this is not read (DSSE attestations can be large; a signature bundle is some 10 KiB). */
     public static final int MAX_BYTES = 16 << 20;
-    static final int MAX_CERTIFICATES = 10;
     static final int MAX_TLOG_ENTRIES = 16;
     static final int MAX_TIMESTAMPS = 16;
     static final int MAX_PROOF_HASHES = 64;
@@ -162,7 +161,7 @@ public final class Bundle {
         JsonNode publicKey = verificationMaterial.get("publicKey");
         int present = (certificate != null ? 1 : 0) + (chain != null ? 1 : 0) + (publicKey != null ? 1 : 0);
         if (present != 1) {
-            throw json.error(where + " must hold exactly one of certificate, x509CertificateChain and publicKey");
+            throw json.error(SigstoreJson.place(where) + " must hold exactly one of certificate, x509CertificateChain and publicKey");
         }
         if (publicKey != null) {
             if (!publicKey.isObject()) {
@@ -180,22 +179,13 @@ public final class Bundle {
         if (!chain.isObject()) {
             throw json.error(where + "x509CertificateChain is not an object");
         }
-        JsonNode certificates = json.array(chain, "certificates", MAX_CERTIFICATES, where + "x509CertificateChain.");
-        if (certificates.isEmpty()) {
-            throw json.error(where + "x509CertificateChain.certificates is empty: there is no signing certificate");
-        }
-        List<X509Certificate> parsed = new ArrayList<>();
-        for (JsonNode node : certificates) {
-            String at = where + "x509CertificateChain.certificates[" + parsed.size() + "].";
-            if (!node.isObject()) {
-                throw json.error(at + " is not an object");
-            }
-            X509Certificate member = TrustedRoot.certificate(json, json.base64(node, "rawBytes", at), at + "rawBytes");
-            if (selfSigned(member)) {
+        List<X509Certificate> parsed = TrustedRoot.certificateChain(json, chain, where + "x509CertificateChain");
+        for (int i = 0; i < parsed.size(); i++) {
+            if (selfSigned(parsed.get(i))) {
                 // The protobuf spec forbids it, and a client that built its chain from the bundle would trust it.
-                throw json.error(at + " is a self-signed root certificate: trust anchors come only from the trusted root");
+                throw json.error(where + "x509CertificateChain.certificates[" + i + "] is a self-signed root certificate:"
+                        + " trust anchors come only from the trusted root");
             }
-            parsed.add(member);
         }
         return new CertificateMaterial(parsed.get(0));
     }
@@ -214,7 +204,7 @@ public final class Bundle {
 
     private static TlogEntry tlogEntry(SigstoreJson json, JsonNode node, String where) throws SigstoreException {
         if (!node.isObject()) {
-            throw json.error(where + " is not an object");
+            throw json.error(SigstoreJson.place(where) + " is not an object");
         }
         long logIndex = json.nonNegativeLong(node, "logIndex", where);
         byte[] logId = json.base64(json.object(node, "logId", where), "keyId", where + "logId.");

@@ -35,6 +35,11 @@ final class SigstoreJson {
         this.document = document;
     }
 
+    /** A field path such as {@code tlogs[0].} as a message names it, without the trailing dot. */
+    static String place(String where) {
+        return where.endsWith(".") ? where.substring(0, where.length() - 1) : where;
+    }
+
     SigstoreException error(String message) {
         return new SigstoreException(reason, document + ": " + message);
     }

@@ -34,6 +34,8 @@ public final class TrustedRoot {
     public static final int MAX_BYTES = 1 << 20;
     /** More entries than this in one list is not a trusted root. */
     public static final int MAX_ENTRIES = 64;
+    /** A certificate chain longer than this is not a Sigstore chain. */
+    static final int MAX_CHAIN_CERTIFICATES = 10;
     /** The media types of the versions read (v0.1 and v0.2 share the JSON layout). */
     public static final List<String> MEDIA_TYPES = List.of(
             "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
@@ -124,7 +126,7 @@ public final class TrustedRoot {
 
     private static Log log(SigstoreJson json, JsonNode node, String where) throws SigstoreException {
         if (!node.isObject()) {
-            throw json.error(where + " is not an object");
+            throw json.error(SigstoreJson.place(where) + " is not an object");
         }
         String baseUrl = json.optionalText(node, "baseUrl", where).orElse("");
         JsonNode publicKey = json.object(node, "publicKey", where);
@@ -167,23 +169,32 @@ public final class TrustedRoot {
 
     private static Authority authority(SigstoreJson json, JsonNode node, String where) throws SigstoreException {
         if (!node.isObject()) {
-            throw json.error(where + " is not an object");
+            throw json.error(SigstoreJson.place(where) + " is not an object");
         }
         String uri = json.optionalText(node, "uri", where).orElse("");
-        JsonNode certificates = json.array(json.object(node, "certChain", where), "certificates", 10, where + "certChain.");
+        List<X509Certificate> chain = certificateChain(json, json.object(node, "certChain", where), where + "certChain");
+        Validity validity = validity(json, json.object(node, "validFor", where), where + "validFor.");
+        return new Authority(uri, chain, validity);
+    }
+
+    /**
+     * A protobuf {@code X509CertificateChain} ({@code {"certificates": [{"rawBytes": …}]}}), the same message in a
+     * trusted root and in a bundle: at least one certificate, each DER X.509.
+     */
+    static List<X509Certificate> certificateChain(SigstoreJson json, JsonNode chain, String where) throws SigstoreException {
+        JsonNode certificates = json.array(chain, "certificates", MAX_CHAIN_CERTIFICATES, where + ".");
         if (certificates.isEmpty()) {
-            throw json.error(where + "certChain.certificates is empty");
+            throw json.error(where + ".certificates is empty: there is no certificate");
         }
-        List<X509Certificate> chain = new ArrayList<>();
+        List<X509Certificate> parsed = new ArrayList<>();
         for (JsonNode certificate : certificates) {
-            String at = where + "certChain.certificates[" + chain.size() + "].";
+            String at = where + ".certificates[" + parsed.size() + "]";
             if (!certificate.isObject()) {
                 throw json.error(at + " is not an object");
             }
-            chain.add(certificate(json, json.base64(certificate, "rawBytes", at), at + "rawBytes"));
+            parsed.add(certificate(json, json.base64(certificate, "rawBytes", at + "."), at + ".rawBytes"));
         }
-        Validity validity = validity(json, json.object(node, "validFor", where), where + "validFor.");
-        return new Authority(uri, chain, validity);
+        return parsed;
     }
 
     static X509Certificate certificate(SigstoreJson json, byte[] der, String where) throws SigstoreException {
