@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "Sign container images by digest and verify them against trusted keys.",
         subcommands = {GenerateKeyPairCommand.class, SignCommand.class, VerifyCommand.class, DigestCommand.class, NotaryCommand.class,
                 PublicKeyCommand.class,
+                VerifyBundleCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done/verified, 1 error, 2 usage, 3 not trusted (a batch exits with the most severe).",
                 "Passwords for encrypted keys: IMAGE_TRUST_PASSWORD, else COSIGN_PASSWORD, else a prompt on a terminal."})

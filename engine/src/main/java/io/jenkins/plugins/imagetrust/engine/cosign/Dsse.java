@@ -1,7 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import io.jenkins.plugins.imagetrust.engine.sigstore.Bundle;
 
 /**
  * Dead Simple Signing Envelope: what a DSSE signature covers. The signature is not over the payload but over its
@@ -15,14 +14,8 @@ public final class Dsse {
     private Dsse() {
     }
 
-    /** The exact bytes a DSSE signature is made over. */
+    /** The exact bytes a DSSE signature is made over (one encoding for both readers: {@link Bundle#pae}). */
     public static byte[] pae(String payloadType, byte[] payload) {
-        byte[] type = payloadType.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + type.length + 32);
-        out.writeBytes(("DSSEv1 " + type.length + " ").getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(type);
-        out.writeBytes((" " + payload.length + " ").getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(payload);
-        return out.toByteArray();
+        return Bundle.pae(payloadType, payload);
     }
 }

@@ -33,6 +33,15 @@ final class EcdsaVerifier {
      * so the caller asks the JDK instead.
      */
     static Optional<Boolean> verify(ECPublicKey key, byte[] message, byte[] der) {
+        try {
+            return verifyDigest(key, MessageDigest.getInstance("SHA-256").digest(message), der);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /** The same over a SHA-256 digest the caller computed (a Sigstore message signature names only the digest). */
+    static Optional<Boolean> verifyDigest(ECPublicKey key, byte[] sha256, byte[] der) {
         Optional<ECDomainParameters> domain = Curves.domainOf(key.getParams());
         if (domain.isEmpty()) {
             return Optional.empty();
@@ -46,11 +55,9 @@ final class EcdsaVerifier {
             org.bouncycastle.math.ec.ECPoint q = domain.get().getCurve().validatePoint(w.getAffineX(), w.getAffineY());
             ECDSASigner verifier = new ECDSASigner();
             verifier.init(false, new ECPublicKeyParameters(q, domain.get()));
-            return Optional.of(verifier.verifySignature(MessageDigest.getInstance("SHA-256").digest(message), r, s));
+            return Optional.of(verifier.verifySignature(sha256, r, s));
         } catch (KeyException | IllegalArgumentException | ArithmeticException e) {
             return Optional.of(false); // malformed signature, or a point not on the curve
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 

@@ -5,6 +5,7 @@ import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.util.Optional;
@@ -40,6 +41,36 @@ public final class SignatureVerifier {
             return false; // a signature that cannot even be decoded is not a valid signature
         }
     }
+
+    /**
+     * Whether {@code signature} is valid under {@code key} for a message known only by its SHA-256 digest (ECDSA with
+     * SHA-256, or RSA PKCS#1 v1.5 with SHA-256). Ed25519 and RSA-PSS hash inside the signature, so a digest alone
+     * cannot be checked: false.
+     */
+    public static boolean verifyDigest(PublicKey key, byte[] sha256, byte[] signature) {
+        if (sha256.length != 32) {
+            return false;
+        }
+        if (key instanceof ECPublicKey) {
+            return EcdsaVerifier.verifyDigest((ECPublicKey) key, sha256, signature).orElse(false);
+        }
+        if (key instanceof RSAPublicKey) {
+            try {
+                Signature verifier = Signature.getInstance("NONEwithRSA");
+                verifier.initVerify(key);
+                verifier.update(SHA256_DIGEST_INFO_PREFIX);
+                verifier.update(sha256);
+                return verifier.verify(signature);
+            } catch (GeneralSecurityException | IllegalArgumentException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** DER {@code DigestInfo} of SHA-256 up to the 32 hash bytes (RFC 8017 section 9.2, note 1). */
+    private static final byte[] SHA256_DIGEST_INFO_PREFIX = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, (byte) 0x86, 0x48, 0x01, 0x65,
+            0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};
 
     /** A JDK {@link Signature} set up for {@code scheme} (PSS parameters included). */
     public static Signature newSignature(SignatureScheme scheme) throws GeneralSecurityException {
