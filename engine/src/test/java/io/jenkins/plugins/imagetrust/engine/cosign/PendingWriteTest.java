@@ -10,7 +10,7 @@ import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
-import io.jenkins.plugins.imagetrust.engine.registry.Sleeper;
+import io.jenkins.plugins.imagetrust.engine.http.Sleeper;
 import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
 import io.jenkins.plugins.imagetrust.engine.testing.TestImages;
 import java.time.Clock;
