@@ -22,7 +22,7 @@ import io.jenkins.plugins.imagetrust.engine.SignResult;
 import io.jenkins.plugins.imagetrust.engine.SignedManifest;
 import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
-import io.jenkins.plugins.imagetrust.engine.notary.NotaryOptions;
+import io.jenkins.plugins.imagetrust.engine.notary.NotaryServer;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.run.ImageTrustAction;
@@ -243,7 +243,7 @@ public class SignImageStep extends ImageStep {
                         .listener(log);
                 settings.signatureRepository(step).ifPresent(signing::signatureRepository);
                 if (step.notary) {
-                    NotaryOptions.Builder notary = NotaryOptions.builder(notarySettings.getServerUrl())
+                    NotaryServer.Builder notary = NotaryServer.builder(notarySettings.getServerUrl())
                             .trustCacheDirectory(config.notaryTrustDirectory())
                             .registryAuth(registry.client());
                     if (notarySettings.getCaCertificate() != null) {
