@@ -58,7 +58,7 @@ final class NotaryAddSignerCommand extends ContextCommand {
             throw new CliUsageException("--signer-key " + signerKey + ": " + e.getMessage());
         }
         RegistryClient registry = common.registry(context);
-        try (Signer targets = Signers.openInBackground(context, key, null); Signer root = rootKey == null ? null : Signers.openInBackground(context, rootKey, NotaryCommand.ROOT_PASSWORD_ENV)) {
+        try (Signer targets = Signers.openInBackground(context, key, null); Signer root = NotaryCommand.openRootKey(context, rootKey)) {
             String gun = NotaryServer.gun(ImageReference.parse(repository));
             NotaryCommand.serverWithRoot(server, registry, root, rootTrust).signerDelegation(common.listener(context))
                     .addSigner(gun, name, signerPublicKey, targets, root);

@@ -88,6 +88,11 @@ final class NotaryCommand implements Runnable {
     }
 
 
+    /** The root key given with {@code --root-key} (opened in the background, as the other keys), or null without it. */
+    static Signer openRootKey(CliContext context, String rootKey) throws Exception {
+        return rootKey == null ? null : Signers.openInBackground(context, rootKey, ROOT_PASSWORD_ENV);
+    }
+
     /** The server with the root key (may be null) and the explicit root pin, if any. */
     static NotaryServer serverWithRoot(ServerOptions server, RegistryClient registry, Signer root, RootTrust rootTrust) throws Exception {
         NotaryServer.Builder builder = server.builder(registry).rootSigner(root);

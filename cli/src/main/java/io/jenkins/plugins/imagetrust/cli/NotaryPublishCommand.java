@@ -42,7 +42,7 @@ final class NotaryPublishCommand extends ContextCommand {
     @Override
     public Integer call() throws Exception {
         RegistryClient registry = common.registry(context);
-        try (Signer targets = Signers.openInBackground(context, key, null); Signer root = rootKey == null ? null : Signers.openInBackground(context, rootKey, NotaryCommand.ROOT_PASSWORD_ENV)) {
+        try (Signer targets = Signers.openInBackground(context, key, null); Signer root = NotaryCommand.openRootKey(context, rootKey)) {
             NotaryServer notary = NotaryCommand.serverWithRoot(server, registry, root, rootTrust);
             return ImageBatch.run(context, images, common.quiet, text -> {
                 Signers.failIfFailed(targets); // a wrong passphrase: no more requests for the images after the first

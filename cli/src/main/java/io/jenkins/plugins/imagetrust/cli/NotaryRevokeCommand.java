@@ -38,7 +38,7 @@ final class NotaryRevokeCommand extends ContextCommand {
     @Override
     public Integer call() throws Exception {
         RegistryClient registry = common.registry(context);
-        try (Signer signer = Signers.openInBackground(context, key, null); Signer root = rootKey == null ? null : Signers.openInBackground(context, rootKey, NotaryCommand.ROOT_PASSWORD_ENV)) {
+        try (Signer signer = Signers.openInBackground(context, key, null); Signer root = NotaryCommand.openRootKey(context, rootKey)) {
             NotaryServer notary = NotaryCommand.serverWithRoot(server, registry, root, rootTrust);
             return ImageBatch.run(context, images, common.quiet, text -> {
                 Signers.failIfFailed(signer);

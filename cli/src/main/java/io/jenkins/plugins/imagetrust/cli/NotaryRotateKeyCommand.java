@@ -61,7 +61,7 @@ final class NotaryRotateKeyCommand extends ContextCommand {
             throw new CliUsageException("rotating the key of " + role + " needs --key, the targets key that delegates it");
         }
         RegistryClient registry = common.registry(context);
-        try (Signer root = rootKey == null ? null : Signers.openInBackground(context, rootKey, NotaryCommand.ROOT_PASSWORD_ENV);
+        try (Signer root = NotaryCommand.openRootKey(context, rootKey);
                 Signer targets = key == null ? null : Signers.openInBackground(context, key, null);
                 Signer replacement = Signers.openInBackground(context, newKey, NotaryCommand.NEW_KEY_PASSWORD_ENV)) {
             String gun = NotaryServer.gun(ImageReference.parse(repository));
