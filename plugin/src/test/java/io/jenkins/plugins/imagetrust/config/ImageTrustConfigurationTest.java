@@ -92,11 +92,10 @@ class ImageTrustConfigurationTest {
     void theFormRoundTripKeepsTheNotaryAndHsmSections() throws Exception {
         ImageTrustConfiguration config = ImageTrustConfiguration.get();
         config.setNotaryServerUrl("https://notary.example.com:4443");
-        config.setNotaryRootCredentialsId("notary-root");
+        config.setNotaryCaCertificate(TestImages.publicKeyPem());
         config.setPkcs11ModulePath("/usr/lib/softhsm/libsofthsm2.so");
         config.setPkcs11Slot("7");
         config.setPkcs11KeyAlias("release");
-        config.setPkcs11PinCredentialsId("hsm-pin");
         config.setPkcs11AllowedJobs("release/.*");
 
         JenkinsRule.WebClient admin = j.createWebClient().login("admin");
@@ -104,13 +103,12 @@ class ImageTrustConfigurationTest {
 
         ImageTrustConfiguration reloaded = ImageTrustConfiguration.get();
         assertThat(reloaded.getNotary().getServerUrl()).isEqualTo("https://notary.example.com:4443");
-        assertThat(reloaded.getNotary().getRootCredentialsId()).isEqualTo("notary-root");
+        assertThat(reloaded.getNotary().getCaCertificate())
+                .isEqualToNormalizingNewlines(TestImages.publicKeyPem().strip());
         assertThat(reloaded.getHsm().getModulePath()).isEqualTo("/usr/lib/softhsm/libsofthsm2.so");
         assertThat(reloaded.getHsm().getSlot()).isEqualTo("7");
         assertThat(reloaded.getHsm().getKeyAlias()).isEqualTo("release");
-        assertThat(reloaded.getHsm().getPinCredentialsId()).isEqualTo("hsm-pin");
         assertThat(reloaded.getHsm().getAllowedJobs()).isEqualTo("release/.*");
-        assertThat(reloaded.getHsm().isConfigured()).isTrue();
     }
 
     /**
@@ -201,16 +199,19 @@ class ImageTrustConfigurationTest {
 
         JenkinsRule.WebClient reader = j.createWebClient().login("reader");
         assertThatThrownBy(() -> reader.goTo("configure"))
-                .isInstanceOfSatisfying(FailingHttpStatusCodeException.class, e -> assertThat(e.getStatusCode())
-                        .isEqualTo(403));
+                .isInstanceOfSatisfying(
+                        FailingHttpStatusCodeException.class,
+                        e -> assertThat(e.getStatusCode()).isEqualTo(403));
         WebRequest submit = new WebRequest(reader.createCrumbedUrl("configSubmit"), HttpMethod.POST);
         assertThatThrownBy(() -> reader.getPage(submit))
-                .isInstanceOfSatisfying(FailingHttpStatusCodeException.class, e -> assertThat(e.getStatusCode())
-                        .isEqualTo(403));
+                .isInstanceOfSatisfying(
+                        FailingHttpStatusCodeException.class,
+                        e -> assertThat(e.getStatusCode()).isEqualTo(403));
         URL check = reader.createCrumbedUrl("descriptorByName/" + TrustedPublicKey.class.getName() + "/checkPublicKey");
         assertThatThrownBy(() -> reader.getPage(new WebRequest(check, HttpMethod.POST)))
-                .isInstanceOfSatisfying(FailingHttpStatusCodeException.class, e -> assertThat(e.getStatusCode())
-                        .isEqualTo(403));
+                .isInstanceOfSatisfying(
+                        FailingHttpStatusCodeException.class,
+                        e -> assertThat(e.getStatusCode()).isEqualTo(403));
 
         // Programmatic configure as the reader: refused before anything is touched.
         try (ACLContext ignored = ACL.as2(User.getById("reader", true).impersonate2())) {
