@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -144,7 +145,7 @@ public final class Benchmarks {
     private static void deleteTree(Path root) {
         try (var walk = Files.walk(root)) {
             walk.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             System.err.println("bench: could not delete " + root + ": " + e.getMessage());
         }
     }

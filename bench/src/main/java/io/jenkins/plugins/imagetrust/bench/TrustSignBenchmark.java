@@ -8,7 +8,7 @@ import io.jenkins.plugins.imagetrust.engine.keys.CosignKeyFile;
 import io.jenkins.plugins.imagetrust.engine.keys.InMemorySigner;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyAlgorithm;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyPairs;
-import io.jenkins.plugins.imagetrust.engine.notary.NotaryOptions;
+import io.jenkins.plugins.imagetrust.engine.notary.NotaryServer;
 import io.jenkins.plugins.imagetrust.engine.notary.RootPin;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
 /**
  * Benchmark 5: signing a new tag for Docker Content Trust. The baseline is {@code docker trust sign IMAGE:TAG} as a
  * process (content trust on, its own {@code DOCKER_CONFIG} and trust folder, passphrases from the environment);
- * ours is (a) {@code ImageSigner.sign} in process on a warm JVM with {@code notary(NotaryOptions)}: the cosign
+ * ours is (a) {@code ImageSigner.sign} in process on a warm JVM with {@code notary(NotaryServer)}: the cosign
  * signature and the Notary target, and (b) {@code bin/image-trust notary publish} as a process: the Notary target only,
  * as {@code image-trust sign} has no Notary option. Real peers on 127.0.0.1: the benchmark's docker-registry,
  * notary-server + notary-signer over TLS ({@link NotaryFixture}), and a private dockerd ({@link DockerdFixture}).
@@ -104,7 +104,7 @@ final class TrustSignBenchmark {
         KeyPair rootPair = KeyPairs.generate(KeyAlgorithm.ECDSA_P256);
         InMemorySigner rootKey = new InMemorySigner(rootPair);
         try {
-            NotaryOptions options = NotaryOptions.builder(notary.url()).caPem(notary.caPem()).rootSigner(rootKey).build();
+            NotaryServer options = NotaryServer.builder(notary.url()).caPem(notary.caPem()).rootSigner(rootKey).build();
             ImageSigner signer = ImageSigner.builder().registry(env.client()).signer(env.signer()).notary(options).build();
             warmUpInProcess(signer);
 
@@ -242,7 +242,7 @@ final class TrustSignBenchmark {
     private static int checkPublished(NotaryFixture notary, ImageReference image, Digest digest) {
         return LatencyBenchmarks.attempt(() -> {
             try {
-                NotaryOptions tofu = NotaryOptions.builder(notary.url()).caPem(notary.caPem())
+                NotaryServer tofu = NotaryServer.builder(notary.url()).caPem(notary.caPem())
                         .rootPin(RootPin.trustOnFirstUse()).build();
                 Digest resolved = NotaryVerifier.builder().notary(tofu).build().verify(image).resolution().digest();
                 if (!resolved.equals(digest)) {

@@ -55,11 +55,6 @@ final class CommonOptions {
             char[] password = Passwords.firstLine(context.stdin());
             return RegistryCredentials.basic(username, password);
         }
-        Path dir = registryConfig;
-        if (dir == null) {
-            String fromEnv = context.environment().get("DOCKER_CONFIG");
-            dir = fromEnv != null ? Path.of(fromEnv) : Path.of(System.getProperty("user.home"), ".docker");
-        }
-        return DockerConfig.load(dir);
+        return DockerConfig.load(registryConfig != null ? registryConfig : DockerConfig.defaultDirectory(context.environment()));
     }
 }

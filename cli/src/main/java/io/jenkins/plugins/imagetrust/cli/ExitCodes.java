@@ -1,5 +1,10 @@
 package io.jenkins.plugins.imagetrust.cli;
 
+import io.jenkins.plugins.imagetrust.engine.notary.MetadataNotFoundException;
+import io.jenkins.plugins.imagetrust.engine.notary.NotaryException;
+import io.jenkins.plugins.imagetrust.engine.notary.TargetNotFoundException;
+import io.jenkins.plugins.imagetrust.engine.notary.TufException;
+
 /**
  * The command's exit codes, in one place. A batch of images exits with the most severe outcome:
  * usage (2) over error (1) over not trusted (3) over success (0) — an error means nothing is known about that
@@ -16,6 +21,15 @@ public final class ExitCodes {
     public static final int NOT_TRUSTED = 3;
 
     private ExitCodes() {
+    }
+
+    /**
+     * The exit code of a Notary failure: the tag is not trusted (3: its trust data does not verify, or does not sign
+     * it), or nothing could be decided (1).
+     */
+    public static int ofNotary(NotaryException e) {
+        return e instanceof TufException || e instanceof TargetNotFoundException || e instanceof MetadataNotFoundException
+                ? NOT_TRUSTED : ERROR;
     }
 
     /** The more severe of two exit codes. */

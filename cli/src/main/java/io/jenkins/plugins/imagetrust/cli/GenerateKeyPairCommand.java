@@ -5,6 +5,7 @@ import io.jenkins.plugins.imagetrust.engine.keys.KeyAlgorithm;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyPairs;
 import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ final class GenerateKeyPairCommand extends ContextCommand {
     }
 
     /** Owner-only from the first byte on, where the file system supports POSIX permissions. */
-    private static void writePrivate(Path file, byte[] content) throws java.io.IOException {
+    private static void writePrivate(Path file, byte[] content) throws IOException {
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.Arrays;
 
 /**
@@ -60,7 +61,7 @@ final class Passwords {
             return fromEnv.toCharArray();
         }
         if (uri.pinSource().isPresent()) {
-            try (InputStream in = java.nio.file.Files.newInputStream(uri.pinSource().get())) {
+            try (InputStream in = Files.newInputStream(uri.pinSource().get())) {
                 return firstLine(in);
             }
         }

@@ -1,10 +1,6 @@
 package io.jenkins.plugins.imagetrust.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.ImageVerifier;
-import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
@@ -14,8 +10,6 @@ import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Platform;
-import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
-import io.jenkins.plugins.imagetrust.engine.verify.SignatureCheck;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -84,7 +78,7 @@ final class VerifyCommand extends ContextCommand {
     @Override
     public Integer call() throws Exception {
         String format = output.strip().toLowerCase(Locale.ROOT);
-        if (!List.of("text", "json", "cosign").contains(format)) {
+        if (!VerifyOutput.FORMATS.contains(format)) {
             throw new CliUsageException("--output is 'text', 'json' or 'cosign', not '" + output + "'");
         }
         Platform selected;
@@ -102,20 +96,10 @@ final class VerifyCommand extends ContextCommand {
                 .listener(common.listener(context))
                 .signatureRepository(CosignSpellings.signatureRepository(signatureRepository, context))
                 .build();
-        ObjectMapper json = JsonMappers.lenient();
-        ArrayNode results = json.createArrayNode();
+        VerifyOutput out = new VerifyOutput(format, context, common.verbose);
         int exit = ImageBatch.run(context, images, common.quiet, text -> {
             VerificationReport report = verifier.verify(ImageReference.parse(text));
-            results.add(report.toJsonTree());
-            if (format.equals("text")) {
-                printText(report);
-            } else if (format.equals("cosign")) {
-                if (report.trusted()) {
-                    context.out().println(json.writeValueAsString(CosignOutput.payloads(report)));
-                } else {
-                    context.err().println(report.summary());
-                }
-            }
+            out.report(report);
             if (report.trusted()) {
                 return ExitCodes.OK;
             }
@@ -124,58 +108,9 @@ final class VerifyCommand extends ContextCommand {
                 return ExitCodes.OK;
             }
             return ExitCodes.NOT_TRUSTED;
-        }, (text, message) -> {
-            ObjectNode error = results.addObject();
-            error.put("schemaVersion", VerificationReport.JSON_SCHEMA_VERSION);
-            error.put("image", text);
-            error.put("verified", false);
-            error.put("verdict", "ERROR");
-            error.put("error", message);
-        });
-        if (format.equals("json")) {
-            ObjectNode root = json.createObjectNode();
-            root.put("schemaVersion", VerificationReport.JSON_SCHEMA_VERSION);
-            root.set("results", results);
-            context.out().println(json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
-        }
-        context.out().flush();
+        }, out::error);
+        out.finish();
         return exit;
-    }
-
-    /** One line per image; with -v also one per signature found. */
-    private void printText(VerificationReport report) {
-        context.out().println(report.summary());
-        if (!common.verbose) {
-            return;
-        }
-        printSignatures(report, "  ");
-        for (VerificationReport listed : report.platformReports()) {
-            context.out().println("  platform " + listed.platform().map(Platform::toString).orElse("unknown") + ": " + listed.summary());
-            printSignatures(listed, "    ");
-        }
-    }
-
-    private void printSignatures(VerificationReport report, String indent) {
-        for (SignatureCheck check : report.signatures()) {
-            boolean copy = isCopyOfCounted(check);
-            context.out().println(indent + outcome(check) + "  " + check.format().id() + "  " + check.source()
-                    + check.keyId().map(id -> "  key " + id.shortForm()).orElse("")
-                    + (copy ? "" : check.reason().map(r -> "  " + r.name()).orElse(""))
-                    + "  " + (copy ? "the same key's signature in the other format; the key counts once" : check.detail()));
-        }
-    }
-
-    /** A good signature by a key already counted, e.g. the bundle beside the {@code .sig} of the same signing. */
-    private static boolean isCopyOfCounted(SignatureCheck check) {
-        return check.reason().filter(reason -> reason == RejectionReason.DUPLICATE_KEY).isPresent();
-    }
-
-    /** {@code counted}, {@code valid} (a copy of a counted key's signature), or {@code rejected}. */
-    private static String outcome(SignatureCheck check) {
-        if (check.counted()) {
-            return "counted ";
-        }
-        return isCopyOfCounted(check) ? "valid   " : "rejected";
     }
 
     private TrustPolicy policy() throws Exception {

@@ -15,8 +15,7 @@ import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.notary.NotaryException;
-import io.jenkins.plugins.imagetrust.engine.notary.NotaryOptions;
-import io.jenkins.plugins.imagetrust.engine.notary.PublishRequest;
+import io.jenkins.plugins.imagetrust.engine.notary.NotaryServer;
 import io.jenkins.plugins.imagetrust.engine.notary.PublishResult;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
@@ -65,7 +64,7 @@ public final class ImageSigner {
     private final CosignPublisher publisher;
     private final BundlePublisher bundlePublisher;
     private final DigestResolver resolver;
-    private final NotaryOptions notary;
+    private final NotaryServer notary;
     private final int concurrency;
 
     private ImageSigner(Builder b) {
@@ -406,10 +405,9 @@ public final class ImageSigner {
         Manifest manifest = registry.fetchManifest(image.repositoryOnly(), digest.toString())
                 .orElseThrow(() -> new SigningException(image.repositoryOnly().withDigest(digest).pinned() + " disappeared from the registry before "
                         + "it could be published to Notary"));
-        String gun = NotaryOptions.gun(image);
+        String gun = NotaryServer.gun(image);
         try {
-            return notary.publisher(listener).publish(new PublishRequest(gun, image.tag().orElseThrow(), digest, manifest.size(), signer,
-                    notary.rootSigner().orElse(null)));
+            return notary.publishTag(image, image.tag().orElseThrow(), digest, manifest.size(), signer, listener);
         } catch (NotaryException e) {
             throw new SigningException("the cosign signature of " + image.repositoryOnly().withDigest(digest).pinned() + " is stored, but publishing "
                     + gun + ":" + image.tag().orElseThrow() + " to Notary " + notary.serverUrl() + " failed: " + e.getMessage(), e);
@@ -455,7 +453,7 @@ public final class ImageSigner {
         private ProgressListener listener = ProgressListener.NONE;
         private ImageReference signatureRepository;
         private DockerDaemon daemon;
-        private NotaryOptions notary;
+        private NotaryServer notary;
         private Clock clock = Clock.systemUTC();
         private int concurrency = DEFAULT_CONCURRENCY;
 
@@ -484,7 +482,7 @@ public final class ImageSigner {
          * Also publish each signed tag to this Notary server (Docker Content Trust), with the signer as the targets
          * key (or a {@code targets/releases} key). Off by default.
          */
-        public Builder notary(NotaryOptions value) {
+        public Builder notary(NotaryServer value) {
             this.notary = value;
             return this;
         }

@@ -2,7 +2,7 @@ package io.jenkins.plugins.imagetrust.engine;
 
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.notary.NotaryException;
-import io.jenkins.plugins.imagetrust.engine.notary.NotaryOptions;
+import io.jenkins.plugins.imagetrust.engine.notary.NotaryServer;
 import io.jenkins.plugins.imagetrust.engine.notary.TargetResolution;
 import io.jenkins.plugins.imagetrust.engine.notary.TufException;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
@@ -20,7 +20,7 @@ import java.util.Objects;
  * is then no digest to report.
  */
 public final class NotaryVerifier {
-    private final NotaryOptions notary;
+    private final NotaryServer notary;
     private final RegistryClient registry;
     private final ImageVerifier imageVerifier;
     private final ProgressListener listener;
@@ -48,7 +48,7 @@ public final class NotaryVerifier {
     public NotaryVerification verify(ImageReference image) throws NotaryException, RegistryException {
         String tag = image.tag().orElseThrow(() -> new IllegalArgumentException(
                 "Docker Content Trust signs tags: " + image + " has none (a digest reference bypasses Notary, as with docker)"));
-        TargetResolution resolution = notary.verifier(listener).verify(NotaryOptions.gun(image)).resolve(tag);
+        TargetResolution resolution = notary.verifier(listener).verify(NotaryServer.gun(image)).resolve(tag);
         if (image.digest().isPresent() && !image.digest().get().equals(resolution.digest())) {
             throw new TufException(resolution.role(), image + " pins " + image.digest().get() + ", but Notary signs " + tag + " to " + resolution.digest());
         }
@@ -67,7 +67,7 @@ public final class NotaryVerifier {
 
     /** Builds a {@link NotaryVerifier}; the Notary options are required. */
     public static final class Builder {
-        private NotaryOptions notary;
+        private NotaryServer notary;
         private RegistryClient registry;
         private ImageVerifier imageVerifier;
         private ProgressListener listener = ProgressListener.NONE;
@@ -75,7 +75,7 @@ public final class NotaryVerifier {
         private Builder() {
         }
 
-        public Builder notary(NotaryOptions value) {
+        public Builder notary(NotaryServer value) {
             this.notary = value;
             return this;
         }

@@ -35,24 +35,6 @@ public record SignResult(ImageReference image, Digest digest, KeyId keyId, Image
         manifests = List.copyOf(manifests);
     }
 
-    /** A result for one manifest (no listed manifests signed with it). */
-    public SignResult(ImageReference image, Digest digest, KeyId keyId, ImageReference signatureRepository, String signatureTag,
-            boolean alreadyPresent, PublishResult notaryResult, SignatureFormat signatureFormat, BundlePublisher.Published bundleResult) {
-        this(image, digest, keyId, signatureRepository, signatureTag, alreadyPresent, notaryResult, signatureFormat, bundleResult, List.of());
-    }
-
-    /** A legacy-only result, with or without Notary publishing. */
-    public SignResult(ImageReference image, Digest digest, KeyId keyId, ImageReference signatureRepository, String signatureTag,
-            boolean alreadyPresent, PublishResult notaryResult) {
-        this(image, digest, keyId, signatureRepository, signatureTag, alreadyPresent, notaryResult, SignatureFormat.LEGACY, null);
-    }
-
-    /** A legacy-only result without Notary publishing. */
-    public SignResult(ImageReference image, Digest digest, KeyId keyId, ImageReference signatureRepository, String signatureTag,
-            boolean alreadyPresent) {
-        this(image, digest, keyId, signatureRepository, signatureTag, alreadyPresent, null);
-    }
-
     /** What was published to Notary (the tag's verified resolution, role version), when {@code ImageSigner.Builder.notary} was set. */
     public Optional<PublishResult> notary() {
         return Optional.ofNullable(notaryResult);

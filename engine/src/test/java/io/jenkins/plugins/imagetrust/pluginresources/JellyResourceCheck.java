@@ -29,7 +29,11 @@ import org.xml.sax.SAXException;
  */
 final class JellyResourceCheck {
     private static final Pattern LOCALIZED = Pattern.compile("\\$\\{%([^}]*)}");
-    private static final Pattern FIELD = Pattern.compile("\\bfield=\"([^\"]+)\"");
+    private static final Pattern FIELD = Pattern.compile("<([\\w:]+)[^>]*\\bfield=\"([^\"]+)\"");
+    /** A nested describable rendered inline: its fields' help lives with its own class, not beside this view. */
+    private static final String NESTED_PROPERTY_TAG = "f:property";
+
+    private static final Pattern SUPERCLASS = Pattern.compile("\\bclass\\s+\\w+\\s+extends\\s+(\\w+)");
     private static final Pattern MESSAGE_KEY = Pattern.compile("[a-z][A-Za-z0-9_.]*");
 
     private final Path resources;
@@ -79,9 +83,10 @@ final class JellyResourceCheck {
         }
         Matcher field = FIELD.matcher(text);
         while (field.find()) {
-            String fieldName = field.group(1);
+            String fieldName = field.group(2);
             String where = name + ":" + lineOf(text, field.start());
-            if (!Files.isRegularFile(view.resolveSibling("help-" + fieldName + ".html"))) {
+            if (!NESTED_PROPERTY_TAG.equals(field.group(1))
+                    && !Files.isRegularFile(view.resolveSibling("help-" + fieldName + ".html"))) {
                 problems.add(where + ": field '" + fieldName + "' has no help-" + fieldName + ".html");
             }
             String getterProblem = getterProblem(view, fieldName);
@@ -137,10 +142,24 @@ final class JellyResourceCheck {
         }
         String capitalised = Character.toUpperCase(fieldName.charAt(0)) + fieldName.substring(1);
         Pattern getter = Pattern.compile("public\\s+[^;{=]*\\b(get|is)" + Pattern.quote(capitalised) + "\\s*\\(\\s*\\)");
-        return getter.matcher(Files.readString(source, StandardCharsets.UTF_8)).find()
-                ? null
-                : "field '" + fieldName + "' has no public get" + capitalised + "() or is" + capitalised + "() in "
-                        + source.getFileName();
+        // The getter may be inherited from a superclass in the same package (the steps share ImageStep).
+        for (Path declaring = source; declaring != null; declaring = superclassSource(declaring)) {
+            if (getter.matcher(Files.readString(declaring, StandardCharsets.UTF_8)).find()) {
+                return null;
+            }
+        }
+        return "field '" + fieldName + "' has no public get" + capitalised + "() or is" + capitalised + "() in "
+                + source.getFileName();
+    }
+
+    /** The source of the class {@code source} extends when it sits in the same package, else null. */
+    private static Path superclassSource(Path source) throws IOException {
+        Matcher extendsClause = SUPERCLASS.matcher(Files.readString(source, StandardCharsets.UTF_8));
+        if (!extendsClause.find()) {
+            return null;
+        }
+        Path superclass = source.resolveSibling(extendsClause.group(1) + ".java");
+        return Files.isRegularFile(superclass) ? superclass : null;
     }
 
     private static int lineOf(String text, int offset) {

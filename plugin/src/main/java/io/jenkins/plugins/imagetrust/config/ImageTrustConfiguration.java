@@ -1,39 +1,25 @@
 package io.jenkins.plugins.imagetrust.config;
 
-import com.cloudbees.plugins.credentials.CredentialsMatchers;
-import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
-import com.cloudbees.plugins.credentials.domains.DomainRequirement;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.Util;
-import hudson.security.ACL;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
-import io.jenkins.plugins.imagetrust.credentials.ImageSigningKeyCredentials;
-import io.jenkins.plugins.imagetrust.credentials.KeyDescriptions;
 import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
-import io.jenkins.plugins.imagetrust.engine.http.HostPolicy;
 import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
 import io.jenkins.plugins.imagetrust.steps.ImageChecks;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
 import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
-import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.StaplerRequest2;
@@ -41,13 +27,18 @@ import org.kohsuke.stapler.verb.POST;
 
 /**
  * The Image Trust section of Manage Jenkins, System: the trusted keys every {@code verifyImage} checks against, the
- * defaults of both steps, the Notary server, and the hardware security module. Only administrators may change it.
+ * defaults of both steps, the registries, and two nested sections: the Notary server ({@link NotarySettings}) and the
+ * hardware security module ({@link HsmSettings}). Only administrators may change it.
  */
 @Extension
 @Symbol("imageTrust")
 public class ImageTrustConfiguration extends GlobalConfiguration {
     static final String MODE_ENFORCE = "enforce";
     static final String MODE_WARN = "warn";
+    /** The form sections (config.jelly's {@code f:property} fields) of the nested settings. */
+    private static final String NOTARY_SECTION = "notary";
+
+    private static final String HSM_SECTION = "hsm";
 
     private List<TrustedPublicKey> trustedKeys = new ArrayList<>();
     private String defaultMode = MODE_ENFORCE;
@@ -55,17 +46,72 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
     private int defaultThreshold = 1;
     private String signatureRepository;
     private String insecureRegistries;
-    private String notaryServerUrl;
-    private String notaryCaCertificate;
-    private String notaryRootCredentialsId;
-    private String pkcs11ModulePath;
-    private String pkcs11Slot;
-    private String pkcs11KeyAlias;
-    private String pkcs11PinCredentialsId;
-    private String pkcs11AllowedJobs;
+    private NotarySettings notary = NotarySettings.none();
+    private HsmSettings hsm = HsmSettings.none();
+
+    // The flat fields of versions before the Notary and HSM settings were grouped. XStream still reads transient
+    // fields, so an old saved configuration loads into them; load() moves them into the nested objects and the next
+    // save writes the new shape only.
+    @Deprecated
+    private transient String notaryServerUrl;
+
+    @Deprecated
+    private transient String notaryCaCertificate;
+
+    @Deprecated
+    private transient String notaryRootCredentialsId;
+
+    @Deprecated
+    private transient String pkcs11ModulePath;
+
+    @Deprecated
+    private transient String pkcs11Slot;
+
+    @Deprecated
+    private transient String pkcs11KeyAlias;
+
+    @Deprecated
+    private transient String pkcs11PinCredentialsId;
+
+    @Deprecated
+    private transient String pkcs11AllowedJobs;
 
     public ImageTrustConfiguration() {
         load();
+    }
+
+    /**
+     * Loads the saved configuration, moving the flat Notary and HSM fields of an older version into the nested objects.
+     * Done here rather than in {@code readResolve} because {@code Descriptor.load} unmarshals into this instance and
+     * ignores what {@code readResolve} returns.
+     */
+    @Override
+    public synchronized void load() {
+        super.load();
+        migrateFlatFields();
+    }
+
+    @SuppressWarnings("deprecation")
+    private void migrateFlatFields() {
+        if (notaryServerUrl != null || notaryCaCertificate != null || notaryRootCredentialsId != null) {
+            notary = new NotarySettings(notaryServerUrl, notaryCaCertificate, notaryRootCredentialsId);
+        }
+        if (pkcs11ModulePath != null
+                || pkcs11Slot != null
+                || pkcs11KeyAlias != null
+                || pkcs11PinCredentialsId != null
+                || pkcs11AllowedJobs != null) {
+            hsm = new HsmSettings(
+                    pkcs11ModulePath, pkcs11Slot, pkcs11KeyAlias, pkcs11PinCredentialsId, pkcs11AllowedJobs);
+        }
+        notaryServerUrl = null;
+        notaryCaCertificate = null;
+        notaryRootCredentialsId = null;
+        pkcs11ModulePath = null;
+        pkcs11Slot = null;
+        pkcs11KeyAlias = null;
+        pkcs11PinCredentialsId = null;
+        pkcs11AllowedJobs = null;
     }
 
     /** The single instance. */
@@ -77,12 +123,24 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
     /**
      * Binds the submitted form. A form whose key list was emptied carries no {@code trustedKeys} at all, and binding
      * would then leave the old keys in place: the list is reset first so that deleting every key really deletes them.
+     * The Notary and HSM sections are nested objects with no public setter (see the flat accessors) and are bound here.
      */
     @Override
     public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
         Jenkins.get().checkPermission(getRequiredGlobalConfigPagePermission());
         trustedKeys = new ArrayList<>();
-        return super.configure(req, json);
+        JSONObject flat = JSONObject.fromObject(json);
+        Object notarySection = flat.remove(NOTARY_SECTION);
+        Object hsmSection = flat.remove(HSM_SECTION);
+        boolean configured = super.configure(req, flat);
+        if (notarySection instanceof JSONObject section && !section.isNullObject()) {
+            notary = req.bindJSON(NotarySettings.class, section);
+        }
+        if (hsmSection instanceof JSONObject section && !section.isNullObject()) {
+            hsm = req.bindJSON(HsmSettings.class, section);
+        }
+        save();
+        return configured;
     }
 
     @NonNull
@@ -176,41 +234,55 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
         return hosts;
     }
 
+    /** The Notary server settings; never null (all empty when no server is configured). */
+    @NonNull
+    public NotarySettings getNotary() {
+        return notary == null ? NotarySettings.none() : notary;
+    }
+
+    /** The hardware security module settings; never null (all empty when none is configured). */
+    @NonNull
+    public HsmSettings getHsm() {
+        return hsm == null ? HsmSettings.none() : hsm;
+    }
+
+    // The flat accessors below are the Configuration as Code attributes (and the setters its import calls): they keep
+    // the YAML of earlier versions unchanged while the settings live in the two nested objects. The global page binds
+    // the nested objects directly (see configure). There is deliberately no public setNotary/setHsm: JCasC would
+    // export it as a second shape of the same values.
+
     @CheckForNull
     public String getNotaryServerUrl() {
-        return notaryServerUrl;
+        return getNotary().getServerUrl();
     }
 
     @DataBoundSetter
     public void setNotaryServerUrl(String notaryServerUrl) {
-        this.notaryServerUrl = Util.fixEmptyAndTrim(notaryServerUrl);
+        notary = getNotary().withServerUrl(notaryServerUrl);
         save();
     }
 
-    /** PEM of the CA that issued the Notary server's TLS certificate; empty to use the JVM's trust store. */
+    /** See {@link NotarySettings#getCaCertificate()}. */
     @CheckForNull
     public String getNotaryCaCertificate() {
-        return notaryCaCertificate;
+        return getNotary().getCaCertificate();
     }
 
     @DataBoundSetter
     public void setNotaryCaCertificate(String notaryCaCertificate) {
-        this.notaryCaCertificate = Util.fixEmptyAndTrim(notaryCaCertificate);
+        notary = getNotary().withCaCertificate(notaryCaCertificate);
         save();
     }
 
-    /**
-     * The signing-key credential holding the Notary root key: needed to initialise a new trusted repository, and it
-     * pins the root of existing ones. Empty: only repositories whose root this controller has already seen.
-     */
+    /** See {@link NotarySettings#getRootCredentialsId()}. */
     @CheckForNull
     public String getNotaryRootCredentialsId() {
-        return notaryRootCredentialsId;
+        return getNotary().getRootCredentialsId();
     }
 
     @DataBoundSetter
     public void setNotaryRootCredentialsId(String notaryRootCredentialsId) {
-        this.notaryRootCredentialsId = Util.fixEmptyAndTrim(notaryRootCredentialsId);
+        notary = getNotary().withRootCredentialsId(notaryRootCredentialsId);
         save();
     }
 
@@ -222,78 +294,66 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
 
     @CheckForNull
     public String getPkcs11ModulePath() {
-        return pkcs11ModulePath;
+        return getHsm().getModulePath();
     }
 
     @DataBoundSetter
     public void setPkcs11ModulePath(String pkcs11ModulePath) {
-        this.pkcs11ModulePath = Util.fixEmptyAndTrim(pkcs11ModulePath);
+        hsm = getHsm().withModulePath(pkcs11ModulePath);
         save();
     }
 
-    /** The slot id; empty for the first slot that holds a token (the JDK cannot choose a token by its label). */
+    /** See {@link HsmSettings#getSlot()}. */
     @CheckForNull
     public String getPkcs11Slot() {
-        return pkcs11Slot;
+        return getHsm().getSlot();
     }
 
     @DataBoundSetter
     public void setPkcs11Slot(String pkcs11Slot) {
-        this.pkcs11Slot = Util.fixEmptyAndTrim(pkcs11Slot);
+        hsm = getHsm().withSlot(pkcs11Slot);
         save();
     }
 
-    /** The label (alias) of the private key on the token. */
+    /** See {@link HsmSettings#getKeyAlias()}. */
     @CheckForNull
     public String getPkcs11KeyAlias() {
-        return pkcs11KeyAlias;
+        return getHsm().getKeyAlias();
     }
 
     @DataBoundSetter
     public void setPkcs11KeyAlias(String pkcs11KeyAlias) {
-        this.pkcs11KeyAlias = Util.fixEmptyAndTrim(pkcs11KeyAlias);
+        hsm = getHsm().withKeyAlias(pkcs11KeyAlias);
         save();
     }
 
-    /** A secret text credential of Jenkins itself (System scope recommended) holding the token's user PIN. */
+    /** See {@link HsmSettings#getPinCredentialsId()}. */
     @CheckForNull
     public String getPkcs11PinCredentialsId() {
-        return pkcs11PinCredentialsId;
+        return getHsm().getPinCredentialsId();
     }
 
     @DataBoundSetter
     public void setPkcs11PinCredentialsId(String pkcs11PinCredentialsId) {
-        this.pkcs11PinCredentialsId = Util.fixEmptyAndTrim(pkcs11PinCredentialsId);
+        hsm = getHsm().withPinCredentialsId(pkcs11PinCredentialsId);
         save();
     }
 
-    /** A regular expression over job full names allowed to sign with the HSM; empty means no job may. */
+    /** See {@link HsmSettings#getAllowedJobs()}. */
     @CheckForNull
     public String getPkcs11AllowedJobs() {
-        return pkcs11AllowedJobs;
+        return getHsm().getAllowedJobs();
     }
 
     @DataBoundSetter
     public void setPkcs11AllowedJobs(String pkcs11AllowedJobs) {
-        this.pkcs11AllowedJobs = Util.fixEmptyAndTrim(pkcs11AllowedJobs);
+        hsm = getHsm().withAllowedJobs(pkcs11AllowedJobs);
         save();
-    }
-
-    /** Whether module, key and PIN are all set. */
-    public boolean isPkcs11Configured() {
-        return pkcs11ModulePath != null && pkcs11KeyAlias != null && pkcs11PinCredentialsId != null;
     }
 
     /** Whether the job {@code fullName} may sign with the HSM. Fails closed: no pattern or a broken one allows none. */
     public boolean mayUseHsm(String fullName) {
-        if (pkcs11AllowedJobs == null) {
-            return false;
-        }
-        try {
-            return Pattern.compile(pkcs11AllowedJobs).matcher(fullName).matches();
-        } catch (PatternSyntaxException e) {
-            return false;
-        }
+        return getHsm().mayBeUsedBy(fullName);
     }
 
     /**
@@ -377,99 +437,5 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
             }
         }
         return FormValidation.warning(Messages.ImageTrustConfiguration_InsecureWarning());
-    }
-
-    @POST
-    public FormValidation doCheckNotaryServerUrl(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        String text = Util.fixEmptyAndTrim(value);
-        if (text == null) {
-            return FormValidation.ok();
-        }
-        try {
-            URI uri = new URI(text);
-            // the engine's rule (NotaryClient): https, or plain http to a loopback host
-            boolean loopbackHttp = "http".equals(uri.getScheme()) && HostPolicy.isLoopbackHost(uri.getHost());
-            if (uri.getHost() == null || !("https".equals(uri.getScheme()) || loopbackHttp)) {
-                return FormValidation.error(Messages.ImageTrustConfiguration_NotaryNotHttps());
-            }
-            return FormValidation.ok();
-        } catch (URISyntaxException e) {
-            return FormValidation.error(e.getMessage());
-        }
-    }
-
-    @POST
-    public FormValidation doCheckNotaryCaCertificate(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return Util.fixEmptyAndTrim(value) == null ? FormValidation.ok() : KeyDescriptions.describePublicKey(value);
-    }
-
-    @POST
-    public FormValidation doCheckPkcs11ModulePath(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        String text = Util.fixEmptyAndTrim(value);
-        if (text == null) {
-            return FormValidation.ok();
-        }
-        try {
-            return Files.isRegularFile(Path.of(text))
-                    ? FormValidation.ok()
-                    : FormValidation.warning(Messages.ImageTrustConfiguration_ModuleMissing(text));
-        } catch (InvalidPathException e) {
-            return FormValidation.error(e.getMessage());
-        }
-    }
-
-    @POST
-    public FormValidation doCheckPkcs11Slot(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        String text = Util.fixEmptyAndTrim(value);
-        return text == null || text.matches("\\d{1,18}")
-                ? FormValidation.ok()
-                : FormValidation.error(Messages.ImageTrustConfiguration_BadSlot(text));
-    }
-
-    @POST
-    public FormValidation doCheckPkcs11AllowedJobs(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        String text = Util.fixEmptyAndTrim(value);
-        if (text == null) {
-            return FormValidation.ok(Messages.ImageTrustConfiguration_NoJobMayUseHsm());
-        }
-        try {
-            Pattern.compile(text);
-            return FormValidation.ok();
-        } catch (PatternSyntaxException e) {
-            return FormValidation.error(e.getDescription());
-        }
-    }
-
-    @POST
-    public ListBoxModel doFillNotaryRootCredentialsIdItems(@QueryParameter String notaryRootCredentialsId) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return new StandardListBoxModel()
-                .includeEmptyValue()
-                .includeMatchingAs(
-                        ACL.SYSTEM2,
-                        Jenkins.get(),
-                        ImageSigningKeyCredentials.class,
-                        Collections.<DomainRequirement>emptyList(),
-                        CredentialsMatchers.always())
-                .includeCurrentValue(notaryRootCredentialsId);
-    }
-
-    @POST
-    public ListBoxModel doFillPkcs11PinCredentialsIdItems(@QueryParameter String pkcs11PinCredentialsId) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return new StandardListBoxModel()
-                .includeEmptyValue()
-                .includeMatchingAs(
-                        ACL.SYSTEM2,
-                        Jenkins.get(),
-                        StringCredentials.class,
-                        Collections.<DomainRequirement>emptyList(),
-                        CredentialsMatchers.always())
-                .includeCurrentValue(pkcs11PinCredentialsId);
     }
 }

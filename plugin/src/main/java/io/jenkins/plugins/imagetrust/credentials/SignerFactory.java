@@ -74,7 +74,7 @@ public final class SignerFactory {
     @NonNull
     public static Signer fromHsm(@NonNull Run<?, ?> run, @NonNull ImageTrustConfiguration config)
             throws IOException, KeyException {
-        if (!config.isPkcs11Configured()) {
+        if (!config.getHsm().isConfigured()) {
             throw new AbortException(Messages.SignerFactory_HsmNotConfigured());
         }
         String job = run.getParent().getFullName();

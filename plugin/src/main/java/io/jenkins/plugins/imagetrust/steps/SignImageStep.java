@@ -1,6 +1,5 @@
 package io.jenkins.plugins.imagetrust.steps;
 
-import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
@@ -14,6 +13,7 @@ import hudson.model.TaskListener;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.imagetrust.config.ImageTrustConfiguration;
+import io.jenkins.plugins.imagetrust.config.NotarySettings;
 import io.jenkins.plugins.imagetrust.credentials.ImageSigningKeyCredentials;
 import io.jenkins.plugins.imagetrust.credentials.SignerFactory;
 import io.jenkins.plugins.imagetrust.engine.ImageSigner;
@@ -22,7 +22,7 @@ import io.jenkins.plugins.imagetrust.engine.SignResult;
 import io.jenkins.plugins.imagetrust.engine.SignedManifest;
 import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
-import io.jenkins.plugins.imagetrust.engine.notary.NotaryOptions;
+import io.jenkins.plugins.imagetrust.engine.notary.NotaryServer;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.run.ImageTrustAction;
@@ -34,13 +34,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.AncestorInPath;
@@ -59,20 +56,17 @@ import org.kohsuke.stapler.verb.POST;
  * signed with an index ({@code digest}, {@code reference}, {@code platform}, {@code parent}, {@code signatureTag},
  * {@code referrerDigest}).
  */
-public class SignImageStep extends Step {
+public class SignImageStep extends ImageStep {
     /** Annotations every signature carries, naming the build that made it; a step cannot override them. */
     static final String ANNOTATION_JOB = "jenkins.io/job";
 
     static final String ANNOTATION_BUILD_NUMBER = "jenkins.io/build-number";
     static final String ANNOTATION_BUILD_URL = "jenkins.io/build-url";
 
-    private final String image;
     private String credentialsId;
     private String passphraseCredentialsId;
     private boolean hsm;
-    private String registryCredentialsId;
     private Map<String, String> annotations = new LinkedHashMap<>();
-    private String signatureRepository;
     private String digest;
     private boolean notary;
     private String signatureFormat;
@@ -80,11 +74,7 @@ public class SignImageStep extends Step {
 
     @DataBoundConstructor
     public SignImageStep(String image) {
-        this.image = Util.fixEmptyAndTrim(image);
-    }
-
-    public String getImage() {
-        return image;
+        super(image);
     }
 
     /** An "Image signing key" or a "Secret file" credential holding the private key. */
@@ -119,16 +109,6 @@ public class SignImageStep extends Step {
         this.hsm = hsm;
     }
 
-    @CheckForNull
-    public String getRegistryCredentialsId() {
-        return registryCredentialsId;
-    }
-
-    @DataBoundSetter
-    public void setRegistryCredentialsId(String registryCredentialsId) {
-        this.registryCredentialsId = Util.fixEmptyAndTrim(registryCredentialsId);
-    }
-
     /** Extra key/value pairs signed with the image (cosign annotations), e.g. {@code [git: env.GIT_COMMIT]}. */
     @NonNull
     public Map<String, String> getAnnotations() {
@@ -138,16 +118,6 @@ public class SignImageStep extends Step {
     @DataBoundSetter
     public void setAnnotations(Map<String, String> annotations) {
         this.annotations = StepSupport.stringMap(annotations);
-    }
-
-    @CheckForNull
-    public String getSignatureRepository() {
-        return signatureRepository;
-    }
-
-    @DataBoundSetter
-    public void setSignatureRepository(String signatureRepository) {
-        this.signatureRepository = Util.fixEmptyAndTrim(signatureRepository);
     }
 
     /**
@@ -204,8 +174,18 @@ public class SignImageStep extends Step {
     }
 
     @Override
-    public String toString() {
-        return "signImage(" + image + ")";
+    String functionName() {
+        return "signImage";
+    }
+
+    @Override
+    String operation() {
+        return "sign";
+    }
+
+    @Override
+    String pastParticiple() {
+        return "signed";
     }
 
     /** Runs the signing off the CPS thread: it talks to registries and may wait for an HSM. */
@@ -228,41 +208,30 @@ public class SignImageStep extends Step {
             try {
                 return sign(run, log);
             } catch (Exception e) {
-                String reason = StepSupport.reason(e);
-                if (!(e instanceof InterruptedException)) {
-                    ImageTrustAction.record(run, ImageTrustRecord.failed("sign", String.valueOf(step.image), reason));
-                    log.line("NOT signed " + step.image + ": " + reason);
-                }
-                throw StepSupport.toStepFailure(e);
+                throw step.failed(run, log, null, e);
             }
         }
 
         private Map<String, Object> sign(Run<?, ?> run, BuildLog log) throws Exception {
-            if (step.image == null) {
-                throw new AbortException("signImage needs image: 'registry/repository:tag'");
-            }
+            String imageText = step.requireImage();
             if ((step.credentialsId == null) == !step.hsm) {
                 throw new AbortException(
                         "signImage needs exactly one of credentialsId: '<signing key credential>' or hsm: true");
             }
-            ImageTrustConfiguration config = ImageTrustConfiguration.get();
-            SignatureFormat format;
-            try {
-                format = SignatureFormat.fromId(
-                        step.signatureFormat != null ? step.signatureFormat : config.getDefaultSignatureFormat());
-            } catch (IllegalArgumentException e) {
-                throw new AbortException("signImage signatureFormat: " + e.getMessage());
-            }
-            ImageReference image = ImageReference.parse(step.image);
+            EffectiveSettings settings = EffectiveSettings.current();
+            ImageTrustConfiguration config = settings.global();
+            SignatureFormat format = settings.signatureFormat(step.signatureFormat);
+            ImageReference image = ImageReference.parse(imageText);
             List<Digest> expected = expectedDigests(image, log);
             Map<String, String> annotations = annotations(run);
 
-            if (step.notary && config.getNotaryServerUrl() == null) {
+            NotarySettings notarySettings = config.getNotary();
+            if (step.notary && notarySettings.getServerUrl() == null) {
                 throw new AbortException(
                         "signImage notary: true needs a Notary server URL on the global Image Trust configuration");
             }
-            String notaryRootId = step.notary ? config.getNotaryRootCredentialsId() : null;
-            try (RegistryAccess registry = RegistryAccess.open(run, step.registryCredentialsId, config, log);
+            String notaryRootId = step.notary ? notarySettings.getRootCredentialsId() : null;
+            try (RegistryAccess registry = RegistryAccess.open(run, step.getRegistryCredentialsId(), config, log);
                     Signer signer = step.hsm
                             ? SignerFactory.fromHsm(run, config)
                             : SignerFactory.fromCredentials(run, step.credentialsId, step.passphraseCredentialsId);
@@ -272,17 +241,13 @@ public class SignImageStep extends Step {
                         .registry(registry.client())
                         .signer(signer)
                         .listener(log);
-                String signatureRepository =
-                        step.signatureRepository != null ? step.signatureRepository : config.getSignatureRepository();
-                if (signatureRepository != null) {
-                    signing.signatureRepository(ImageReference.parse(signatureRepository));
-                }
+                settings.signatureRepository(step).ifPresent(signing::signatureRepository);
                 if (step.notary) {
-                    NotaryOptions.Builder notary = NotaryOptions.builder(config.getNotaryServerUrl())
+                    NotaryServer.Builder notary = NotaryServer.builder(notarySettings.getServerUrl())
                             .trustCacheDirectory(config.notaryTrustDirectory())
                             .registryAuth(registry.client());
-                    if (config.getNotaryCaCertificate() != null) {
-                        notary.caPem(config.getNotaryCaCertificate());
+                    if (notarySettings.getCaCertificate() != null) {
+                        notary.caPem(notarySettings.getCaCertificate());
                     }
                     if (notaryRoot != null) {
                         notary.rootSigner(notaryRoot);
@@ -420,7 +385,7 @@ public class SignImageStep extends Step {
 
     /** {@code signImage} in the Snippet Generator and the Pipeline DSL. */
     @Extension
-    public static final class DescriptorImpl extends StepDescriptor {
+    public static final class DescriptorImpl extends ImageStepDescriptor {
         @Override
         public String getFunctionName() {
             return "signImage";
@@ -430,11 +395,6 @@ public class SignImageStep extends Step {
         @Override
         public String getDisplayName() {
             return Messages.SignImageStep_DisplayName();
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return StepSupport.REQUIRED_CONTEXT;
         }
 
         @POST
@@ -456,23 +416,6 @@ public class SignImageStep extends Step {
         }
 
         @POST
-        public ListBoxModel doFillRegistryCredentialsIdItems(
-                @AncestorInPath Item item, @QueryParameter String registryCredentialsId) {
-            return StepSupport.credentialItems(item, registryCredentialsId, StandardUsernamePasswordCredentials.class);
-        }
-
-        @POST
-        public FormValidation doCheckImage(@QueryParameter String value) {
-            return ImageChecks.checkImage(value);
-        }
-
-        /** The stage view's label: the image. */
-        @Override
-        public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
-            return StepSupport.imageArgument(namedArgs);
-        }
-
-        @POST
         public ListBoxModel doFillSignatureFormatItems() {
             return ImageTrustConfiguration.signatureFormatItems(Messages.SignImageStep_GlobalFormat());
         }
@@ -485,11 +428,6 @@ public class SignImageStep extends Step {
         @POST
         public FormValidation doCheckDigest(@QueryParameter String value) {
             return ImageChecks.checkOptional(value, Digest::parse);
-        }
-
-        @POST
-        public FormValidation doCheckSignatureRepository(@QueryParameter String value) {
-            return ImageChecks.checkOptionalImage(value);
         }
     }
 }

@@ -1,12 +1,10 @@
 package io.jenkins.plugins.imagetrust.steps;
 
-import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.Util;
-import hudson.model.Item;
 import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
@@ -30,15 +28,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jenkinsci.plugins.workflow.actions.WarningAction;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
-import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -51,23 +45,16 @@ import org.kohsuke.stapler.verb.POST;
  * platform's ({@code platform} and {@code index} in the value say which). When the image is not trusted,
  * {@code mode: 'enforce'} fails the step with the reason and {@code mode: 'warn'} marks the build UNSTABLE.
  */
-public class VerifyImageStep extends Step {
-    private final String image;
+public class VerifyImageStep extends ImageStep {
     private List<String> keys = new ArrayList<>();
     private int threshold;
     private Map<String, String> requiredAnnotations = new LinkedHashMap<>();
     private String mode;
-    private String registryCredentialsId;
-    private String signatureRepository;
     private String platform;
 
     @DataBoundConstructor
     public VerifyImageStep(String image) {
-        this.image = Util.fixEmptyAndTrim(image);
-    }
-
-    public String getImage() {
-        return image;
+        super(image);
     }
 
     /** Names or key ids of trusted keys to accept; empty for all trusted keys. */
@@ -122,26 +109,6 @@ public class VerifyImageStep extends Step {
         this.mode = Util.fixEmptyAndTrim(mode);
     }
 
-    @CheckForNull
-    public String getRegistryCredentialsId() {
-        return registryCredentialsId;
-    }
-
-    @DataBoundSetter
-    public void setRegistryCredentialsId(String registryCredentialsId) {
-        this.registryCredentialsId = Util.fixEmptyAndTrim(registryCredentialsId);
-    }
-
-    @CheckForNull
-    public String getSignatureRepository() {
-        return signatureRepository;
-    }
-
-    @DataBoundSetter
-    public void setSignatureRepository(String signatureRepository) {
-        this.signatureRepository = Util.fixEmptyAndTrim(signatureRepository);
-    }
-
     /**
      * {@code os/architecture[/variant]}, e.g. {@code linux/arm64}: verify the manifest a runtime on that platform pulls
      * (an image index is resolved to the manifest it lists for it); empty to verify what the image names.
@@ -162,8 +129,18 @@ public class VerifyImageStep extends Step {
     }
 
     @Override
-    public String toString() {
-        return "verifyImage(" + image + ")";
+    String functionName() {
+        return "verifyImage";
+    }
+
+    @Override
+    String operation() {
+        return "verify";
+    }
+
+    @Override
+    String pastParticiple() {
+        return "verified";
     }
 
     /** Runs the verification off the CPS thread. */
@@ -186,56 +163,37 @@ public class VerifyImageStep extends Step {
             EffectivePolicy policy = null;
             VerificationReport report;
             try {
-                if (step.image == null) {
-                    throw new AbortException("verifyImage needs image: 'registry/repository:tag'");
-                }
-                ImageTrustConfiguration config = ImageTrustConfiguration.get();
-                policy = EffectivePolicy.of(
-                        config.getTrustedKeys(),
-                        config.getDefaultThreshold(),
-                        ImageTrustConfiguration.parseMode(config.getDefaultMode()),
-                        step.keys,
-                        step.threshold,
-                        step.mode,
-                        step.requiredAnnotations);
-                report = verify(run, log, config, policy);
+                String image = step.requireImage();
+                EffectiveSettings settings = EffectiveSettings.current();
+                policy = settings.policy(step.keys, step.threshold, step.mode, step.requiredAnnotations);
+                report = verify(run, log, settings, policy, image);
             } catch (Exception e) {
                 // The image could not even be checked (bad input, a policy below the floor, registry down): that is a
                 // failure in either mode.
-                String reason = StepSupport.reason(e);
-                if (!(e instanceof InterruptedException)) {
-                    ImageTrustAction.record(
-                            run,
-                            ImageTrustRecord.failed("verify", String.valueOf(step.image), reason)
-                                    .withPolicy(policy == null ? null : policy.describe()));
-                    log.line("NOT verified " + step.image + ": " + reason);
-                }
-                throw StepSupport.toStepFailure(e);
+                throw step.failed(run, log, policy == null ? null : policy.describe(), e);
             }
             return conclude(run, log, policy, report);
         }
 
         private VerificationReport verify(
-                Run<?, ?> run, BuildLog log, ImageTrustConfiguration config, EffectivePolicy policy) throws Exception {
-            ImageReference image = ImageReference.parse(step.image);
+                Run<?, ?> run, BuildLog log, EffectiveSettings settings, EffectivePolicy policy, String imageText)
+                throws Exception {
+            ImageReference image = ImageReference.parse(imageText);
             Platform platform;
             try {
                 platform = step.platform == null ? null : Platform.parse(step.platform);
             } catch (IllegalArgumentException e) {
                 throw new AbortException("verifyImage platform: " + e.getMessage());
             }
-            try (RegistryAccess registry = RegistryAccess.open(run, step.registryCredentialsId, config, log)) {
+            try (RegistryAccess registry =
+                    RegistryAccess.open(run, step.getRegistryCredentialsId(), settings.global(), log)) {
                 ImageVerifier.Builder verifier = ImageVerifier.builder()
                         .registry(registry.client())
                         .policy(policy.toTrustPolicy())
                         .listener(log)
                         .clock(Clock.systemUTC())
                         .platform(platform);
-                String signatureRepository =
-                        step.signatureRepository != null ? step.signatureRepository : config.getSignatureRepository();
-                if (signatureRepository != null) {
-                    verifier.signatureRepository(ImageReference.parse(signatureRepository));
-                }
+                settings.signatureRepository(step).ifPresent(verifier::signatureRepository);
                 return verifier.build().verify(image);
             }
         }
@@ -270,7 +228,12 @@ public class VerifyImageStep extends Step {
             ImageTrustAction.record(
                     run,
                     new ImageTrustRecord(
-                                    "verify", step.image, report.digest().toString(), countedKeyIds, verdict, reason)
+                                    "verify",
+                                    step.getImage(),
+                                    report.digest().toString(),
+                                    countedKeyIds,
+                                    verdict,
+                                    reason)
                             .withPolicy(policy.describe()));
             if (report.trusted()) {
                 log.line("verified " + pinned + ": signed by " + String.join(", ", countedKeyIds) + " (policy: "
@@ -310,7 +273,7 @@ public class VerifyImageStep extends Step {
 
     /** {@code verifyImage} in the Snippet Generator and the Pipeline DSL. */
     @Extension
-    public static final class DescriptorImpl extends StepDescriptor {
+    public static final class DescriptorImpl extends ImageStepDescriptor {
         @Override
         public String getFunctionName() {
             return "verifyImage";
@@ -320,28 +283,6 @@ public class VerifyImageStep extends Step {
         @Override
         public String getDisplayName() {
             return Messages.VerifyImageStep_DisplayName();
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return StepSupport.REQUIRED_CONTEXT;
-        }
-
-        @POST
-        public ListBoxModel doFillRegistryCredentialsIdItems(
-                @AncestorInPath Item item, @QueryParameter String registryCredentialsId) {
-            return StepSupport.credentialItems(item, registryCredentialsId, StandardUsernamePasswordCredentials.class);
-        }
-
-        @POST
-        public FormValidation doCheckImage(@QueryParameter String value) {
-            return ImageChecks.checkImage(value);
-        }
-
-        /** The stage view's label: the image. */
-        @Override
-        public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
-            return StepSupport.imageArgument(namedArgs);
         }
 
         @POST
@@ -360,11 +301,6 @@ public class VerifyImageStep extends Step {
             return text == null || "0".equals(text)
                     ? FormValidation.ok()
                     : FormValidation.validatePositiveInteger(text);
-        }
-
-        @POST
-        public FormValidation doCheckSignatureRepository(@QueryParameter String value) {
-            return ImageChecks.checkOptionalImage(value);
         }
 
         @POST

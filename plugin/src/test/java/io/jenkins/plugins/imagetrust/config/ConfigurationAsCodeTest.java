@@ -35,6 +35,11 @@ class ConfigurationAsCodeTest {
         assertThat(config.getNotaryServerUrl()).isEqualTo("https://notary.example.com:4443");
         assertThat(config.getPkcs11PinCredentialsId()).isEqualTo("hsm-pin");
         assertThat(config.mayUseHsm("release/app")).isTrue();
+        // The flat YAML keys land in the nested settings the steps read.
+        assertThat(config.getNotary().getServerUrl()).isEqualTo("https://notary.example.com:4443");
+        assertThat(config.getHsm().getModulePath()).isEqualTo("/usr/lib/softhsm/libsofthsm2.so");
+        assertThat(config.getHsm().getKeyAlias()).isEqualTo("release");
+        assertThat(config.getHsm().isConfigured()).isTrue();
         assertThat(config.getTrustedKeys()).hasSize(2);
         TrustedPublicKey release = config.getTrustedKeys().get(0);
         assertThat(release.getName()).isEqualTo("release-2026");
@@ -73,6 +78,9 @@ class ConfigurationAsCodeTest {
                 .contains("notBefore: \"2026-01-01\"")
                 .contains("revoked: true")
                 .contains("publicKey:")
+                // the YAML keeps the flat keys of earlier versions: no nested notary or hsm block
+                .doesNotContain("serverUrl:")
+                .doesNotContain("modulePath:")
                 // computed, read-only: not configuration
                 .doesNotContain("keyId");
     }

@@ -7,9 +7,13 @@ import hudson.model.User;
 import hudson.security.ACL;
 import hudson.security.ACLContext;
 import io.jenkins.plugins.imagetrust.TestImages;
+import java.io.InputStream;
 import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import jenkins.model.Jenkins;
 import net.sf.json.JSONObject;
@@ -27,7 +31,10 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 import org.kohsuke.stapler.StaplerRequest2;
 import org.springframework.security.access.AccessDeniedException;
 
-/** The global page: a form round trip, deleting every key, and only administrators may change anything. */
+/**
+ * The global page: a form round trip, deleting every key, only administrators may change anything, and a configuration
+ * saved by an earlier version (flat Notary and HSM fields) still loads.
+ */
 @WithJenkins
 class ImageTrustConfigurationTest {
     private JenkinsRule j;
@@ -79,6 +86,92 @@ class ImageTrustConfigurationTest {
         assertThat(reloaded.insecureRegistrySet()).containsExactly("registry.internal:5000");
         assertThat(reloaded.getNotaryServerUrl()).isEqualTo("https://notary.example.com:4443");
         assertThat(reloaded.getPkcs11AllowedJobs()).isEqualTo("release/.*");
+    }
+
+    @Test
+    void theFormRoundTripKeepsTheNotaryAndHsmSections() throws Exception {
+        ImageTrustConfiguration config = ImageTrustConfiguration.get();
+        config.setNotaryServerUrl("https://notary.example.com:4443");
+        config.setNotaryCaCertificate(TestImages.publicKeyPem());
+        config.setPkcs11ModulePath("/usr/lib/softhsm/libsofthsm2.so");
+        config.setPkcs11Slot("7");
+        config.setPkcs11KeyAlias("release");
+        config.setPkcs11AllowedJobs("release/.*");
+
+        JenkinsRule.WebClient admin = j.createWebClient().login("admin");
+        j.submit(admin.goTo("configure").getFormByName("config"));
+
+        ImageTrustConfiguration reloaded = ImageTrustConfiguration.get();
+        assertThat(reloaded.getNotary().getServerUrl()).isEqualTo("https://notary.example.com:4443");
+        assertThat(reloaded.getNotary().getCaCertificate())
+                .isEqualToNormalizingNewlines(TestImages.publicKeyPem().strip());
+        assertThat(reloaded.getHsm().getModulePath()).isEqualTo("/usr/lib/softhsm/libsofthsm2.so");
+        assertThat(reloaded.getHsm().getSlot()).isEqualTo("7");
+        assertThat(reloaded.getHsm().getKeyAlias()).isEqualTo("release");
+        assertThat(reloaded.getHsm().getAllowedJobs()).isEqualTo("release/.*");
+    }
+
+    /**
+     * {@code configuration-before-grouping.xml} is what the version with flat Notary and HSM fields saved (its XStream
+     * form, every field set). It loads into the nested settings, and the next save writes only the grouped shape.
+     */
+    @Test
+    void aConfigurationSavedWithFlatNotaryAndHsmFieldsStillLoads() throws Exception {
+        Path saved = j.jenkins.getRootDir().toPath().resolve(ImageTrustConfiguration.class.getName() + ".xml");
+        try (InputStream old = getClass().getResourceAsStream("configuration-before-grouping.xml")) {
+            assertThat(old).isNotNull();
+            Files.copy(old, saved, StandardCopyOption.REPLACE_EXISTING);
+        }
+        ImageTrustConfiguration config = ImageTrustConfiguration.get();
+        config.load();
+        assertEverySavedValue(config);
+
+        config.save();
+        String written = Files.readString(saved, StandardCharsets.UTF_8);
+        assertThat(written)
+                .contains("<notary>")
+                .contains("<serverUrl>https://notary.example.com:4443</serverUrl>")
+                .contains("<hsm>")
+                .contains("<allowedJobs>release/.*</allowedJobs>")
+                .doesNotContain("notaryServerUrl")
+                .doesNotContain("pkcs11");
+        config.load();
+        assertEverySavedValue(config);
+    }
+
+    private static void assertEverySavedValue(ImageTrustConfiguration config) {
+        assertThat(config.getTrustedKeys()).hasSize(1);
+        TrustedPublicKey key = config.getTrustedKeys().get(0);
+        assertThat(key.getName()).isEqualTo("release-2026");
+        assertThat(key.getKeyId()).isEqualTo(new TrustedPublicKey("x", TestImages.publicKeyPem()).getKeyId());
+        assertThat(key.getNotBefore()).isEqualTo("2026-01-01");
+        assertThat(key.getNotAfter()).isEqualTo("2027-01-01");
+        assertThat(key.isRevoked()).isFalse();
+        assertThat(config.getDefaultMode()).isEqualTo("warn");
+        assertThat(config.getDefaultSignatureFormat()).isEqualTo("legacy");
+        assertThat(config.getDefaultThreshold()).isEqualTo(2);
+        assertThat(config.getSignatureRepository()).isEqualTo("registry.example.com/signatures");
+        assertThat(config.insecureRegistrySet()).containsExactly("registry.internal:5000");
+        assertThat(config.getNotaryServerUrl()).isEqualTo("https://notary.example.com:4443");
+        assertThat(config.getNotary().getServerUrl()).isEqualTo("https://notary.example.com:4443");
+        assertThat(config.getNotaryCaCertificate())
+                .startsWith("-----BEGIN CERTIFICATE-----")
+                .endsWith("-----END CERTIFICATE-----");
+        assertThat(config.getNotary().getCaCertificate()).isEqualTo(config.getNotaryCaCertificate());
+        assertThat(config.getNotaryRootCredentialsId()).isEqualTo("notary-root");
+        assertThat(config.getNotary().getRootCredentialsId()).isEqualTo("notary-root");
+        assertThat(config.getPkcs11ModulePath()).isEqualTo("/usr/lib/softhsm/libsofthsm2.so");
+        assertThat(config.getHsm().getModulePath()).isEqualTo("/usr/lib/softhsm/libsofthsm2.so");
+        assertThat(config.getPkcs11Slot()).isEqualTo("7");
+        assertThat(config.getHsm().getSlot()).isEqualTo("7");
+        assertThat(config.getPkcs11KeyAlias()).isEqualTo("release");
+        assertThat(config.getHsm().getKeyAlias()).isEqualTo("release");
+        assertThat(config.getPkcs11PinCredentialsId()).isEqualTo("hsm-pin");
+        assertThat(config.getHsm().getPinCredentialsId()).isEqualTo("hsm-pin");
+        assertThat(config.getPkcs11AllowedJobs()).isEqualTo("release/.*");
+        assertThat(config.getHsm().isConfigured()).isTrue();
+        assertThat(config.mayUseHsm("release/app")).isTrue();
+        assertThat(config.mayUseHsm("playground/app")).isFalse();
     }
 
     @Test

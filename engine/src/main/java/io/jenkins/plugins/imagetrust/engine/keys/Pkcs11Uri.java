@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A PKCS#11 key named by an RFC 7512 URI, the form cosign takes:
@@ -96,7 +97,7 @@ public final class Pkcs11Uri {
         if (text.isEmpty()) {
             return out;
         }
-        for (String pair : text.split(java.util.regex.Pattern.quote(String.valueOf(separator)), -1)) {
+        for (String pair : text.split(Pattern.quote(String.valueOf(separator)), -1)) {
             int equals = pair.indexOf('=');
             if (equals <= 0) {
                 throw new KeyException("the PKCS#11 URI's " + part + " has a malformed attribute '" + pair + "' (expected name=value)");

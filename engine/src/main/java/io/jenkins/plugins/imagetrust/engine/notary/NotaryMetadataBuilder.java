@@ -15,6 +15,7 @@ import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +86,7 @@ public final class NotaryMetadataBuilder {
             throws KeyException, MalformedMetadataException {
         Map<String, TufKey> keys = new LinkedHashMap<>(current.delegationKeys());
         keys.put(delegateKey.id(), delegateKey);
-        List<DelegatedRole> roles = new java.util.ArrayList<>(current.delegations().stream().filter(d -> !d.name().equals(RoleNames.RELEASES)).toList());
+        List<DelegatedRole> roles = new ArrayList<>(current.delegations().stream().filter(d -> !d.name().equals(RoleNames.RELEASES)).toList());
         roles.add(new DelegatedRole(RoleNames.RELEASES, new RoleKeys(List.of(delegateKey.id()), 1), List.of("")));
         TargetsMetadata updated = new TargetsMetadata(current.version() + 1, now.truncatedTo(ChronoUnit.SECONDS).plus(TARGETS_VALIDITY),
                 current.targets(), keys, roles);

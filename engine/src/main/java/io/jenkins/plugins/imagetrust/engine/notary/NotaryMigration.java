@@ -20,7 +20,7 @@ import java.util.TreeSet;
  * failure does not stop the others; trust data that does not verify stops everything.
  */
 public final class NotaryMigration {
-    private final NotaryOptions notary;
+    private final NotaryServer notary;
     private final ImageSigner signer;
     private final ProgressListener listener;
 
@@ -66,7 +66,7 @@ public final class NotaryMigration {
      */
     public List<MigratedTag> migrate(ImageReference repository) throws NotaryException {
         ImageReference bare = repository.repositoryOnly();
-        TrustedRepository trusted = notary.verifier(listener).verify(NotaryOptions.gun(bare));
+        TrustedRepository trusted = notary.verifier(listener).verify(NotaryServer.gun(bare));
         List<MigratedTag> results = new ArrayList<>();
         for (String tag : signedTags(trusted)) {
             MigratedTag result = migrateTag(trusted, bare, tag);
@@ -109,14 +109,14 @@ public final class NotaryMigration {
 
     /** Builds a {@link NotaryMigration}: the Notary options (root pin!) and the cosign {@link ImageSigner} are required. */
     public static final class Builder {
-        private NotaryOptions notary;
+        private NotaryServer notary;
         private ImageSigner signer;
         private ProgressListener listener = ProgressListener.NONE;
 
         private Builder() {
         }
 
-        public Builder notary(NotaryOptions value) {
+        public Builder notary(NotaryServer value) {
             this.notary = value;
             return this;
         }

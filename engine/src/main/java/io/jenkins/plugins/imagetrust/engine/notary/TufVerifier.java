@@ -21,6 +21,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -266,7 +267,7 @@ public final class TufVerifier {
                 }
             }
         }
-        if (java.util.Collections.disjoint(trustedRoot.role(RoleNames.ROOT).keyIds(), candidateRoot.role(RoleNames.ROOT).keyIds())) {
+        if (Collections.disjoint(trustedRoot.role(RoleNames.ROOT).keyIds(), candidateRoot.role(RoleNames.ROOT).keyIds())) {
             return ": none of its root keys is the trusted root's (a root of a different repository, or this repository was initialised anew)";
         }
         return "";

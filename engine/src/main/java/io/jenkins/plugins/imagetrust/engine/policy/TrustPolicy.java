@@ -3,6 +3,7 @@ package io.jenkins.plugins.imagetrust.engine.policy;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ public final class TrustPolicy {
         if (threshold > keys.size()) {
             throw new IllegalArgumentException("threshold " + threshold + " can never be met with " + keys.size() + " trusted key(s)");
         }
-        Set<KeyId> seen = new java.util.HashSet<>();
+        Set<KeyId> seen = new HashSet<>();
         for (TrustedKey key : keys) {
             if (!seen.add(key.id())) {
                 throw new IllegalArgumentException("key " + key.id() + " is listed twice (as '" + key.name() + "')");

@@ -174,11 +174,6 @@ public final class ImageReference {
         return new ImageReference(registry, repository, newTag, null);
     }
 
-    /** Another repository on another or the same registry, e.g. a separate signature repository. */
-    public ImageReference withRepository(ImageReference other) {
-        return new ImageReference(other.registry, other.repository, tag, digest);
-    }
-
     /** The bare repository, without tag or digest. */
     public ImageReference repositoryOnly() {
         return new ImageReference(registry, repository, null, null);

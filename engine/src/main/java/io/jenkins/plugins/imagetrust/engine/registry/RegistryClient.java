@@ -44,11 +44,6 @@ public final class RegistryClient {
     private final int tagPageSize;
     private final Authenticator authenticator;
 
-    /** A client with every default: anonymous, no insecure registries, no listener. Prefer {@link #builder()}. */
-    public RegistryClient() {
-        this(new Builder());
-    }
-
     private RegistryClient(Builder builder) {
         this.hosts = new HostPolicy(builder.insecureRegistries);
         this.listener = builder.listener;

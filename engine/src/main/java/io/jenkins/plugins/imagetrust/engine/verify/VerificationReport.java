@@ -229,6 +229,28 @@ public final class VerificationReport {
         return root;
     }
 
+    /**
+     * The JSON entry (same schema) of an image that could not be verified at all: its text as given, {@code verified}
+     * false, {@code verdict} {@code ERROR} and the one-line {@code error}.
+     */
+    public static ObjectNode errorJsonTree(String image, String message) {
+        ObjectNode error = JsonMappers.lenient().createObjectNode();
+        error.put("schemaVersion", JSON_SCHEMA_VERSION);
+        error.put("image", image);
+        error.put("verified", false);
+        error.put("verdict", "ERROR");
+        error.put("error", message);
+        return error;
+    }
+
+    /** The JSON document of a batch: the schema version and {@code results}, one entry per image in order. */
+    public static ObjectNode resultsJsonTree(ArrayNode results) {
+        ObjectNode root = JsonMappers.lenient().createObjectNode();
+        root.put("schemaVersion", JSON_SCHEMA_VERSION);
+        root.set("results", results);
+        return root;
+    }
+
     public String toJson() {
         try {
             return JsonMappers.lenient().writerWithDefaultPrettyPrinter().writeValueAsString(toJsonTree());

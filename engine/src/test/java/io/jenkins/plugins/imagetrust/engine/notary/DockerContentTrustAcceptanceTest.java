@@ -47,8 +47,8 @@ class DockerContentTrustAcceptanceTest {
     @TempDir
     Path dockerConfig;
 
-    private NotaryOptions.Builder options() {
-        return NotaryOptions.builder(notary.url()).caPem(notary.caPem());
+    private NotaryServer.Builder options() {
+        return NotaryServer.builder(notary.url()).caPem(notary.caPem());
     }
 
     private ImageVerifier cosignVerifier() {
@@ -163,7 +163,7 @@ class DockerContentTrustAcceptanceTest {
 
         assertThatThrownBy(() -> ImageSigner.builder().registry(registry).signer(cosignKey).notary(options().build()).build()
                 .sign(SignRequest.builder(image).build()))
-                .hasMessageContaining("publishing " + NotaryOptions.gun(image) + ":v1 to Notary")
+                .hasMessageContaining("publishing " + NotaryServer.gun(image) + ":v1 to Notary")
                 .hasMessageContaining("initialising it needs the root key");
         assertThat(cosignVerifier().verify(image).trusted()).isTrue();
     }
@@ -180,7 +180,7 @@ class DockerContentTrustAcceptanceTest {
         }
         Digest digest1 = registry.resolve(v1).digest();
         Digest digest2 = registry.resolve(v2).digest();
-        NotaryOptions tofu = options().rootPin(RootPin.trustOnFirstUse()).build();
+        NotaryServer tofu = options().rootPin(RootPin.trustOnFirstUse()).build();
 
         NotaryVerification resolved = NotaryVerifier.builder().notary(tofu).registry(registry).build().verify(v1);
         assertThat(resolved.resolution().digest()).isEqualTo(digest1);

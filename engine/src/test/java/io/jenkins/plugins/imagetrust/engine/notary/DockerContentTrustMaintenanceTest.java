@@ -45,8 +45,8 @@ class DockerContentTrustMaintenanceTest {
     @TempDir
     Path dockerConfig;
 
-    private static NotaryPublisher publisher() {
-        return NotaryPublisher.builder()
+    private static NotaryWriters writers() {
+        return NotaryWriters.builder()
                 .client(NotaryClient.builder(notary.url()).trustedCaPem(notary.caPem()).requestTimeout(Duration.ofSeconds(30)).build())
                 .build();
     }
@@ -56,7 +56,7 @@ class DockerContentTrustMaintenanceTest {
         dockerd.buildScratchImage(image.toString(), image + " " + System.nanoTime());
         dockerd.docker("push", image.toString()).assertSuccess();
         Descriptor pushed = registry.resolve(image);
-        publisher().publish(new PublishRequest(NotaryOptions.gun(image), image.tag().orElseThrow(), pushed.digest(), pushed.size(), signer, root));
+        writers().publisher().publish(new PublishRequest(NotaryServer.gun(image), image.tag().orElseThrow(), pushed.digest(), pushed.size(), signer, root));
         dockerd.docker("rmi", image.toString()).assertSuccess();
         return pushed.digest();
     }
@@ -70,7 +70,7 @@ class DockerContentTrustMaintenanceTest {
     void dockerPullFollowsOurRootKeyRotationFromTheRootItTrusted() throws Exception {
         ImageReference v1 = registryFixture.reference("dct-maint/rerooted:v1");
         ImageReference v2 = registryFixture.reference("dct-maint/rerooted:v2");
-        String gun = NotaryOptions.gun(v1);
+        String gun = NotaryServer.gun(v1);
         Digest digest1 = pushAndPublish(v1, targetsKey, rootKey);
         TrustedDockerCli docker = new TrustedDockerCli(dockerd, notary, dockerConfig);
         CommandResult first = docker.run("pull", v1.toString());
@@ -79,7 +79,7 @@ class DockerContentTrustMaintenanceTest {
         dockerd.docker("rmi", v1.toString()).assertSuccess();
 
         Signer newRootKey = TestSigners.ecdsa();
-        publisher().rotateRootKey(gun, rootKey, newRootKey);
+        writers().keyRotation().rotateRootKey(gun, rootKey, newRootKey);
         Digest digest2 = pushAndPublish(v2, targetsKey, newRootKey);
 
         // The same trust folder: docker checks root v2 against the root v1 it pinned, and accepts it.
@@ -96,7 +96,7 @@ class DockerContentTrustMaintenanceTest {
     void dockerPullRefusesATagWeRevoked() throws Exception {
         ImageReference v1 = registryFixture.reference("dct-maint/revoked:v1");
         ImageReference v2 = registryFixture.reference("dct-maint/revoked:v2");
-        String gun = NotaryOptions.gun(v1);
+        String gun = NotaryServer.gun(v1);
         Digest digest1 = pushAndPublish(v1, targetsKey, rootKey);
         pushAndPublish(v2, targetsKey, rootKey);
         TrustedDockerCli docker = new TrustedDockerCli(dockerd, notary, dockerConfig);
@@ -105,7 +105,7 @@ class DockerContentTrustMaintenanceTest {
         assertThat(accepted.output()).contains(digest1.toString());
         dockerd.docker("rmi", v1.toString()).assertSuccess();
 
-        RevokeResult revoked = publisher().revoke(gun, "v1", targetsKey, rootKey);
+        RevokeResult revoked = writers().publisher().revoke(gun, "v1", targetsKey, rootKey);
         assertThat(revoked.stillResolvesTo()).isEmpty();
 
         // Same trust folder as the accepted pull: docker's cached targets (which list v1) do not save the tag.
@@ -121,11 +121,11 @@ class DockerContentTrustMaintenanceTest {
     void dockerTrustInspectListsTheSignerWeAddedAndDockerPullsWhatTheSignerSigned() throws Exception {
         ImageReference base = registryFixture.reference("dct-maint/signers:base");
         ImageReference v1 = registryFixture.reference("dct-maint/signers:v1");
-        String gun = NotaryOptions.gun(v1);
+        String gun = NotaryServer.gun(v1);
         pushAndPublish(base, targetsKey, rootKey); // initialises the repository; base is signed in targets
         Signer aliceKey = TestSigners.ecdsa();
         String aliceKeyId = TufKey.forPublicKey(aliceKey.publicKey()).id();
-        publisher().addSigner(gun, "alice", aliceKey.publicKey(), targetsKey, rootKey);
+        writers().signerDelegation().addSigner(gun, "alice", aliceKey.publicKey(), targetsKey, rootKey);
 
         Digest digest = pushAndPublish(v1, aliceKey, rootKey);
 

@@ -47,12 +47,12 @@ class NotaryMaintenanceServerTest {
         return NotaryClient.builder(notary.url()).trustedCaPem(notary.caPem()).requestTimeout(Duration.ofSeconds(30)).build();
     }
 
-    private static NotaryPublisher publisher() {
-        return NotaryPublisher.builder().client(client()).build();
+    private static NotaryWriters writers() {
+        return NotaryWriters.builder().client(client()).build();
     }
 
     private PublishResult publish(String gun, String tag, byte[] manifest, Signer signer) throws Exception {
-        return publisher().publish(new PublishRequest(gun, tag, Digest.sha256(manifest), manifest.length, signer, rootKey));
+        return writers().publisher().publish(new PublishRequest(gun, tag, Digest.sha256(manifest), manifest.length, signer, rootKey));
     }
 
     private TrustedRepository readPinned(String gun) throws NotaryException {
@@ -69,7 +69,7 @@ class NotaryMaintenanceServerTest {
         publish(gun, "v1", MANIFEST_1, targetsKey);
         publish(gun, "v2", MANIFEST_2, targetsKey);
 
-        RevokeResult revoked = publisher().revoke(gun, "v1", targetsKey, rootKey);
+        RevokeResult revoked = writers().publisher().revoke(gun, "v1", targetsKey, rootKey);
 
         assertThat(revoked.role()).isEqualTo(RoleNames.TARGETS);
         assertThat(revoked.roleVersion()).isEqualTo(3);
@@ -87,12 +87,12 @@ class NotaryMaintenanceServerTest {
         String gun = newGun();
         publish(gun, "v1", MANIFEST_1, targetsKey);
         Signer releasesKey = TestSigners.ecdsa();
-        publisher().delegateReleases(gun, targetsKey, rootKey, releasesKey.publicKey());
+        writers().signerDelegation().delegateReleases(gun, targetsKey, rootKey, releasesKey.publicKey());
         publish(gun, "v1", MANIFEST_2, releasesKey);
         publish(gun, "v2", MANIFEST_2, releasesKey);
 
-        RevokeResult onlyInReleases = publisher().revoke(gun, "v2", releasesKey, rootKey);
-        RevokeResult shadowing = publisher().revoke(gun, "v1", releasesKey, rootKey);
+        RevokeResult onlyInReleases = writers().publisher().revoke(gun, "v2", releasesKey, rootKey);
+        RevokeResult shadowing = writers().publisher().revoke(gun, "v1", releasesKey, rootKey);
 
         assertThat(onlyInReleases.role()).isEqualTo(RoleNames.RELEASES);
         assertThat(onlyInReleases.roleVersion()).isEqualTo(3);
@@ -113,11 +113,11 @@ class NotaryMaintenanceServerTest {
         String gun = newGun();
         publish(gun, "v1", MANIFEST_1, targetsKey);
 
-        assertThatThrownBy(() -> publisher().revoke(gun, "v9", targetsKey, rootKey))
+        assertThatThrownBy(() -> writers().publisher().revoke(gun, "v9", targetsKey, rootKey))
                 .isInstanceOf(NotaryException.class)
                 .hasMessageContaining(gun + ":v9 is not signed in targets")
                 .hasMessageContaining("nothing was revoked");
-        assertThatThrownBy(() -> publisher().revoke(gun, "v1", TestSigners.ecdsa(), rootKey))
+        assertThatThrownBy(() -> writers().publisher().revoke(gun, "v1", TestSigners.ecdsa(), rootKey))
                 .hasMessageContaining("is not a targets key of " + gun);
         assertThat(readPinned(gun).targets().version()).isEqualTo(1);
     }
@@ -134,7 +134,7 @@ class NotaryMaintenanceServerTest {
         NotaryCli notaryCli = new NotaryCli(notary, home);
         assertThat(notaryCli.run("list", gun)).contains("v1"); // the real client now trusts root v1
 
-        KeyRotationResult rotation = publisher().rotateTargetsKey(gun, rootKey, newTargetsKey);
+        KeyRotationResult rotation = writers().keyRotation().rotateTargetsKey(gun, rootKey, newTargetsKey);
 
         String newKeyId = TufKey.forPublicKey(newTargetsKey.publicKey()).id();
         assertThat(rotation.newKeyId()).isEqualTo(newKeyId);
@@ -166,11 +166,11 @@ class NotaryMaintenanceServerTest {
         String gun = newGun();
         publish(gun, "v1", MANIFEST_1, targetsKey);
         Signer oldReleasesKey = TestSigners.ecdsa();
-        publisher().delegateReleases(gun, targetsKey, rootKey, oldReleasesKey.publicKey());
+        writers().signerDelegation().delegateReleases(gun, targetsKey, rootKey, oldReleasesKey.publicKey());
         publish(gun, "v2", MANIFEST_2, oldReleasesKey);
         Signer newReleasesKey = TestSigners.ecdsa();
 
-        KeyRotationResult rotation = publisher().rotateDelegationKey(gun, RoleNames.RELEASES, targetsKey, rootKey, newReleasesKey);
+        KeyRotationResult rotation = writers().keyRotation().rotateDelegationKey(gun, RoleNames.RELEASES, targetsKey, rootKey, newReleasesKey);
 
         String newKeyId = TufKey.forPublicKey(newReleasesKey.publicKey()).id();
         assertThat(rotation.role()).isEqualTo(RoleNames.RELEASES);
@@ -193,17 +193,17 @@ class NotaryMaintenanceServerTest {
     void rotatesTheKeyOfADelegationThatHasSignedNothingYet() throws Exception {
         String gun = newGun();
         publish(gun, "v1", MANIFEST_1, targetsKey);
-        publisher().delegateReleases(gun, targetsKey, rootKey, TestSigners.ecdsa().publicKey());
+        writers().signerDelegation().delegateReleases(gun, targetsKey, rootKey, TestSigners.ecdsa().publicKey());
         Signer newReleasesKey = TestSigners.ecdsa();
 
-        KeyRotationResult rotation = publisher().rotateDelegationKey(gun, RoleNames.RELEASES, targetsKey, rootKey, newReleasesKey);
+        KeyRotationResult rotation = writers().keyRotation().rotateDelegationKey(gun, RoleNames.RELEASES, targetsKey, rootKey, newReleasesKey);
 
         assertThat(rotation.targetsVersion()).isEqualTo(3);
         assertThat(rotation.delegationVersion()).isZero();
         assertThat(publish(gun, "v2", MANIFEST_2, newReleasesKey).roleVersion()).isEqualTo(1);
-        assertThatThrownBy(() -> publisher().rotateDelegationKey(gun, RoleNames.RELEASES, targetsKey, rootKey, newReleasesKey))
+        assertThatThrownBy(() -> writers().keyRotation().rotateDelegationKey(gun, RoleNames.RELEASES, targetsKey, rootKey, newReleasesKey))
                 .hasMessageContaining("already is the key of targets/releases");
-        assertThatThrownBy(() -> publisher().rotateDelegationKey(gun, "targets/alice", targetsKey, rootKey, newReleasesKey))
+        assertThatThrownBy(() -> writers().keyRotation().rotateDelegationKey(gun, "targets/alice", targetsKey, rootKey, newReleasesKey))
                 .hasMessageContaining("delegates no role targets/alice");
         assertThat(readPinned(gun).targets().version()).isEqualTo(3);
     }
@@ -228,7 +228,7 @@ class NotaryMaintenanceServerTest {
                     assertThat(e.getMessage()).contains(e.detail());
                 });
         // Our publisher does not even send it: the given "root key" is not the pinned one.
-        assertThatThrownBy(() -> publisher().rotateTargetsKey(gun, targetsKey, newTargetsKey)).isInstanceOf(UntrustedRootException.class);
+        assertThatThrownBy(() -> writers().keyRotation().rotateTargetsKey(gun, targetsKey, newTargetsKey)).isInstanceOf(UntrustedRootException.class);
 
         TrustedRepository after = readPinned(gun);
         assertThat(after.root().version()).isEqualTo(1);
@@ -245,8 +245,8 @@ class NotaryMaintenanceServerTest {
         Signer bobKey = TestSigners.ecdsa();
         String aliceKeyId = TufKey.forPublicKey(aliceKey.publicKey()).id();
 
-        publisher().addSigner(gun, "alice", aliceKey.publicKey(), targetsKey, rootKey);
-        publisher().addSigner(gun, "bob", bobKey.publicKey(), targetsKey, rootKey);
+        writers().signerDelegation().addSigner(gun, "alice", aliceKey.publicKey(), targetsKey, rootKey);
+        writers().signerDelegation().addSigner(gun, "bob", bobKey.publicKey(), targetsKey, rootKey);
 
         TrustedRepository delegated = readPinned(gun);
         assertThat(delegated.targets().delegation("targets/alice").orElseThrow().keys().keyIds()).containsExactly(aliceKeyId);
@@ -267,7 +267,7 @@ class NotaryMaintenanceServerTest {
         assertThat(repository.delegations().get("targets/bob").targets()).containsOnlyKeys("v2");
         assertThat(new NotaryCli(notary, home).run("list", gun, "--roles", "targets/alice")).containsPattern("v2\\s+" + Digest.sha256(MANIFEST_2).hex());
 
-        RevokeResult revoked = publisher().revoke(gun, "v2", aliceKey, rootKey);
+        RevokeResult revoked = writers().publisher().revoke(gun, "v2", aliceKey, rootKey);
 
         assertThat(revoked.revokedFrom()).containsExactly(RoleNames.RELEASES, "targets/alice");
         TrustedRepository after = readPinned(gun);
@@ -276,8 +276,8 @@ class NotaryMaintenanceServerTest {
         assertThat(after.delegations().get("targets/bob").targets()).containsOnlyKeys("v2"); // bob's own signature is bob's to revoke
         assertThatThrownBy(() -> after.resolve("v2")).isInstanceOf(TargetNotFoundException.class);
 
-        assertThatThrownBy(() -> publisher().addSigner(gun, "releases", aliceKey.publicKey(), targetsKey, rootKey)).hasMessageContaining("reserved");
-        assertThatThrownBy(() -> publisher().addSigner(gun, "Alice", aliceKey.publicKey(), targetsKey, rootKey)).hasMessageContaining("signer name 'Alice'");
-        assertThatThrownBy(() -> publisher().addSigner(gun, "carol", aliceKey.publicKey(), aliceKey, rootKey)).hasMessageContaining("is not a targets key");
+        assertThatThrownBy(() -> writers().signerDelegation().addSigner(gun, "releases", aliceKey.publicKey(), targetsKey, rootKey)).hasMessageContaining("reserved");
+        assertThatThrownBy(() -> writers().signerDelegation().addSigner(gun, "Alice", aliceKey.publicKey(), targetsKey, rootKey)).hasMessageContaining("signer name 'Alice'");
+        assertThatThrownBy(() -> writers().signerDelegation().addSigner(gun, "carol", aliceKey.publicKey(), aliceKey, rootKey)).hasMessageContaining("is not a targets key");
     }
 }

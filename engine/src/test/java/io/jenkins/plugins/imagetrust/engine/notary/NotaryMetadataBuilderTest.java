@@ -212,9 +212,9 @@ class NotaryMetadataBuilderTest {
         assertThat(withAlice.delegation("targets/alice").orElseThrow().paths()).containsExactly("");
         assertThat(withAlice.delegation("targets/bob").orElseThrow().keys().keyIds()).containsExactly(bob.id());
         assertThat(withAlice.delegationKeys()).containsOnlyKeys(bob.id(), alice.id());
-        assertThatThrownBy(() -> NotaryPublisher.signerRole("releases")).hasMessageContaining("reserved");
-        assertThatThrownBy(() -> NotaryPublisher.signerRole("-x")).hasMessageContaining("signer name '-x'");
-        assertThatThrownBy(() -> NotaryPublisher.signerRole("a/b")).isInstanceOf(IllegalArgumentException.class);
-        assertThat(NotaryPublisher.signerRole("lab_signer-2")).isEqualTo("targets/lab_signer-2");
+        assertThatThrownBy(() -> NotarySignerDelegation.signerRole("releases")).hasMessageContaining("reserved");
+        assertThatThrownBy(() -> NotarySignerDelegation.signerRole("-x")).hasMessageContaining("signer name '-x'");
+        assertThatThrownBy(() -> NotarySignerDelegation.signerRole("a/b")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(NotarySignerDelegation.signerRole("lab_signer-2")).isEqualTo("targets/lab_signer-2");
     }
 }

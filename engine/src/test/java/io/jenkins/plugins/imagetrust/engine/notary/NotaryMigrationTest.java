@@ -34,8 +34,8 @@ class NotaryMigrationTest {
     private final Signer targetsKey = TestSigners.ecdsa();
     private final Signer cosignKey = TestSigners.ecdsa();
 
-    private NotaryOptions options() {
-        return NotaryOptions.builder(notary.url()).caPem(notary.caPem()).rootSigner(rootKey).build();
+    private NotaryServer options() {
+        return NotaryServer.builder(notary.url()).caPem(notary.caPem()).rootSigner(rootKey).build();
     }
 
     @Test
@@ -49,7 +49,7 @@ class NotaryMigrationTest {
         dual.sign(SignRequest.builder(v2).build());
         byte[] missing = "{\"schemaVersion\":2,\"never\":\"pushed\"}".getBytes(StandardCharsets.UTF_8);
         options().publisher(io.jenkins.plugins.imagetrust.engine.events.ProgressListener.NONE).publish(
-                new PublishRequest(NotaryOptions.gun(v1), "ghost", Digest.sha256(missing), missing.length, targetsKey, rootKey));
+                new PublishRequest(NotaryServer.gun(v1), "ghost", Digest.sha256(missing), missing.length, targetsKey, rootKey));
         TestImages.push(registry, v2, "moved"); // the registry tag moves; Notary still signs digest2
 
         ImageSigner cosign = ImageSigner.builder().registry(registry).signer(cosignKey).build();
@@ -73,7 +73,7 @@ class NotaryMigrationTest {
         ImageReference image = registryFixture.reference("migrate/pinned:v1");
         TestImages.push(registry, image, "pinned");
         ImageSigner.builder().registry(registry).signer(targetsKey).notary(options()).build().sign(SignRequest.builder(image).build());
-        NotaryOptions otherRoot = NotaryOptions.builder(notary.url()).caPem(notary.caPem()).rootSigner(TestSigners.ecdsa()).build();
+        NotaryServer otherRoot = NotaryServer.builder(notary.url()).caPem(notary.caPem()).rootSigner(TestSigners.ecdsa()).build();
 
         assertThatThrownBy(() -> NotaryMigration.builder().notary(otherRoot)
                 .signer(ImageSigner.builder().registry(registry).signer(cosignKey).build()).build().migrate(image))

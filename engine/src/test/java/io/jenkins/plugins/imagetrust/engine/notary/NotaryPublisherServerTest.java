@@ -48,8 +48,8 @@ class NotaryPublisherServerTest {
         return NotaryClient.builder(notary.url()).trustedCaPem(notary.caPem()).requestTimeout(Duration.ofSeconds(30)).build();
     }
 
-    private static NotaryPublisher publisher() {
-        return NotaryPublisher.builder().client(client()).build();
+    private static NotaryWriters writers() {
+        return NotaryWriters.builder().client(client()).build();
     }
 
     private PublishRequest request(String gun, String tag, byte[] manifest) {
@@ -64,7 +64,7 @@ class NotaryPublisherServerTest {
     void publishesANewRepositoryThatOurVerifierAndTheNotaryCliRead(@TempDir Path trustDir) throws Exception {
         String gun = newGun();
 
-        PublishResult result = publisher().publish(request(gun, "v1", MANIFEST_1));
+        PublishResult result = writers().publisher().publish(request(gun, "v1", MANIFEST_1));
 
         assertThat(result.initialised()).isTrue();
         assertThat(result.alreadyPresent()).isFalse();
@@ -79,14 +79,14 @@ class NotaryPublisherServerTest {
     }
 
     /**
-     * Every publisher and verifier one {@link NotaryOptions} hands out shares one HTTP client: its TLS context is
+     * Every publisher and verifier one {@link NotaryServer} hands out shares one HTTP client: its TLS context is
      * built once and its kept-alive connection serves them all, so all their requests arrive from one client port
      * (one TLS handshake), where a client each would connect afresh.
      */
     @Test
     void publishersOfOneOptionsShareOneConnection() throws Exception {
         String gun = newGun();
-        NotaryOptions options = NotaryOptions.builder(notary.url()).caPem(notary.caPem()).rootSigner(rootKey).build();
+        NotaryServer options = NotaryServer.builder(notary.url()).caPem(notary.caPem()).rootSigner(rootKey).build();
 
         options.publisher(ProgressListener.NONE).publish(request(gun, "v1", MANIFEST_1));
         options.publisher(ProgressListener.NONE).publish(request(gun, "v2", MANIFEST_2));
@@ -108,11 +108,11 @@ class NotaryPublisherServerTest {
     @Test
     void addsAndReplacesTagsInTheExistingTargets(@TempDir Path trustDir) throws Exception {
         String gun = newGun();
-        publisher().publish(request(gun, "v1", MANIFEST_1));
+        writers().publisher().publish(request(gun, "v1", MANIFEST_1));
 
-        PublishResult second = publisher().publish(request(gun, "v2", MANIFEST_2));
-        PublishResult again = publisher().publish(request(gun, "v2", MANIFEST_2));
-        PublishResult replaced = publisher().publish(request(gun, "v1", MANIFEST_2));
+        PublishResult second = writers().publisher().publish(request(gun, "v2", MANIFEST_2));
+        PublishResult again = writers().publisher().publish(request(gun, "v2", MANIFEST_2));
+        PublishResult replaced = writers().publisher().publish(request(gun, "v1", MANIFEST_2));
 
         assertThat(second.initialised()).isFalse();
         assertThat(second.roleVersion()).isEqualTo(2);
@@ -129,12 +129,12 @@ class NotaryPublisherServerTest {
     @Test
     void signsIntoTargetsReleasesOnceItIsDelegatedLikeDockerTrustSign(@TempDir Path home) throws Exception {
         String gun = newGun();
-        publisher().publish(request(gun, "v1", MANIFEST_1));
+        writers().publisher().publish(request(gun, "v1", MANIFEST_1));
         Signer releasesKey = TestSigners.ecdsa();
 
-        publisher().delegateReleases(gun, targetsKey, rootKey, releasesKey.publicKey());
-        PublishResult delegated = publisher().publish(new PublishRequest(gun, "v2", Digest.sha256(MANIFEST_2), MANIFEST_2.length, releasesKey, rootKey));
-        PublishResult again = publisher().publish(new PublishRequest(gun, "v2", Digest.sha256(MANIFEST_2), MANIFEST_2.length, releasesKey, rootKey));
+        writers().signerDelegation().delegateReleases(gun, targetsKey, rootKey, releasesKey.publicKey());
+        PublishResult delegated = writers().publisher().publish(new PublishRequest(gun, "v2", Digest.sha256(MANIFEST_2), MANIFEST_2.length, releasesKey, rootKey));
+        PublishResult again = writers().publisher().publish(new PublishRequest(gun, "v2", Digest.sha256(MANIFEST_2), MANIFEST_2.length, releasesKey, rootKey));
 
         assertThat(delegated.resolution().role()).isEqualTo("targets/releases");
         assertThat(delegated.roleVersion()).isEqualTo(1);
@@ -145,7 +145,7 @@ class NotaryPublisherServerTest {
         assertThat(notaryCli(home, "list", gun)).containsPattern("v2\\s+" + Digest.sha256(MANIFEST_2).hex() + "\\s+" + MANIFEST_2.length + "\\s+targets/releases");
 
         // The targets key can no longer sign tags that docker would resolve through releases.
-        assertThatThrownBy(() -> publisher().publish(request(gun, "v3", MANIFEST_1)))
+        assertThatThrownBy(() -> writers().publisher().publish(request(gun, "v3", MANIFEST_1)))
                 .isInstanceOf(NotaryException.class)
                 .hasMessageContaining("resolves through targets/releases");
     }
@@ -153,7 +153,7 @@ class NotaryPublisherServerTest {
     @Test
     void aRejectedPublishSurfacesTheServersReasonAndChangesNothing() throws Exception {
         String gun = newGun();
-        publisher().publish(request(gun, "v1", MANIFEST_1));
+        writers().publisher().publish(request(gun, "v1", MANIFEST_1));
         TrustedRepository before = readWithFreshTrust(gun);
         Signer unlisted = TestSigners.ecdsa();
         FileMeta evil = NotaryMetadataBuilder.target(Digest.sha256(MANIFEST_2), MANIFEST_2.length);
@@ -174,9 +174,9 @@ class NotaryPublisherServerTest {
     @Test
     void ourPublisherRefusesATargetsKeyTheRepositoryDoesNotList() throws Exception {
         String gun = newGun();
-        publisher().publish(request(gun, "v1", MANIFEST_1));
+        writers().publisher().publish(request(gun, "v1", MANIFEST_1));
 
-        assertThatThrownBy(() -> publisher().publish(new PublishRequest(gun, "v1", Digest.sha256(MANIFEST_2), MANIFEST_2.length, TestSigners.ecdsa(), rootKey)))
+        assertThatThrownBy(() -> writers().publisher().publish(new PublishRequest(gun, "v1", Digest.sha256(MANIFEST_2), MANIFEST_2.length, TestSigners.ecdsa(), rootKey)))
                 .isInstanceOf(NotaryException.class)
                 .hasMessageContaining("is not a targets key of " + gun);
         assertThat(readWithFreshTrust(gun).resolve("v1").digest()).isEqualTo(Digest.sha256(MANIFEST_1));
@@ -185,9 +185,9 @@ class NotaryPublisherServerTest {
     @Test
     void reinitialisingWithAnotherRootKeyIsRefusedByTheVerifierPin() throws Exception {
         String gun = newGun();
-        publisher().publish(request(gun, "v1", MANIFEST_1));
+        writers().publisher().publish(request(gun, "v1", MANIFEST_1));
 
-        assertThatThrownBy(() -> publisher().publish(new PublishRequest(gun, "v1", Digest.sha256(MANIFEST_2), MANIFEST_2.length, targetsKey, TestSigners.ecdsa())))
+        assertThatThrownBy(() -> writers().publisher().publish(new PublishRequest(gun, "v1", Digest.sha256(MANIFEST_2), MANIFEST_2.length, targetsKey, TestSigners.ecdsa())))
                 .isInstanceOf(UntrustedRootException.class)
                 .hasMessageContaining("does not list the pinned root key");
     }
@@ -196,14 +196,14 @@ class NotaryPublisherServerTest {
     void aRepositoryWithoutTrustDataIsNotFound() {
         assertThatThrownBy(() -> readWithFreshTrust(newGun()))
                 .isInstanceOfSatisfying(MetadataNotFoundException.class, e -> assertThat(e.name()).isEqualTo("root"));
-        assertThatThrownBy(() -> publisher().publish(new PublishRequest(newGun(), "v1", Digest.sha256(MANIFEST_1), MANIFEST_1.length, targetsKey, null)))
+        assertThatThrownBy(() -> writers().publisher().publish(new PublishRequest(newGun(), "v1", Digest.sha256(MANIFEST_1), MANIFEST_1.length, targetsKey, null)))
                 .hasMessageContaining("has no trust data yet; initialising it needs the root key");
     }
 
     @Test
     void theServersSnapshotRecordsOurExactBytes() throws Exception {
         String gun = newGun();
-        publisher().publish(request(gun, "v1", MANIFEST_1));
+        writers().publisher().publish(request(gun, "v1", MANIFEST_1));
         NotaryClient client = client();
 
         byte[] targets = client.fetch(gun, "targets", 1 << 20);
@@ -270,7 +270,7 @@ class NotaryPublisherServerTest {
                     byte[] manifest = ("{\"schemaVersion\":2,\"tag\":\"" + tag + "\"}").getBytes(StandardCharsets.UTF_8);
                     tasks.add(() -> {
                         start.await();
-                        return publisher().publish(request(gun, tag, manifest));
+                        return writers().publisher().publish(request(gun, tag, manifest));
                     });
                 }
                 for (java.util.concurrent.Future<PublishResult> future : pool.invokeAll(tasks)) {

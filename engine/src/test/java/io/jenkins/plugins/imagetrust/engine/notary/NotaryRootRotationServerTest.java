@@ -56,12 +56,12 @@ class NotaryRootRotationServerTest {
         return NotaryClient.builder(notary.url()).trustedCaPem(notary.caPem()).requestTimeout(Duration.ofSeconds(30)).build();
     }
 
-    private static NotaryPublisher publisher() {
-        return NotaryPublisher.builder().client(client()).build();
+    private static NotaryWriters writers() {
+        return NotaryWriters.builder().client(client()).build();
     }
 
     private static PublishResult publish(String gun, String tag, byte[] manifest, Signer targets, Signer root) throws Exception {
-        return publisher().publish(new PublishRequest(gun, tag, Digest.sha256(manifest), manifest.length, targets, root));
+        return writers().publisher().publish(new PublishRequest(gun, tag, Digest.sha256(manifest), manifest.length, targets, root));
     }
 
     private static TufVerifier verifier(MetadataFetcher fetcher, RootPin pin, TrustCache cache) {
@@ -100,7 +100,7 @@ class NotaryRootRotationServerTest {
         NotaryCli notaryCli = new NotaryCli(notary, home);
         assertThat(notaryCli.run("list", gun)).contains("v1"); // the real client now trusts root v1
 
-        KeyRotationResult rotation = publisher().rotateRootKey(gun, oldRootKey, newRootKey);
+        KeyRotationResult rotation = writers().keyRotation().rotateRootKey(gun, oldRootKey, newRootKey);
 
         assertThat(rotation.role()).isEqualTo(RoleNames.ROOT);
         assertThat(rotation.rootVersion()).isEqualTo(2);
@@ -130,7 +130,7 @@ class NotaryRootRotationServerTest {
         // From now on the new root key pins the repository; the old one is refused before anything is signed.
         assertThat(publish(gun, "v2", MANIFEST_2, targetsKey, newRootKey).roleVersion()).isEqualTo(2);
         assertThatThrownBy(() -> publish(gun, "v3", MANIFEST_2, targetsKey, oldRootKey)).isInstanceOf(UntrustedRootException.class);
-        assertThatThrownBy(() -> publisher().rotateRootKey(gun, newRootKey, newRootKey)).hasMessageContaining("already is a root key of " + gun);
+        assertThatThrownBy(() -> writers().keyRotation().rotateRootKey(gun, newRootKey, newRootKey)).hasMessageContaining("already is a root key of " + gun);
         assertThat(notaryCli.run("list", gun)).contains("v1").contains("v2");
     }
 
@@ -182,7 +182,7 @@ class NotaryRootRotationServerTest {
         byte[] oldRootFile = client().fetch(gun, RoleNames.ROOT, 1 << 20);
         TrustCache cache = new InMemoryTrustCache();
         verifier(client(), RootPin.rootFile(oldRootFile), cache).verify(gun);
-        publisher().rotateRootKey(gun, oldRootKey, newRootKey);
+        writers().keyRotation().rotateRootKey(gun, oldRootKey, newRootKey);
         verifier(client(), RootPin.rootFile(oldRootFile), cache).verify(gun);
 
         // A server (or a man in the middle) replaying root v1, still validly signed by the old key.
@@ -202,8 +202,8 @@ class NotaryRootRotationServerTest {
         String gun = newGun();
         publish(gun, "v1", MANIFEST_1, targetsKey, oldRootKey);
 
-        assertThatThrownBy(() -> publisher().rotateRootKey(gun, targetsKey, newRootKey)).isInstanceOf(UntrustedRootException.class);
-        assertThatThrownBy(() -> publisher().rotateRootKey(gun, oldRootKey, TestSigners.ed25519()))
+        assertThatThrownBy(() -> writers().keyRotation().rotateRootKey(gun, targetsKey, newRootKey)).isInstanceOf(UntrustedRootException.class);
+        assertThatThrownBy(() -> writers().keyRotation().rotateRootKey(gun, oldRootKey, TestSigners.ed25519()))
                 .isInstanceOf(KeyException.class).hasMessageContaining("must be an ECDSA key");
         assertThat(verifier(client(), pinnedKey(oldRootKey), new InMemoryTrustCache()).verify(gun).root().version()).isEqualTo(1);
     }

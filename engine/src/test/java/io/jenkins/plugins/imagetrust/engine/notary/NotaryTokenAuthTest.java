@@ -39,8 +39,8 @@ class NotaryTokenAuthTest {
     private final Signer rootKey = TestSigners.ecdsa();
     private final Signer targetsKey = TestSigners.ecdsa();
 
-    private NotaryOptions.Builder options() {
-        return NotaryOptions.builder(notary.url()).caPem(notary.caPem()).rootSigner(rootKey);
+    private NotaryServer.Builder options() {
+        return NotaryServer.builder(notary.url()).caPem(notary.caPem()).rootSigner(rootKey);
     }
 
     @Test
@@ -48,7 +48,7 @@ class NotaryTokenAuthTest {
         String gun = registryFixture.host() + "/token/app";
         RegistryClient registry = RegistryClient.builder()
                 .credentials(RegistryCredentials.basic(TokenRegistryFixture.USER, TokenRegistryFixture.PASSWORD.toCharArray())).build();
-        NotaryOptions withLogin = options().registryAuth(registry).build();
+        NotaryServer withLogin = options().registryAuth(registry).build();
         registryFixture.clearTokenRequests();
 
         PublishResult published = withLogin.publisher(ProgressListener.NONE)
@@ -71,7 +71,7 @@ class NotaryTokenAuthTest {
     @Test
     void aTokenWithoutTheNeededActionsIsRefusedWithTheServersAnswer() throws Exception {
         String gun = registryFixture.host() + "/token/anonymous";
-        NotaryOptions anonymousTokens = options().registryAuth(RegistryClient.builder().build()).build();
+        NotaryServer anonymousTokens = options().registryAuth(RegistryClient.builder().build()).build();
         assertThatThrownBy(() -> anonymousTokens.publisher(ProgressListener.NONE)
                 .publish(new PublishRequest(gun, "v1", Digest.sha256(MANIFEST), MANIFEST.length, targetsKey, rootKey)))
                 .isInstanceOf(NotaryServerException.class).hasMessageContaining("401");

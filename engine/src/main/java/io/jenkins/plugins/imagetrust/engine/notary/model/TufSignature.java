@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.notary.CanonicalJson;
 import io.jenkins.plugins.imagetrust.engine.notary.MalformedMetadataException;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Objects;
 
 /**
  * One entry of a metadata file's {@code signatures}: the signing key's id, the method and the signature
@@ -46,12 +48,12 @@ public record TufSignature(String keyId, SignatureMethod method, String methodNa
     @Override
     public boolean equals(Object o) {
         return o instanceof TufSignature other && keyId.equals(other.keyId) && methodName.equals(other.methodName)
-                && java.util.Arrays.equals(value, other.value);
+                && Arrays.equals(value, other.value);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(keyId, methodName, java.util.Arrays.hashCode(value));
+        return Objects.hash(keyId, methodName, Arrays.hashCode(value));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.notary.store;
 
 import io.jenkins.plugins.imagetrust.engine.notary.model.RoleNames;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Validates the names fetchers accept, so a name can never climb out of a folder or a URL path. */
@@ -24,7 +25,7 @@ public final class MetadataNames {
 
     /** The role part of {@code name} ({@code snapshot.<hex>} → {@code snapshot}, {@code 2.root} → {@code root}). */
     public static String roleOf(String name) {
-        java.util.regex.Matcher versioned = VERSIONED.matcher(name);
+        Matcher versioned = VERSIONED.matcher(name);
         if (versioned.matches()) {
             return versioned.group(2);
         }

@@ -3,6 +3,7 @@ package io.jenkins.plugins.imagetrust.engine.registry.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.imagetrust.engine.http.CappedRead;
 import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -54,9 +55,9 @@ public final class DockerConfig implements RegistryCredentialsProvider {
         return new Builder(directory);
     }
 
-    /** {@code $DOCKER_CONFIG}, else {@code ~/.docker}: where the docker CLI looks. */
-    public static Path defaultDirectory() {
-        String configured = System.getenv("DOCKER_CONFIG");
+    /** {@code DOCKER_CONFIG} of {@code environment}, else {@code ~/.docker}: where the docker CLI looks. */
+    public static Path defaultDirectory(Map<String, String> environment) {
+        String configured = environment.get("DOCKER_CONFIG");
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured);
         }
@@ -68,7 +69,7 @@ public final class DockerConfig implements RegistryCredentialsProvider {
         List<Path> dirs = new ArrayList<>();
         String path = System.getenv("PATH");
         if (path != null) {
-            for (String dir : path.split(java.io.File.pathSeparator)) {
+            for (String dir : path.split(File.pathSeparator)) {
                 if (!dir.isEmpty()) {
                     dirs.add(Path.of(dir));
                 }

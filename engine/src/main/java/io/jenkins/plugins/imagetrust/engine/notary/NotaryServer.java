@@ -1,12 +1,14 @@
 package io.jenkins.plugins.imagetrust.engine.notary;
 
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.notary.store.DirectoryTrustCache;
 import io.jenkins.plugins.imagetrust.engine.notary.store.InMemoryTrustCache;
 import io.jenkins.plugins.imagetrust.engine.notary.store.NotaryClient;
 import io.jenkins.plugins.imagetrust.engine.notary.store.TrustCache;
+import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
@@ -22,10 +24,10 @@ import java.util.Optional;
  * How to reach and trust one Notary v1 server, for the facades ({@code ImageSigner.Builder.notary},
  * {@code NotaryVerifier}, {@link NotaryMigration}): the server URL, its CA (else the JDK trust store), the root key
  * (needed to initialise a repository; when given it also pins the root), how to trust an existing root otherwise
- * ({@link RootPin}), and where trusted roots and versions are kept between runs (else in memory, per options object).
+ * ({@link RootPin}), and where trusted roots and versions are kept between runs (else in memory, per instance).
  * The targets key is not here: it is the facade's signing key.
  */
-public final class NotaryOptions {
+public final class NotaryServer {
     private final String serverUrl;
     private final String caPem;
     private final Signer rootSigner;
@@ -36,7 +38,7 @@ public final class NotaryOptions {
     private final RegistryClient registryAuth;
     private final NotaryClient client;
 
-    private NotaryOptions(Builder b) {
+    private NotaryServer(Builder b) {
         this.serverUrl = Objects.requireNonNull(b.serverUrl, "a Notary server URL is required");
         this.caPem = b.caPem;
         this.rootSigner = b.rootSigner;
@@ -131,20 +133,43 @@ public final class NotaryOptions {
         return TufVerifier.builder().fetcher(client(listener)).cache(cache).clock(clock).rootPin(effectiveRootPin()).listener(listener).build();
     }
 
+    /**
+     * Signs {@code tag} → {@code digest} (a manifest of {@code length} bytes) into {@code image}'s repository with the
+     * targets (or a {@code targets/releases}) key, initialising a repository without trust data with this server's root
+     * key: the one call behind both {@code ImageSigner}'s Notary step and {@code image-trust notary publish}.
+     */
+    public PublishResult publishTag(ImageReference image, String tag, Digest digest, long length, Signer targetsSigner,
+            ProgressListener listener) throws NotaryException, KeyException {
+        return publisher(listener).publish(new PublishRequest(gun(image), tag, digest, length, targetsSigner, rootSigner));
+    }
+
     /** A publisher over this server; an existing repository's root is pinned as {@link #effectiveRootPin()} says. */
     public NotaryPublisher publisher(ProgressListener listener) {
-        return NotaryPublisher.builder().client(client(listener)).cache(cache).clock(clock).listener(listener)
+        return writers(listener).publisher();
+    }
+
+    /** Signer delegation on this server, pinned like {@link #publisher}. */
+    public NotarySignerDelegation signerDelegation(ProgressListener listener) {
+        return writers(listener).signerDelegation();
+    }
+
+    /** Key rotation on this server, pinned like {@link #publisher}. */
+    public NotaryKeyRotation keyRotation(ProgressListener listener) {
+        return writers(listener).keyRotation();
+    }
+
+    private NotaryWriters writers(ProgressListener listener) {
+        return NotaryWriters.builder().client(client(listener)).cache(cache).clock(clock).listener(listener)
                 .existingRootPin(effectiveRootPin()).build();
     }
 
-
     @Override
     public String toString() {
-        return "NotaryOptions[" + serverUrl + (caPem != null ? ", own CA" : "") + (rootSigner != null ? ", root key " + rootSigner.keyId() : "")
+        return "NotaryServer[" + serverUrl + (caPem != null ? ", own CA" : "") + (rootSigner != null ? ", root key " + rootSigner.keyId() : "")
                 + (rootPin != null ? ", " + rootPin : "") + "]";
     }
 
-    /** Configures {@link NotaryOptions}; only the server URL is required. */
+    /** Configures {@link NotaryServer}; only the server URL is required. */
     public static final class Builder {
         private final String serverUrl;
         private String caPem;
@@ -205,8 +230,8 @@ public final class NotaryOptions {
             return this;
         }
 
-        public NotaryOptions build() {
-            return new NotaryOptions(this);
+        public NotaryServer build() {
+            return new NotaryServer(this);
         }
     }
 }
