@@ -18,9 +18,14 @@ public record SourceRevision(String repository, Optional<String> ref, String com
         if (repository.isBlank()) {
             throw new IllegalArgumentException("the source repository is empty");
         }
-        if (!GIT_COMMIT.matcher(commit).matches()) {
+        if (!isCommit(commit)) {
             throw new IllegalArgumentException("source commit '" + commit + "' is not a git commit id (40 or 64 lower-case hex digits)");
         }
+    }
+
+    /** Whether {@code text} is a git commit id as this record accepts it (40 or 64 lower-case hex digits). */
+    public static boolean isCommit(String text) {
+        return GIT_COMMIT.matcher(text).matches();
     }
 
     /**

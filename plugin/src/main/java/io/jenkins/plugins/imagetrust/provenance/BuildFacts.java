@@ -1,0 +1,81 @@
+package io.jenkins.plugins.imagetrust.provenance;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.PluginWrapper;
+import hudson.model.BooleanParameterValue;
+import hudson.model.ParameterValue;
+import hudson.model.ParametersAction;
+import hudson.model.Run;
+import hudson.model.StringParameterValue;
+import io.jenkins.plugins.imagetrust.engine.provenance.BaseImage;
+import io.jenkins.plugins.imagetrust.engine.provenance.JenkinsBuild;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import jenkins.model.Jenkins;
+
+/**
+ * What a run tells about itself for its SLSA provenance ({@link JenkinsBuild}): job, URLs, times, versions, the source
+ * revision it built and its parameters. Nothing secret: only string and boolean parameters that Jenkins does not
+ * call sensitive are taken (never password or credentials parameters, which are other types), and no environment.
+ */
+public final class BuildFacts {
+    private BuildFacts() {
+    }
+
+    /**
+     * The facts of {@code run} as they are at {@code now} (the signing step's time: the build is still running).
+     *
+     * @throws AbortException when Jenkins' root URL is not set: the builder id and invocation id are built from it
+     */
+    @NonNull
+    public static JenkinsBuild of(@NonNull Run<?, ?> run, @NonNull List<BaseImage> baseImages, @NonNull Instant now)
+            throws AbortException {
+        Jenkins jenkins = Jenkins.get();
+        String rootUrl = jenkins.getRootUrl();
+        if (rootUrl == null) {
+            throw new AbortException("signImage provenance needs Jenkins' root URL (Manage Jenkins › System › Jenkins"
+                    + " URL): the builder id and the build's URL are made from it; or set provenance: false");
+        }
+        Instant started = Instant.ofEpochMilli(run.getStartTimeInMillis());
+        return new JenkinsBuild(
+                rootUrl + run.getParent().getUrl(),
+                rootUrl + run.getUrl(),
+                run.getParent().getFullName(),
+                started,
+                now.isBefore(started) ? started : now,
+                SourceRevisions.of(run),
+                parameters(run),
+                Jenkins.VERSION == null ? "unknown" : Jenkins.VERSION,
+                pluginVersion(jenkins),
+                baseImages);
+    }
+
+    /** String and boolean parameters by name; a sensitive one, or a value of any other type, is left out. */
+    static Map<String, String> parameters(Run<?, ?> run) {
+        Map<String, String> values = new TreeMap<>();
+        ParametersAction action = run.getAction(ParametersAction.class);
+        if (action == null) {
+            return values;
+        }
+        for (ParameterValue parameter : action.getAllParameters()) {
+            if (parameter.isSensitive()) {
+                continue;
+            }
+            if (parameter instanceof StringParameterValue || parameter instanceof BooleanParameterValue) {
+                Object value = parameter.getValue();
+                if (value != null) {
+                    values.put(parameter.getName(), value.toString());
+                }
+            }
+        }
+        return values;
+    }
+
+    private static String pluginVersion(Jenkins jenkins) {
+        PluginWrapper plugin = jenkins.getPluginManager().whichPlugin(BuildFacts.class);
+        return plugin == null ? "unknown" : plugin.getVersion();
+    }
+}
