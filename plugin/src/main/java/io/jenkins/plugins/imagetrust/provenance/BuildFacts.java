@@ -53,14 +53,17 @@ public final class BuildFacts {
                 baseImages);
     }
 
-    /** String and boolean parameters by name; a sensitive one, or a value of any other type, is left out. */
+    /**
+     * The job's defined string and boolean parameters by name; a sensitive one, a value of any other type (password,
+     * credentials, file ...) and a parameter the job does not define are left out.
+     */
     static Map<String, String> parameters(Run<?, ?> run) {
         Map<String, String> values = new TreeMap<>();
         ParametersAction action = run.getAction(ParametersAction.class);
         if (action == null) {
             return values;
         }
-        for (ParameterValue parameter : action.getAllParameters()) {
+        for (ParameterValue parameter : action.getParameters()) {
             if (parameter.isSensitive()) {
                 continue;
             }
