@@ -41,6 +41,8 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
     private static final String HSM_SECTION = "hsm";
 
     private List<TrustedPublicKey> trustedKeys = new ArrayList<>();
+    private List<TrustedIdentity> trustedIdentities = new ArrayList<>();
+    private List<TrustedSigstoreRoot> trustedRoots = new ArrayList<>();
     private String defaultMode = MODE_ENFORCE;
     private String defaultSignatureFormat = SignatureFormat.BOTH.id();
     private int defaultThreshold = 1;
@@ -122,13 +124,16 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
 
     /**
      * Binds the submitted form. A form whose key list was emptied carries no {@code trustedKeys} at all, and binding
-     * would then leave the old keys in place: the list is reset first so that deleting every key really deletes them.
+     * would then leave the old keys in place: the lists are reset first so that deleting every key (identity, root)
+     * really deletes them.
      * The Notary and HSM sections are nested objects with no public setter (see the flat accessors) and are bound here.
      */
     @Override
     public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
         Jenkins.get().checkPermission(getRequiredGlobalConfigPagePermission());
         trustedKeys = new ArrayList<>();
+        trustedIdentities = new ArrayList<>();
+        trustedRoots = new ArrayList<>();
         JSONObject flat = JSONObject.fromObject(json);
         Object notarySection = flat.remove(NOTARY_SECTION);
         Object hsmSection = flat.remove(HSM_SECTION);
@@ -151,6 +156,30 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
     @DataBoundSetter
     public void setTrustedKeys(List<TrustedPublicKey> trustedKeys) {
         this.trustedKeys = trustedKeys == null ? new ArrayList<>() : new ArrayList<>(trustedKeys);
+        save();
+    }
+
+    /** Keyless signers whose Fulcio-certified signatures count like a trusted key's. */
+    @NonNull
+    public List<TrustedIdentity> getTrustedIdentities() {
+        return trustedIdentities == null ? List.of() : Collections.unmodifiableList(trustedIdentities);
+    }
+
+    @DataBoundSetter
+    public void setTrustedIdentities(List<TrustedIdentity> trustedIdentities) {
+        this.trustedIdentities = trustedIdentities == null ? new ArrayList<>() : new ArrayList<>(trustedIdentities);
+        save();
+    }
+
+    /** The Sigstore trusted roots keyless signatures are checked against, offline. */
+    @NonNull
+    public List<TrustedSigstoreRoot> getTrustedRoots() {
+        return trustedRoots == null ? List.of() : Collections.unmodifiableList(trustedRoots);
+    }
+
+    @DataBoundSetter
+    public void setTrustedRoots(List<TrustedSigstoreRoot> trustedRoots) {
+        this.trustedRoots = trustedRoots == null ? new ArrayList<>() : new ArrayList<>(trustedRoots);
         save();
     }
 

@@ -165,7 +165,8 @@ public class TrustedPublicKey implements Describable<TrustedPublicKey> {
             return FormValidation.ok();
         }
 
-        private static FormValidation checkInstant(String value) {
+        /** A date or an RFC 3339 instant, as {@link TrustedKey#parseTime} reads it; empty is fine. */
+        static FormValidation checkInstant(String value) {
             String text = Util.fixEmptyAndTrim(value);
             if (text == null) {
                 return FormValidation.ok();
