@@ -37,6 +37,8 @@ public record FulcioIdentity(Optional<String> subjectAlternativeName, Optional<S
             "1.3.6.1.4.1.57264.1.20", "buildTrigger",
             "1.3.6.1.4.1.57264.1.21", "runInvocationURI",
             "1.3.6.1.4.1.57264.1.22", "sourceRepositoryVisibilityAtSigning");
+    /** The names of the extensions read, in Fulcio's order. */
+    static final List<String> EXTENSION_NAMES = List.copyOf(V2_EXTENSIONS.values());
     private static final int SAN_EMAIL = 1;
     private static final int SAN_URI = 6;
     private static final int MAX_VALUE_CHARS = 4096;
