@@ -108,19 +108,15 @@ final class Rfc3161Timestamps {
 
     /**
      * Whether {@code signer} is trusted through {@code tsa} at {@code time}: the root's own leaf chains through the
-     * certificates above it (a lone leaf is pinned: only its dates are checked); an embedded certificate chains
-     * through the root's CA certificates. The leaf is never an issuer.
+     * certificates above it; an embedded certificate chains through the root's CA certificates. The leaf is never an
+     * issuer, and a leaf without a CA above it anchors nothing (sigstore-go {@code pkg/root} reads the first
+     * certificate as the leaf only when it is no CA, and needs a root).
      */
     private static boolean chainsTo(X509Certificate signer, TrustedRoot.Authority tsa, Instant time) {
         List<X509Certificate> chain = tsa.chain();
         if (!isCa(chain.get(0))) {
             if (chain.size() == 1) {
-                try {
-                    signer.checkValidity(java.util.Date.from(time));
-                    return true;
-                } catch (java.security.cert.CertificateException e) {
-                    return false;
-                }
+                return false;
             }
             chain = chain.subList(1, chain.size());
         }

@@ -43,7 +43,12 @@ import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.DERTaggedObject;
+import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.DERUTF8String;
+import org.bouncycastle.asn1.cms.Attribute;
+import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.CMSAttributes;
+import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -59,6 +64,7 @@ import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoGeneratorBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -678,7 +684,11 @@ public final class TestSigstore {
     public static byte[] timestamp(byte[] signature, Instant time, Ca signer, boolean embed) {
         try {
             TimeStampTokenGenerator generator = new TimeStampTokenGenerator(
-                    new JcaSimpleSignerInfoGeneratorBuilder().build("SHA256withECDSA", signer.keys().getPrivate(), signer.certificate()),
+                    new JcaSimpleSignerInfoGeneratorBuilder()
+                            // The CMS signingTime is the token's time, not this machine's clock, so fixed test times work.
+                            .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(
+                                    new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(time)))))))
+                            .build("SHA256withECDSA", signer.keys().getPrivate(), signer.certificate()),
                     new JcaDigestCalculatorProviderBuilder().build().get(new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256)),
                     new ASN1ObjectIdentifier("1.3.6.1.4.1.57264.2"));
             if (embed) {
