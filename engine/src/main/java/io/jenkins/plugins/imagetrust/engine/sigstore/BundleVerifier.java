@@ -103,6 +103,7 @@ public final class BundleVerifier {
 
     private static void checkSignature(Bundle bundle, PublicKey signerKey, byte[] artifactSha256, Optional<byte[]> artifactBytes)
             throws SigstoreException {
+        boolean byCertificate = bundle.material() instanceof Bundle.CertificateMaterial;
         Bundle.Content content = bundle.content();
         if (content instanceof Bundle.MessageSignature) {
             Bundle.MessageSignature message = (Bundle.MessageSignature) content;
@@ -116,22 +117,22 @@ public final class BundleVerifier {
                             + HexFormat.of().formatHex(message.digest().get()) + ", the artifact's sha256 is " + HexFormat.of().formatHex(artifactSha256));
                 }
             }
-            if (artifactBytes.isEmpty() && !Signatures.verifiableFromSha256(signerKey)) {
+            if (artifactBytes.isEmpty() && !Signatures.signerVerifiableFromSha256(signerKey, byCertificate)) {
                 throw new SigstoreException(SigstoreReason.SIGNATURE_INVALID, "a " + signerKey.getAlgorithm() + " key's message signature"
                         + " cannot be checked from the artifact's SHA-256 digest alone: give the artifact's bytes");
             }
-            boolean valid = artifactBytes.isPresent() ? Signatures.verify(signerKey, artifactBytes.get(), message.signature())
-                    : Signatures.verifyDigest(signerKey, artifactSha256, message.signature());
+            boolean valid = artifactBytes.isPresent() ? Signatures.verifySigner(signerKey, byCertificate, artifactBytes.get(), message.signature())
+                    : Signatures.verifySignerDigest(signerKey, byCertificate, artifactSha256, message.signature());
             if (!valid) {
                 throw new SigstoreException(SigstoreReason.SIGNATURE_INVALID, "the message signature does not verify with the "
-                        + (bundle.material() instanceof Bundle.CertificateMaterial ? "certificate's key" : "given key") + " over the artifact");
+                        + (byCertificate ? "certificate's key" : "given key") + " over the artifact");
             }
             return;
         }
         Bundle.DsseEnvelope envelope = (Bundle.DsseEnvelope) content;
-        if (!Signatures.verify(signerKey, envelope.pae(), envelope.signature())) {
+        if (!Signatures.verifySigner(signerKey, byCertificate, envelope.pae(), envelope.signature())) {
             throw new SigstoreException(SigstoreReason.SIGNATURE_INVALID, "the DSSE signature does not verify with the "
-                    + (bundle.material() instanceof Bundle.CertificateMaterial ? "certificate's key" : "given key"));
+                    + (byCertificate ? "certificate's key" : "given key"));
         }
         if (!IN_TOTO_PAYLOAD_TYPE.equals(envelope.payloadType())) {
             throw new SigstoreException(SigstoreReason.ARTIFACT_MISMATCH, "the DSSE payload type is '" + envelope.payloadType()

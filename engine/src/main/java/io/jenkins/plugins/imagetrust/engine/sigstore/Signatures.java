@@ -24,6 +24,28 @@ final class Signatures {
         if (isP384(key)) {
             return verifyJdk("SHA384withECDSA", key, message, signature);
         }
+        return verifyAsCosignKey(key, message, signature);
+    }
+
+    /**
+     * The same for the signer of a bundle: a certificate's key as above; a managed key as cosign signs with one
+     * (ECDSA over SHA-256 on every curve, {@link SignatureScheme#defaultFor}), as the engine's keyed cosign path does.
+     */
+    static boolean verifySigner(PublicKey key, boolean certificate, byte[] message, byte[] signature) {
+        return certificate ? verify(key, message, signature) : verifyAsCosignKey(key, message, signature);
+    }
+
+    /** {@link #verifySigner} for a message known by its SHA-256 digest only. */
+    static boolean verifySignerDigest(PublicKey key, boolean certificate, byte[] sha256, byte[] signature) {
+        return certificate ? verifyDigest(key, sha256, signature) : SignatureVerifier.verifyDigest(key, sha256, signature);
+    }
+
+    /** Whether a digest alone is enough to check the signer's signature. */
+    static boolean signerVerifiableFromSha256(PublicKey key, boolean certificate) {
+        return !SignatureScheme.ED25519.fits(key) && !(certificate && isP384(key));
+    }
+
+    private static boolean verifyAsCosignKey(PublicKey key, byte[] message, byte[] signature) {
         SignatureScheme scheme;
         try {
             scheme = SignatureScheme.defaultFor(key);
@@ -39,11 +61,6 @@ final class Signatures {
      */
     static boolean verifyDigest(PublicKey key, byte[] sha256, byte[] signature) {
         return !isP384(key) && SignatureVerifier.verifyDigest(key, sha256, signature);
-    }
-
-    /** Whether a digest alone is enough to check a signature by {@code key}. */
-    static boolean verifiableFromSha256(PublicKey key) {
-        return !isP384(key) && !SignatureScheme.ED25519.fits(key);
     }
 
     private static boolean isP384(PublicKey key) {
