@@ -124,6 +124,7 @@ class KeylessLegacyLayerTest {
         });
         assertThat(verified.signer()).isInstanceOfSatisfying(VerifiedBundle.CertificateSigner.class, s -> {
             assertThat(s.identity().subjectAlternativeName()).contains(WORKFLOW);
+            assertThat(s.identity().extensions()).containsEntry("githubWorkflowRepository", "example/app");
             assertThat(s.identity().issuer()).contains(TestSigstore.GITHUB_ISSUER);
             assertThat(s.identity().extensions()).containsEntry("sourceRepositoryURI", "https://github.com/example/app")
                     .containsEntry("sourceRepositoryRef", "refs/heads/main").containsEntry("buildTrigger", "push");
@@ -299,9 +300,15 @@ class KeylessLegacyLayerTest {
         assertRejected(with(s -> s.leaf = b -> b.extension(TestSigstore.OID_SOURCE_REPOSITORY_REF, "refs/heads/feature")), onMain,
                 SigstoreReason.IDENTITY_MISMATCH);
         assertRejected(with(s -> s.leaf = b -> b.extension(TestSigstore.OID_BUILD_TRIGGER, null)), onMain, SigstoreReason.IDENTITY_MISMATCH);
+        SignerPolicy.CertificateIdentity cosignFlags = new SignerPolicy.CertificateIdentity(SignerPolicy.Matcher.exact(WORKFLOW),
+                SignerPolicy.Matcher.exact(TestSigstore.GITHUB_ISSUER), Map.of("githubWorkflowRepository", SignerPolicy.Matcher.exact(
+                        "example/app"), "githubWorkflowTrigger", SignerPolicy.Matcher.exact("push")));
+        new Scenario().verify(cosignFlags);
+        assertRejected(with(s -> s.leaf = b -> b.extensionV1(TestSigstore.OID_GITHUB_WORKFLOW_REPOSITORY_V1, "example/fork")), cosignFlags,
+                SigstoreReason.IDENTITY_MISMATCH);
         assertThatThrownBy(() -> new SignerPolicy.CertificateIdentity(SignerPolicy.Matcher.exact(WORKFLOW),
-                SignerPolicy.Matcher.exact(TestSigstore.GITHUB_ISSUER), Map.of("githubWorkflowSha", SignerPolicy.Matcher.exact("x"))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("githubWorkflowSha");
+                SignerPolicy.Matcher.exact(TestSigstore.GITHUB_ISSUER), Map.of("workflowColour", SignerPolicy.Matcher.exact("x"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("workflowColour");
     }
 
     @Test

@@ -100,6 +100,7 @@ public final class TestSigstore {
     public static final String OID_ISSUER_V1 = "1.3.6.1.4.1.57264.1.1";
     public static final String OID_GITHUB_WORKFLOW_TRIGGER_V1 = "1.3.6.1.4.1.57264.1.2";
     public static final String OID_GITHUB_WORKFLOW_REPOSITORY_V1 = "1.3.6.1.4.1.57264.1.5";
+    public static final String OID_GITHUB_WORKFLOW_REF_V1 = "1.3.6.1.4.1.57264.1.6";
     public static final String OID_ISSUER_V2 = "1.3.6.1.4.1.57264.1.8";
     public static final String OID_SOURCE_REPOSITORY_URI = "1.3.6.1.4.1.57264.1.12";
     public static final String OID_SOURCE_REPOSITORY_REF = "1.3.6.1.4.1.57264.1.14";
@@ -342,7 +343,8 @@ public final class TestSigstore {
 
     /**
      * What a Fulcio leaf says, each part changeable: the defaults are a GitHub Actions workflow identity with both
-     * issuer extensions and the workflow extensions cosign's {@code --certificate-github-workflow-*} flags check.
+     * issuer extensions, v2 source extensions, and the v1 workflow extensions cosign's
+     * {@code --certificate-github-workflow-*} flags check.
      */
     public final class LeafBuilder {
         private final KeyType keyType;
@@ -351,6 +353,7 @@ public final class TestSigstore {
         private Optional<String> issuerV1 = Optional.of(GITHUB_ISSUER);
         private Optional<String> issuerV2 = Optional.of(GITHUB_ISSUER);
         private final Map<String, String> v2Extensions = new LinkedHashMap<>();
+        private final Map<String, String> v1Extensions = new LinkedHashMap<>();
         private Instant notBefore = now.minus(Duration.ofMinutes(1));
         private Instant notAfter = now.plus(Duration.ofMinutes(9));
         private Ca issuer = fulcioIntermediate;
@@ -364,6 +367,9 @@ public final class TestSigstore {
             v2Extensions.put(OID_SOURCE_REPOSITORY_URI, "https://github.com/example/app");
             v2Extensions.put(OID_SOURCE_REPOSITORY_REF, "refs/heads/main");
             v2Extensions.put(OID_BUILD_TRIGGER, "push");
+            v1Extensions.put(OID_GITHUB_WORKFLOW_TRIGGER_V1, "push");
+            v1Extensions.put(OID_GITHUB_WORKFLOW_REPOSITORY_V1, "example/app");
+            v1Extensions.put(OID_GITHUB_WORKFLOW_REF_V1, "refs/heads/main");
         }
 
         /** A URI SAN (workflow, SPIFFE ...). */
@@ -391,6 +397,16 @@ public final class TestSigstore {
                 v2Extensions.remove(oid);
             } else {
                 v2Extensions.put(oid, value);
+            }
+            return this;
+        }
+
+        /** A deprecated v1 extension (raw string bytes); null removes it. */
+        public LeafBuilder extensionV1(String oid, String value) {
+            if (value == null) {
+                v1Extensions.remove(oid);
+            } else {
+                v1Extensions.put(oid, value);
             }
             return this;
         }
@@ -451,6 +467,9 @@ public final class TestSigstore {
                 if (issuerV1.isPresent()) {
                     // v1 extensions hold the raw string bytes, not DER (fulcio docs/oid-info.md "deprecated").
                     builder.addExtension(new ASN1ObjectIdentifier(OID_ISSUER_V1), false, issuerV1.get().getBytes(StandardCharsets.UTF_8));
+                }
+                for (Map.Entry<String, String> extension : v1Extensions.entrySet()) {
+                    builder.addExtension(new ASN1ObjectIdentifier(extension.getKey()), false, extension.getValue().getBytes(StandardCharsets.UTF_8));
                 }
                 if (issuerV2.isPresent()) {
                     builder.addExtension(new ASN1ObjectIdentifier(OID_ISSUER_V2), false, new DERUTF8String(issuerV2.get()));
