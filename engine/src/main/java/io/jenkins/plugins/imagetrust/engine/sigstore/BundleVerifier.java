@@ -49,7 +49,8 @@ public final class BundleVerifier {
      * signature is then checked over the bytes, which P-384 (SHA-384) and Ed25519 keys need; without them, over the
      * SHA-256 digest. The bytes must hash to {@code artifact}.
      */
-    public VerifiedBundle verify(Bundle bundle, SignerPolicy policy, Digest artifact, Optional<byte[]> artifactBytes) throws SigstoreException {
+    public VerifiedBundle verify(Bundle bundle, SignerPolicy policy, Digest artifact, Optional<byte[]> artifactBytes)
+            throws SigstoreException {
         if (!"sha256".equals(artifact.algorithm())) {
             throw new SigstoreException(SigstoreReason.ARTIFACT_MISMATCH, "the artifact digest must be sha256, not " + artifact.algorithm());
         }
@@ -121,7 +122,8 @@ public final class BundleVerifier {
                 throw new SigstoreException(SigstoreReason.SIGNATURE_INVALID, "a " + signerKey.getAlgorithm() + " key's message signature"
                         + " cannot be checked from the artifact's SHA-256 digest alone: give the artifact's bytes");
             }
-            boolean valid = artifactBytes.isPresent() ? Signatures.verifySigner(signerKey, byCertificate, artifactBytes.get(), message.signature())
+            boolean valid = artifactBytes.isPresent()
+                    ? Signatures.verifySigner(signerKey, byCertificate, artifactBytes.get(), message.signature())
                     : Signatures.verifySignerDigest(signerKey, byCertificate, artifactSha256, message.signature());
             if (!valid) {
                 throw new SigstoreException(SigstoreReason.SIGNATURE_INVALID, "the message signature does not verify with the "

@@ -51,11 +51,15 @@ public final class LegacySignatureLayer {
 
     /**
      * Reads the layer. {@code base64Signature} is the {@value #SIGNATURE_ANNOTATION} value; {@code annotations} the
-     * layer's annotations (the signature one may be among them, it is not read from there).
+     * layer's annotations (the signature one, when among them, must be the same).
      */
     public static Bundle read(byte[] payload, String base64Signature, Map<String, String> annotations) throws SigstoreException {
         SigstoreJson json = new SigstoreJson(SigstoreReason.MALFORMED_BUNDLE, "legacy signature layer");
         byte[] signature = json.decodeBase64(capped(json, base64Signature, SIGNATURE_ANNOTATION), SIGNATURE_ANNOTATION);
+        String annotated = annotations.get(SIGNATURE_ANNOTATION);
+        if (annotated != null && !annotated.equals(base64Signature)) {
+            throw json.error("the layer's " + SIGNATURE_ANNOTATION + " annotation is not the signature given");
+        }
         String certificatePem = annotations.get(CERTIFICATE_ANNOTATION);
         if (certificatePem == null) {
             throw json.error("the layer has no " + CERTIFICATE_ANNOTATION + " annotation: it is not keyless (verify it with a key)");
@@ -108,14 +112,16 @@ public final class LegacySignatureLayer {
     }
 
     /** One to {@code max} PEM certificates, nothing else. */
-    private static List<X509Certificate> pemCertificates(SigstoreJson json, String pem, String annotation, int max) throws SigstoreException {
+    private static List<X509Certificate> pemCertificates(SigstoreJson json, String pem, String annotation, int max)
+            throws SigstoreException {
         capped(json, pem, annotation);
         if (!pem.strip().startsWith(PEM_CERTIFICATE)) {
             throw json.error(annotation + " is not PEM certificates");
         }
         Collection<? extends Certificate> parsed;
         try {
-            parsed = CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+            parsed = CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
         } catch (CertificateException | RuntimeException e) {
             throw json.error(annotation + " is not PEM certificates");
         }

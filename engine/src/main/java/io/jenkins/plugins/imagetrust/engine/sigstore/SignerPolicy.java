@@ -48,7 +48,8 @@ public sealed interface SignerPolicy permits SignerPolicy.CertificateIdentity, S
             Objects.requireNonNull(issuer);
             for (String name : extensions.keySet()) {
                 if (!FulcioIdentity.EXTENSION_NAMES.contains(name)) {
-                    throw new IllegalArgumentException("'" + name + "' is not a Fulcio certificate extension; known: " + FulcioIdentity.EXTENSION_NAMES);
+                    throw new IllegalArgumentException("'" + name + "' is not a Fulcio certificate extension; known: "
+                            + FulcioIdentity.EXTENSION_NAMES);
                 }
             }
             extensions = Map.copyOf(extensions);

@@ -341,6 +341,7 @@ class KeylessLegacyLayerTest {
     @Test
     void unreadableAnnotationsAreMalformedNamingTheAnnotation() {
         assertMalformed(a -> a.remove(LegacySignatureLayer.CERTIFICATE_ANNOTATION), LegacySignatureLayer.CERTIFICATE_ANNOTATION);
+        assertMalformed(a -> a.put(LegacySignatureLayer.SIGNATURE_ANNOTATION, "AAAA"), LegacySignatureLayer.SIGNATURE_ANNOTATION);
         assertMalformed(a -> a.put(LegacySignatureLayer.CERTIFICATE_ANNOTATION, "not a certificate"), LegacySignatureLayer.CERTIFICATE_ANNOTATION);
         assertMalformed(a -> a.put(LegacySignatureLayer.CHAIN_ANNOTATION, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
                 LegacySignatureLayer.CHAIN_ANNOTATION);
