@@ -108,6 +108,14 @@ public final class Bundle {
     }
 
     /**
+     * Material that is not a bundle document but says the same (the legacy {@code .sig} layer's annotations, see
+     * {@link LegacySignatureLayer}), so that one verifier checks both.
+     */
+    static Bundle of(String mediaType, Material material, List<TlogEntry> tlogEntries, List<byte[]> rfc3161Timestamps, Content content) {
+        return new Bundle(mediaType, 0, material, tlogEntries, rfc3161Timestamps, content);
+    }
+
+    /**
      * Reads bundle bytes. {@link SigstoreReason#UNSUPPORTED_BUNDLE_VERSION} for an unknown mediaType,
      * {@link SigstoreReason#MALFORMED_BUNDLE} for anything else unreadable.
      */
@@ -190,7 +198,7 @@ public final class Bundle {
         return new CertificateMaterial(parsed.get(0));
     }
 
-    private static boolean selfSigned(X509Certificate certificate) {
+    static boolean selfSigned(X509Certificate certificate) {
         if (!certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
             return false;
         }
@@ -292,7 +300,7 @@ public final class Bundle {
         return mediaType;
     }
 
-    /** 1, 2 or 3 for v0.1, v0.2, v0.3. */
+    /** 1, 2 or 3 for v0.1, v0.2, v0.3; 0 for material that is not a bundle document (a legacy {@code .sig} layer). */
     public int minorVersion() {
         return minorVersion;
     }

@@ -14,7 +14,9 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Verifies a Sigstore bundle offline against a pinned {@link TrustedRoot}, the way the Sigstore clients do
@@ -26,6 +28,7 @@ import java.util.Optional;
 public final class BundleVerifier {
     private static final String IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
     private static final int MAX_SUBJECTS = 1000;
+    private static final String CODE_SIGNING_USAGE = "1.3.6.1.5.5.7.3.3";
 
     private final TrustedRoot root;
 
@@ -38,14 +41,27 @@ public final class BundleVerifier {
      * a subject of the statement), signed as {@code policy} requires.
      */
     public VerifiedBundle verify(Bundle bundle, SignerPolicy policy, Digest artifact) throws SigstoreException {
+        return verify(bundle, policy, artifact, Optional.empty());
+    }
+
+    /**
+     * The same, with the artifact's bytes when the caller has them (an image manifest, a signed payload): a message
+     * signature is then checked over the bytes, which P-384 (SHA-384) and Ed25519 keys need; without them, over the
+     * SHA-256 digest. The bytes must hash to {@code artifact}.
+     */
+    public VerifiedBundle verify(Bundle bundle, SignerPolicy policy, Digest artifact, Optional<byte[]> artifactBytes)
+            throws SigstoreException {
         if (!"sha256".equals(artifact.algorithm())) {
             throw new SigstoreException(SigstoreReason.ARTIFACT_MISMATCH, "the artifact digest must be sha256, not " + artifact.algorithm());
         }
         byte[] artifactSha256 = HexFormat.of().parseHex(artifact.hex());
+        if (artifactBytes.isPresent() && !MessageDigest.isEqual(MerkleTree.sha256().digest(artifactBytes.get()), artifactSha256)) {
+            throw new SigstoreException(SigstoreReason.ARTIFACT_MISMATCH, "the artifact bytes do not hash to " + artifact);
+        }
         Optional<X509Certificate> certificate = certificate(bundle.material(), policy);
         PublicKey signerKey = certificate.map(X509Certificate::getPublicKey).orElseGet(() -> ((SignerPolicy.ManagedKey) policy).key());
 
-        checkSignature(bundle, signerKey, artifactSha256);
+        checkSignature(bundle, signerKey, artifactSha256, artifactBytes);
         List<VerifiedBundle.SigningTime> times = new ArrayList<>();
         RekorBodies.Expected expected = new RekorBodies.Expected(bundle.content(), certificate, signerKey, artifactSha256);
         for (Bundle.TlogEntry entry : bundle.tlogEntries()) {
@@ -86,7 +102,9 @@ public final class BundleVerifier {
                 + " verify it with a certificate identity and issuer, not a public key");
     }
 
-    private static void checkSignature(Bundle bundle, PublicKey signerKey, byte[] artifactSha256) throws SigstoreException {
+    private static void checkSignature(Bundle bundle, PublicKey signerKey, byte[] artifactSha256, Optional<byte[]> artifactBytes)
+            throws SigstoreException {
+        boolean byCertificate = bundle.material() instanceof Bundle.CertificateMaterial;
         Bundle.Content content = bundle.content();
         if (content instanceof Bundle.MessageSignature) {
             Bundle.MessageSignature message = (Bundle.MessageSignature) content;
@@ -100,16 +118,23 @@ public final class BundleVerifier {
                             + HexFormat.of().formatHex(message.digest().get()) + ", the artifact's sha256 is " + HexFormat.of().formatHex(artifactSha256));
                 }
             }
-            if (!Signatures.verifyDigest(signerKey, artifactSha256, message.signature())) {
+            if (artifactBytes.isEmpty() && !Signatures.signerVerifiableFromSha256(signerKey, byCertificate)) {
+                throw new SigstoreException(SigstoreReason.SIGNATURE_INVALID, "a " + signerKey.getAlgorithm() + " key's message signature"
+                        + " cannot be checked from the artifact's SHA-256 digest alone: give the artifact's bytes");
+            }
+            boolean valid = artifactBytes.isPresent()
+                    ? Signatures.verifySigner(signerKey, byCertificate, artifactBytes.get(), message.signature())
+                    : Signatures.verifySignerDigest(signerKey, byCertificate, artifactSha256, message.signature());
+            if (!valid) {
                 throw new SigstoreException(SigstoreReason.SIGNATURE_INVALID, "the message signature does not verify with the "
-                        + (bundle.material() instanceof Bundle.CertificateMaterial ? "certificate's key" : "given key") + " over the artifact");
+                        + (byCertificate ? "certificate's key" : "given key") + " over the artifact");
             }
             return;
         }
         Bundle.DsseEnvelope envelope = (Bundle.DsseEnvelope) content;
-        if (!Signatures.verify(signerKey, envelope.pae(), envelope.signature())) {
+        if (!Signatures.verifySigner(signerKey, byCertificate, envelope.pae(), envelope.signature())) {
             throw new SigstoreException(SigstoreReason.SIGNATURE_INVALID, "the DSSE signature does not verify with the "
-                    + (bundle.material() instanceof Bundle.CertificateMaterial ? "certificate's key" : "given key"));
+                    + (byCertificate ? "certificate's key" : "given key"));
         }
         if (!IN_TOTO_PAYLOAD_TYPE.equals(envelope.payloadType())) {
             throw new SigstoreException(SigstoreReason.ARTIFACT_MISMATCH, "the DSSE payload type is '" + envelope.payloadType()
@@ -197,8 +222,22 @@ public final class BundleVerifier {
         }
     }
 
-    /** Validity at every proven time, then the chain to a CA valid at each; returns the leaf's issuer. */
+    /**
+     * Code signing usage, validity at every proven time, then the chain to a CA valid at each; returns the leaf's
+     * issuer. sigstore-go ({@code pkg/verify/certificate.go}) asks the same of the leaf: extended key usage code
+     * signing, as Fulcio issues it ({@code docs/certificate-specification.md}).
+     */
     private X509Certificate checkCertificate(X509Certificate leaf, List<VerifiedBundle.SigningTime> times) throws SigstoreException {
+        List<String> usages;
+        try {
+            usages = leaf.getExtendedKeyUsage();
+        } catch (java.security.cert.CertificateParsingException e) {
+            usages = null;
+        }
+        if (usages == null || !usages.contains(CODE_SIGNING_USAGE)) {
+            throw new SigstoreException(SigstoreReason.CERTIFICATE_UNTRUSTED, "the certificate is not for code signing (its extended key usage"
+                    + " does not name id-kp-codeSigning)");
+        }
         for (VerifiedBundle.SigningTime time : times) {
             try {
                 leaf.checkValidity(Date.from(time.time()));
@@ -243,6 +282,13 @@ public final class BundleVerifier {
         if (issuer == null || !policy.issuer().matches(issuer)) {
             throw new SigstoreException(SigstoreReason.ISSUER_MISMATCH, "the certificate's OIDC issuer is "
                     + (issuer == null ? "missing (no Fulcio issuer extension)" : "'" + issuer + "'") + ", not " + policy.issuer());
+        }
+        for (Map.Entry<String, SignerPolicy.Matcher> rule : new TreeMap<>(policy.extensions()).entrySet()) {
+            String value = identity.extensions().get(rule.getKey());
+            if (value == null || !rule.getValue().matches(value)) {
+                throw new SigstoreException(SigstoreReason.IDENTITY_MISMATCH, "the certificate's " + rule.getKey() + " extension is "
+                        + (value == null ? "missing" : "'" + value + "'") + ", not " + rule.getValue());
+            }
         }
     }
 }

@@ -16,7 +16,8 @@ import org.bouncycastle.asn1.ASN1String;
  * Who a Fulcio certificate names: its subject alternative name (a URI such as a GitHub workflow, or an e-mail
  * address), the OIDC issuer that vouched for it, and the other Fulcio extensions (fulcio {@code docs/oid-info.md}).
  * The issuer is read from the v2 extension ({@code 1.3.6.1.4.1.57264.1.8}, a DER UTF8String) and, for certificates
- * issued before it existed, from the v1 extension ({@code …1.1}, the raw string bytes).
+ * issued before it existed, from the v1 extension ({@code …1.1}, the raw string bytes); the v1 GitHub workflow
+ * extensions ({@code …1.2} to {@code …1.6}) are read the same way.
  */
 public record FulcioIdentity(Optional<String> subjectAlternativeName, Optional<String> issuer, Map<String, String> extensions) {
     static final String ISSUER_V1 = "1.3.6.1.4.1.57264.1.1";
@@ -37,6 +38,19 @@ public record FulcioIdentity(Optional<String> subjectAlternativeName, Optional<S
             "1.3.6.1.4.1.57264.1.20", "buildTrigger",
             "1.3.6.1.4.1.57264.1.21", "runInvocationURI",
             "1.3.6.1.4.1.57264.1.22", "sourceRepositoryVisibilityAtSigning");
+    /**
+     * The deprecated v1 GitHub workflow extensions (raw string bytes), which cosign's
+     * {@code --certificate-github-workflow-*} flags still check and Fulcio still issues for GitHub Actions.
+     */
+    private static final Map<String, String> V1_EXTENSIONS = orderedMap(
+            "1.3.6.1.4.1.57264.1.2", "githubWorkflowTrigger",
+            "1.3.6.1.4.1.57264.1.3", "githubWorkflowSha",
+            "1.3.6.1.4.1.57264.1.4", "githubWorkflowName",
+            "1.3.6.1.4.1.57264.1.5", "githubWorkflowRepository",
+            "1.3.6.1.4.1.57264.1.6", "githubWorkflowRef");
+    /** The names of the extensions read, in Fulcio's order. */
+    static final List<String> EXTENSION_NAMES = java.util.stream.Stream.concat(V2_EXTENSIONS.values().stream(),
+            V1_EXTENSIONS.values().stream()).toList();
     private static final int SAN_EMAIL = 1;
     private static final int SAN_URI = 6;
     private static final int MAX_VALUE_CHARS = 4096;
@@ -50,6 +64,7 @@ public record FulcioIdentity(Optional<String> subjectAlternativeName, Optional<S
         Optional<String> issuer = utf8Extension(certificate, ISSUER_V2).or(() -> rawExtension(certificate, ISSUER_V1));
         Map<String, String> extensions = new LinkedHashMap<>();
         V2_EXTENSIONS.forEach((oid, name) -> utf8Extension(certificate, oid).ifPresent(v -> extensions.put(name, v)));
+        V1_EXTENSIONS.forEach((oid, name) -> rawExtension(certificate, oid).ifPresent(v -> extensions.put(name, v)));
         return new FulcioIdentity(subjectAlternativeName(certificate), issuer, extensions);
     }
 

@@ -54,16 +54,14 @@ final class Rfc3161Timestamps {
         Instant time = token.getTimeStampInfo().getGenTime().toInstant();
         List<String> problems = new ArrayList<>();
         for (TrustedRoot.Authority tsa : root.timestampAuthorities()) {
-            for (X509Certificate candidate : candidates(token, tsa)) {
-                if (!token.getSID().match(holder(candidate))) {
-                    continue;
-                }
+            for (X509Certificate candidate : signerCandidates(token, tsa)) {
                 if (!tsa.validity().contains(time)) {
                     problems.add("its time " + time + " is outside the validity of TSA '" + tsa.uri() + "' (" + tsa.validity() + ")");
                     continue;
                 }
-                if (CertificateChains.validIssuer(candidate, chainAbove(tsa, candidate), time).isEmpty()) {
-                    problems.add("its signing certificate does not chain to TSA '" + tsa.uri() + "' at " + time);
+                if (!chainsTo(candidate, tsa, time)) {
+                    problems.add("its signing certificate '" + candidate.getSubjectX500Principal().getName() + "' does not chain to TSA '"
+                            + tsa.uri() + "' at " + time);
                     continue;
                 }
                 try {
@@ -82,36 +80,51 @@ final class Rfc3161Timestamps {
         throw untrusted(String.join("; ", problems));
     }
 
-    /** The TSA's own leaf, and any certificate embedded in the token (validated through the TSA's chain). */
-    private static List<X509Certificate> candidates(TimeStampToken token, TrustedRoot.Authority tsa) {
+    /**
+     * The certificates that may have signed {@code token} for {@code tsa}, those whose identifier the token's signer
+     * info names. When the root's chain starts with a leaf (not a CA), that leaf is the TSA: only it may sign, and a
+     * different certificate embedded in the token is no candidate (timestamp-authority {@code pkg/verification},
+     * {@code verifyEmbeddedLeafCert}). When the chain holds only CAs, the token must embed its signing certificate,
+     * which must then chain to them.
+     */
+    private static List<X509Certificate> signerCandidates(TimeStampToken token, TrustedRoot.Authority tsa) {
+        X509Certificate first = tsa.chain().get(0);
         List<X509Certificate> candidates = new ArrayList<>();
-        candidates.add(tsa.chain().get(0));
-        @SuppressWarnings("unchecked")
-        Collection<X509CertificateHolder> embedded = token.getCertificates().getMatches((Selector<X509CertificateHolder>) null);
-        for (X509CertificateHolder holder : embedded) {
-            try {
-                X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(holder);
-                if (!candidates.contains(certificate)) {
-                    candidates.add(certificate);
+        if (!isCa(first)) {
+            candidates.add(first);
+        } else {
+            @SuppressWarnings("unchecked")
+            Collection<X509CertificateHolder> embedded = token.getCertificates().getMatches((Selector<X509CertificateHolder>) null);
+            for (X509CertificateHolder holder : embedded) {
+                try {
+                    candidates.add(new JcaX509CertificateConverter().getCertificate(holder));
+                } catch (java.security.cert.CertificateException e) {
+                    // an embedded certificate that does not decode is no candidate
                 }
-            } catch (java.security.cert.CertificateException e) {
-                // an embedded certificate that does not decode is no candidate
             }
         }
-        return candidates;
+        return candidates.stream().filter(c -> token.getSID().match(holder(c))).toList();
     }
 
-    /** The authority seen from {@code candidate}: the TSA's chain above its leaf when the candidate is that leaf. */
-    private static TrustedRoot.Authority chainAbove(TrustedRoot.Authority tsa, X509Certificate candidate) {
+    /**
+     * Whether {@code signer} is trusted through {@code tsa} at {@code time}: the root's own leaf chains through the
+     * certificates above it; an embedded certificate chains through the root's CA certificates. The leaf is never an
+     * issuer, and a leaf without a CA above it anchors nothing (sigstore-go {@code pkg/root} reads the first
+     * certificate as the leaf only when it is no CA, and needs a root).
+     */
+    private static boolean chainsTo(X509Certificate signer, TrustedRoot.Authority tsa, Instant time) {
         List<X509Certificate> chain = tsa.chain();
-        if (chain.size() > 1 && chain.get(0).equals(candidate)) {
-            return new TrustedRoot.Authority(tsa.uri(), chain.subList(1, chain.size()), tsa.validity());
+        if (!isCa(chain.get(0))) {
+            if (chain.size() == 1) {
+                return false;
+            }
+            chain = chain.subList(1, chain.size());
         }
-        if (chain.size() > 1) {
-            return tsa;
-        }
-        // A one-certificate TSA chain: the leaf is its own anchor.
-        return tsa;
+        return CertificateChains.validIssuer(signer, new TrustedRoot.Authority(tsa.uri(), chain, tsa.validity()), time).isPresent();
+    }
+
+    private static boolean isCa(X509Certificate certificate) {
+        return certificate.getBasicConstraints() >= 0;
     }
 
     private static TimeStampToken token(byte[] encoded) throws SigstoreException {

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.sigstore;
 
 import java.security.PublicKey;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -36,11 +37,26 @@ public sealed interface SignerPolicy permits SignerPolicy.CertificateIdentity, S
         }
     }
 
-    /** Keyless: the certificate's SAN and issuer must match. */
-    record CertificateIdentity(Matcher subject, Matcher issuer) implements SignerPolicy {
+    /**
+     * Keyless: the certificate's SAN and issuer must match, and each named Fulcio extension (by its name in
+     * {@link FulcioIdentity#extensions()}, such as {@code sourceRepositoryURI}, {@code sourceRepositoryRef},
+     * {@code buildTrigger}) must be present and match: cosign's {@code --certificate-github-workflow-*} checks.
+     */
+    record CertificateIdentity(Matcher subject, Matcher issuer, Map<String, Matcher> extensions) implements SignerPolicy {
         public CertificateIdentity {
             Objects.requireNonNull(subject);
             Objects.requireNonNull(issuer);
+            for (String name : extensions.keySet()) {
+                if (!FulcioIdentity.EXTENSION_NAMES.contains(name)) {
+                    throw new IllegalArgumentException("'" + name + "' is not a Fulcio certificate extension; known: "
+                            + FulcioIdentity.EXTENSION_NAMES);
+                }
+            }
+            extensions = Map.copyOf(extensions);
+        }
+
+        public CertificateIdentity(Matcher subject, Matcher issuer) {
+            this(subject, issuer, Map.of());
         }
     }
 
