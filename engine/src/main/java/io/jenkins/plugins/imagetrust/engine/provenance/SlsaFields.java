@@ -15,7 +15,8 @@ import java.util.Optional;
  *   <tr><td>build type</td><td>{@code buildDefinition.buildType}</td><td>{@code buildType}</td></tr>
  *   <tr><td>source repository</td>
  *       <td>by build type: ours ({@link SlsaProvenance#JENKINS_PIPELINE_BUILD_TYPE}) {@code externalParameters.source.repository};
- *           GitHub Actions ({@link #GITHUB_WORKFLOW_BUILD_TYPE}) {@code externalParameters.workflow.repository};
+ *           GitHub Actions ({@link #GITHUB_WORKFLOW_BUILD_TYPE}, {@link #GITHUB_ARTIFACT_ATTESTATION_BUILD_TYPE})
+ *           {@code externalParameters.workflow.repository};
  *           any other: the repository of the first git entry of {@code resolvedDependencies}</td>
  *       <td>the repository of {@code invocation.configSource.uri} when it is a git URI, else of the first git entry of
  *           {@code materials}</td></tr>
@@ -31,6 +32,8 @@ import java.util.Optional;
 public final class SlsaFields {
     /** The build type of GitHub Actions workflows (slsa-framework/github-actions-buildtypes {@code workflow/v1}). */
     public static final String GITHUB_WORKFLOW_BUILD_TYPE = "https://slsa-framework.github.io/github-actions-buildtypes/workflow/v1";
+    /** The build type of GitHub's own artifact attestations, with the same {@code externalParameters.workflow}. */
+    public static final String GITHUB_ARTIFACT_ATTESTATION_BUILD_TYPE = "https://actions.github.io/buildtypes/workflow/v1";
 
     private static final String GIT_PREFIX = "git+";
 
@@ -58,7 +61,7 @@ public final class SlsaFields {
             if (SlsaProvenance.JENKINS_PIPELINE_BUILD_TYPE.equals(buildType)) {
                 return text(definition, "externalParameters", "source", "repository").map(SlsaFields::withoutGitPrefix);
             }
-            if (GITHUB_WORKFLOW_BUILD_TYPE.equals(buildType)) {
+            if (GITHUB_WORKFLOW_BUILD_TYPE.equals(buildType) || GITHUB_ARTIFACT_ATTESTATION_BUILD_TYPE.equals(buildType)) {
                 return text(definition, "externalParameters", "workflow", "repository").map(SlsaFields::withoutGitPrefix);
             }
             return firstGitRepository(definition.path("resolvedDependencies"));
