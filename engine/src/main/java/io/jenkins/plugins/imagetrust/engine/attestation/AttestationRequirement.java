@@ -34,7 +34,7 @@ public record AttestationRequirement(String predicateType, int threshold, List<S
     private static final String PREDICATE_TYPE = "predicateType";
     private static final String THRESHOLD = "threshold";
     private static final String KEYS = "keys";
-    private static final List<String> RULE_FIELDS = List.of("builderId", "builderIdPrefix", "sourceRepository", "buildType");
+    private static final List<String> RULE_FIELDS = PredicateRule.Field.policyNames();
 
     public AttestationRequirement {
         predicateType = PredicateTypes.resolve(predicateType);
@@ -50,7 +50,7 @@ public record AttestationRequirement(String predicateType, int threshold, List<S
             throw new IllegalArgumentException("threshold " + threshold + " can never be met by the " + keys.size() + " key(s) named");
         }
         if (!rules.isEmpty() && !SlsaFields.isProvenance(predicateType)) {
-            throw new IllegalArgumentException("field rules (" + rules.get(0).field() + ") apply to SLSA provenance "
+            throw new IllegalArgumentException("field rules (" + rules.get(0).field().policyName() + ") apply to SLSA provenance "
                     + "(slsaprovenance1, slsaprovenance02), not to '" + predicateType + "'");
         }
     }
@@ -100,7 +100,7 @@ public record AttestationRequirement(String predicateType, int threshold, List<S
         for (PredicateRule rule : rules) {
             Optional<String> mismatch = rule.mismatch(predicateType, predicate);
             if (mismatch.isPresent()) {
-                return AttestationFinding.notCounted(attestation, rule.reason(), rule.field() + ": " + mismatch.get());
+                return AttestationFinding.notCounted(attestation, rule.reason(), rule.field().policyName() + ": " + mismatch.get());
             }
         }
         List<TrustedKey> fresh = allowed.stream().filter(key -> !counted.contains(key.id())).toList();
@@ -192,7 +192,7 @@ public record AttestationRequirement(String predicateType, int threshold, List<S
                 if (!value.isTextual() || value.asText().isBlank()) {
                     throw new IllegalArgumentException(where + "." + field + ": must be a non-empty string");
                 }
-                rules.add(PredicateRule.of(field, value.asText()));
+                rules.add(new PredicateRule(PredicateRule.Field.byPolicyName(field).orElseThrow(), value.asText()));
             }
         }
         try {
@@ -212,7 +212,7 @@ public record AttestationRequirement(String predicateType, int threshold, List<S
             if (!requirement.keys().isEmpty()) {
                 requirement.keys().forEach(node.putArray(KEYS)::add);
             }
-            requirement.rules().forEach(rule -> node.put(rule.field(), rule.expected()));
+            requirement.rules().forEach(rule -> node.put(rule.field().policyName(), rule.expected()));
         }
         return array;
     }

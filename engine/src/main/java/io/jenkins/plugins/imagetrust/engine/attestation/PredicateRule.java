@@ -2,154 +2,95 @@ package io.jenkins.plugins.imagetrust.engine.attestation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.imagetrust.engine.provenance.SlsaFields;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 
 /**
- * A simple rule on an SLSA provenance predicate (v1 or v0.2), on the facts {@link SlsaFields} reads. Values are
- * compared exactly, case included; an absent field fails every rule.
+ * A simple rule on an SLSA provenance predicate (v1 or v0.2), on a fact {@link SlsaFields} reads. Values are compared
+ * exactly, case included; an absent field fails every rule.
+ *
+ * @param field which fact and how it is compared
+ * @param expected the value the policy gave (a source repository without its {@code git+} prefix)
  */
-public sealed interface PredicateRule {
-    /** The rule's field name in a policy file. */
-    String field();
+public record PredicateRule(Field field, String expected) {
+    /** The rules a policy file can name, by their field name there. */
+    public enum Field {
+        /** {@code builderId}: the builder id equals the value. */
+        BUILDER_ID("builderId", "builder id", SlsaFields::builderId, String::equals, "is not", AttestationReason.BUILDER_ID_MISMATCH),
+        /** {@code builderIdPrefix}: the builder id starts with the value (e.g. "this controller": its root URL). */
+        BUILDER_ID_PREFIX("builderIdPrefix", "builder id", SlsaFields::builderId, String::startsWith, "does not start with",
+                AttestationReason.BUILDER_ID_MISMATCH),
+        /** {@code sourceRepository}: the source repository ({@link SlsaFields#sourceRepository}) equals the value. */
+        SOURCE_REPOSITORY("sourceRepository", "source repository", SlsaFields::sourceRepository, String::equals, "is not",
+                AttestationReason.SOURCE_REPOSITORY_MISMATCH),
+        /** {@code buildType}: the build type equals the value. */
+        BUILD_TYPE("buildType", "build type", SlsaFields::buildType, String::equals, "is not", AttestationReason.BUILD_TYPE_MISMATCH);
 
-    /** The value the policy gave. */
-    String expected();
+        private final String policyName;
+        private final String description;
+        private final BiFunction<String, JsonNode, Optional<String>> reader;
+        private final BiPredicate<String, String> test;
+        private final String relation;
+        private final AttestationReason reason;
 
-    /** The reason a predicate failing this rule gets. */
-    AttestationReason reason();
-
-    /** Empty when {@code predicate} satisfies the rule, else what it has instead (one line). */
-    Optional<String> mismatch(String predicateType, JsonNode predicate);
-
-    /** The rule a policy field stands for. */
-    static PredicateRule of(String field, String expected) {
-        switch (field) {
-            case BuilderIdEquals.FIELD:
-                return new BuilderIdEquals(expected);
-            case BuilderIdStartsWith.FIELD:
-                return new BuilderIdStartsWith(expected);
-            case SourceRepositoryEquals.FIELD:
-                return new SourceRepositoryEquals(expected);
-            case BuildTypeEquals.FIELD:
-                return new BuildTypeEquals(expected);
-            default:
-                throw new IllegalArgumentException("'" + field + "' is not a predicate rule");
-        }
-    }
-
-    /** {@code builderId}: the builder id equals the value. */
-    record BuilderIdEquals(String expected) implements PredicateRule {
-        static final String FIELD = "builderId";
-
-        public BuilderIdEquals {
-            requireValue(expected, FIELD);
+        Field(String policyName, String description, BiFunction<String, JsonNode, Optional<String>> reader, BiPredicate<String, String> test,
+                String relation, AttestationReason reason) {
+            this.policyName = policyName;
+            this.description = description;
+            this.reader = reader;
+            this.test = test;
+            this.relation = relation;
+            this.reason = reason;
         }
 
-        @Override
-        public String field() {
-            return FIELD;
+        /** The field's name in a policy file. */
+        public String policyName() {
+            return policyName;
         }
 
-        @Override
+        /** The reason a predicate failing this rule gets. */
         public AttestationReason reason() {
-            return AttestationReason.BUILDER_ID_MISMATCH;
+            return reason;
         }
 
-        @Override
-        public Optional<String> mismatch(String predicateType, JsonNode predicate) {
-            Optional<String> actual = SlsaFields.builderId(predicateType, predicate);
-            return actual.filter(expected::equals).isPresent() ? Optional.empty() : Optional.of(describe("builder id", actual, "is not", expected));
-        }
-    }
-
-    /** {@code builderIdPrefix}: the builder id starts with the value (e.g. "this controller": its root URL). */
-    record BuilderIdStartsWith(String expected) implements PredicateRule {
-        static final String FIELD = "builderIdPrefix";
-
-        public BuilderIdStartsWith {
-            requireValue(expected, FIELD);
+        /** The fields by their policy names, in the order they are read and written. */
+        public static List<String> policyNames() {
+            return Arrays.stream(values()).map(Field::policyName).toList();
         }
 
-        @Override
-        public String field() {
-            return FIELD;
-        }
-
-        @Override
-        public AttestationReason reason() {
-            return AttestationReason.BUILDER_ID_MISMATCH;
-        }
-
-        @Override
-        public Optional<String> mismatch(String predicateType, JsonNode predicate) {
-            Optional<String> actual = SlsaFields.builderId(predicateType, predicate);
-            return actual.filter(id -> id.startsWith(expected)).isPresent() ? Optional.empty()
-                    : Optional.of(describe("builder id", actual, "does not start with", expected));
+        /** The field a policy name stands for. */
+        public static Optional<Field> byPolicyName(String name) {
+            return Arrays.stream(values()).filter(field -> field.policyName.equals(name)).findFirst();
         }
     }
 
-    /** {@code sourceRepository}: the source repository ({@link SlsaFields#sourceRepository}) equals the value. */
-    record SourceRepositoryEquals(String expected) implements PredicateRule {
-        static final String FIELD = "sourceRepository";
-
-        public SourceRepositoryEquals {
-            requireValue(expected, FIELD);
+    public PredicateRule {
+        Objects.requireNonNull(field, "field");
+        Objects.requireNonNull(expected, field.policyName);
+        if (expected.isBlank()) {
+            throw new IllegalArgumentException(field.policyName + " is empty");
+        }
+        if (field == Field.SOURCE_REPOSITORY) {
             expected = SlsaFields.withoutGitPrefix(expected);
         }
-
-        @Override
-        public String field() {
-            return FIELD;
-        }
-
-        @Override
-        public AttestationReason reason() {
-            return AttestationReason.SOURCE_REPOSITORY_MISMATCH;
-        }
-
-        @Override
-        public Optional<String> mismatch(String predicateType, JsonNode predicate) {
-            Optional<String> actual = SlsaFields.sourceRepository(predicateType, predicate);
-            return actual.filter(expected::equals).isPresent() ? Optional.empty()
-                    : Optional.of(describe("source repository", actual, "is not", expected));
-        }
     }
 
-    /** {@code buildType}: the build type equals the value. */
-    record BuildTypeEquals(String expected) implements PredicateRule {
-        static final String FIELD = "buildType";
-
-        public BuildTypeEquals {
-            requireValue(expected, FIELD);
+    /** Empty when {@code predicate} satisfies the rule, else what it has instead (one line). */
+    public Optional<String> mismatch(String predicateType, JsonNode predicate) {
+        Optional<String> actual = field.reader.apply(predicateType, predicate);
+        if (actual.filter(value -> field.test.test(value, expected)).isPresent()) {
+            return Optional.empty();
         }
-
-        @Override
-        public String field() {
-            return FIELD;
-        }
-
-        @Override
-        public AttestationReason reason() {
-            return AttestationReason.BUILD_TYPE_MISMATCH;
-        }
-
-        @Override
-        public Optional<String> mismatch(String predicateType, JsonNode predicate) {
-            Optional<String> actual = SlsaFields.buildType(predicateType, predicate);
-            return actual.filter(expected::equals).isPresent() ? Optional.empty() : Optional.of(describe("build type", actual, "is not", expected));
-        }
+        return Optional.of(actual.map(value -> "the " + field.description + " '" + value + "' " + field.relation + " '" + expected + "'")
+                .orElse("the predicate has no " + field.description + "; required: '" + expected + "'"));
     }
 
-    private static void requireValue(String value, String field) {
-        Objects.requireNonNull(value, field);
-        if (value.isBlank()) {
-            throw new IllegalArgumentException(field + " is empty");
-        }
-    }
-
-    private static String describe(String what, Optional<String> actual, String relation, String expected) {
-        return actual.map(value -> "the " + what + " '" + value + "' " + relation + " '" + expected + "'")
-                .orElse("the predicate has no " + what + "; required: '" + expected + "'");
+    /** The reason a predicate failing this rule gets. */
+    public AttestationReason reason() {
+        return field.reason;
     }
 }

@@ -83,7 +83,7 @@ class AttestationRequirementTest {
         assertThat(provenance.predicateType()).isEqualTo(PredicateTypes.SLSA_PROVENANCE_V1);
         assertThat(provenance.threshold()).isEqualTo(1);
         assertThat(provenance.keys()).containsExactly("release");
-        assertThat(provenance.rules()).extracting(PredicateRule::field).containsExactly("builderId", "builderIdPrefix", "sourceRepository", "buildType");
+        assertThat(provenance.rules()).extracting(rule -> rule.field().policyName()).containsExactly("builderId", "builderIdPrefix", "sourceRepository", "buildType");
         assertThat(provenance.rules().get(2).expected()).isEqualTo(REPOSITORY); // git+ is dropped
         assertThat(requirements.get(1).threshold()).isEqualTo(2);
         assertThat(AttestationRequirement.predicateTypes(requirements)).containsExactly(PredicateTypes.SLSA_PROVENANCE_V1, PredicateTypes.SPDX);
@@ -149,7 +149,7 @@ class AttestationRequirementTest {
             assertThat(result.reason()).contains(AttestationReason.ATTESTATION_THRESHOLD_NOT_MET);
             assertThat(result.findings()).singleElement().satisfies(f -> {
                 assertThat(f.reason()).contains(rule.getValue());
-                assertThat(f.detail()).startsWith(requirement.rules().get(0).field() + ": ");
+                assertThat(f.detail()).startsWith(requirement.rules().get(0).field().policyName() + ": ");
             });
         }
     }
