@@ -192,7 +192,11 @@ public record AttestationRequirement(String predicateType, int threshold, List<S
                 if (!value.isTextual() || value.asText().isBlank()) {
                     throw new IllegalArgumentException(where + "." + field + ": must be a non-empty string");
                 }
-                rules.add(new PredicateRule(PredicateRule.Field.byPolicyName(field).orElseThrow(), value.asText()));
+                try {
+                    rules.add(new PredicateRule(PredicateRule.Field.byPolicyName(field).orElseThrow(), value.asText()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+                }
             }
         }
         try {

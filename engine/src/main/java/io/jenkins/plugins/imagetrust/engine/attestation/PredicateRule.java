@@ -76,6 +76,10 @@ public record PredicateRule(Field field, String expected) {
         }
         if (field == Field.SOURCE_REPOSITORY) {
             expected = SlsaFields.withoutGitPrefix(expected);
+            if (!SlsaFields.withoutGitPrefix(expected).equals(expected)) {
+                // written back it would lose the second prefix too: one value, one meaning
+                throw new IllegalArgumentException(field.policyName + " '" + expected + "' still starts with git+ without its git+ prefix");
+            }
         }
     }
 

@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * <p><b>Bytes written</b> ({@link #write}): UTF-8 JSON without any whitespace,
  * {@code {"_type":"https://in-toto.io/Statement/v1","subject":[{"name":NAME,"digest":{"sha256":HEX}},…],
  * "predicateType":URI,"predicate":{…}}}: members in that order (the proto field order cosign's protojson uses), the
- * subjects in the order given, the predicate's members in the order of the given tree, numbers as the tree holds them,
+ * subjects in the order given (a subject's {@code annotations}, when it has any, after {@code digest}, keys sorted), the predicate's members in the order of the given tree, numbers as the tree holds them,
  * strings with Jackson's escaping (quote, backslash and control characters escaped, everything else literal). One
  * input gives one byte sequence.
  *
@@ -51,14 +51,23 @@ public final class Statement {
 
     private static final Set<String> READABLE_TYPES = Set.of(TYPE_V1, TYPE_V01);
 
-    /** One subject: an optional name and its digests by algorithm (hex as written). */
-    public record Subject(Optional<String> name, Map<String, String> digests) {
+    /**
+     * One subject: an optional name, its digests by algorithm (hex as written) and its string annotations (cosign's
+     * image signature statement carries the sign annotations there; members of other types are not kept).
+     */
+    public record Subject(Optional<String> name, Map<String, String> digests, Map<String, String> annotations) {
         public Subject {
             Objects.requireNonNull(name, "name");
             digests = Map.copyOf(new TreeMap<>(digests));
+            annotations = Map.copyOf(annotations);
             if (digests.isEmpty()) {
                 throw new IllegalArgumentException("a statement subject needs a digest");
             }
+        }
+
+        /** A subject without annotations. */
+        public Subject(Optional<String> name, Map<String, String> digests) {
+            this(name, digests, Map.of());
         }
 
         /** The subject for {@code digest} in {@code image}'s repository, named as cosign names it: the repository, no tag. */
@@ -122,6 +131,10 @@ public final class Statement {
             subject.name().ifPresent(name -> node.put("name", name));
             ObjectNode digests = node.putObject("digest");
             subject.digests().forEach(digests::put);
+            if (!subject.annotations().isEmpty()) {
+                ObjectNode annotations = node.putObject("annotations");
+                new TreeMap<>(subject.annotations()).forEach(annotations::put);
+            }
         }
         root.put("predicateType", predicateType);
         root.set("predicate", predicate);
@@ -226,7 +239,19 @@ public final class Statement {
             }
             digests.put(entry.getKey(), entry.getValue().asText());
         }
-        return new Subject(name == null ? Optional.empty() : Optional.of(name.asText()), digests);
+        Map<String, String> annotations = new TreeMap<>();
+        JsonNode annotationNode = node.get("annotations");
+        if (annotationNode != null && !annotationNode.isObject()) {
+            throw malformed("a statement subject's annotations are not an object");
+        }
+        if (annotationNode != null) {
+            annotationNode.fields().forEachRemaining(entry -> {
+                if (entry.getValue().isTextual()) {
+                    annotations.put(entry.getKey(), entry.getValue().asText());
+                }
+            });
+        }
+        return new Subject(name == null ? Optional.empty() : Optional.of(name.asText()), digests, annotations);
     }
 
     static String oneLine(IOException e) {

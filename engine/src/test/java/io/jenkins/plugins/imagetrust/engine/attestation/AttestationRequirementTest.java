@@ -114,6 +114,8 @@ class AttestationRequirementTest {
         cases.put("requiredAttestations: [{predicateType: spdx, keys: [release, release]}]", "names a key twice");
         cases.put("requiredAttestations: [{predicateType: spdx, builderId: x}]", "requiredAttestations[0]: field rules (builderId) apply to SLSA");
         cases.put("requiredAttestations: [{predicateType: slsaprovenance1, builderId: ''}]", "requiredAttestations[0].builderId: must be a non-empty");
+        cases.put("requiredAttestations: [{predicateType: slsaprovenance1, sourceRepository: 'git+git+https://x'}]",
+                "requiredAttestations[0]: sourceRepository 'git+https://x' still starts with git+");
         cases.put("requiredAttestations: [{predicateType: slsaprovenance1}, {predicateType: slsaprovenance1, buildType: [x]}]",
                 "requiredAttestations[1].buildType");
         cases.forEach((yaml, expected) -> assertThatThrownBy(() -> parse(yaml)).as(yaml).isInstanceOfSatisfying(IllegalArgumentException.class,

@@ -88,6 +88,20 @@ class StatementTest {
     }
 
     @Test
+    void subjectAnnotationsAreReadAsCosignWritesThemAndWrittenBack() throws Exception {
+        // cosign's own image signature statement: annotations on a subject without name
+        Statement cosign = Statement.parse(io.jenkins.plugins.imagetrust.engine.cosign.InTotoStatement.create(IMAGE, AMD64, Map.of("git", "abc")));
+        assertThat(cosign.subjects().get(0).annotations()).containsExactly(Map.entry("git", "abc"));
+
+        Statement.Subject annotated = new Statement.Subject(Optional.of("r"), Map.of("sha256", AMD64.hex()), Map.of("b", "2", "a", "1"));
+        byte[] written = Statement.write(List.of(annotated), PredicateTypes.SPDX, predicate("x"));
+        assertThat(new String(written, StandardCharsets.UTF_8)).contains("\"digest\":{\"sha256\":\"" + AMD64.hex() + "\"},\"annotations\":{\"a\":\"1\",\"b\":\"2\"}}");
+        assertThat(Statement.parse(written).subjects()).containsExactly(annotated);
+        assertThatThrownBy(() -> Statement.parse(bytes("{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"digest\":{\"sha256\":\"a\"},"
+                + "\"annotations\":[]}],\"predicateType\":\"p\"}"))).hasMessageContaining("annotations are not an object");
+    }
+
+    @Test
     void aMissingPredicateIsAnEmptyObjectAndUnknownMembersAreIgnored() throws Exception {
         Statement parsed = Statement.parse(bytes("{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"digest\":{\"sha256\":\"ab\"}}],"
                 + "\"predicateType\":\"https://example/p\",\"future\":true}"));
