@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.attestation;
 
+import io.jenkins.plugins.imagetrust.engine.json.JsonText;
 import io.jenkins.plugins.imagetrust.engine.cosign.ReferrerManifest;
 import io.jenkins.plugins.imagetrust.engine.cosign.SignatureManifest;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
@@ -76,7 +77,7 @@ public record AttestationLayer(byte[] content, String mediaType, Map<String, Str
     /** The predicate type of the statement inside {@code envelope}, which must be an in-toto envelope. */
     public static String predicateTypeOf(Envelope envelope) {
         if (!Envelope.IN_TOTO_PAYLOAD_TYPE.equals(envelope.payloadType())) {
-            throw new IllegalArgumentException("the envelope's payload type is '" + envelope.payloadType() + "', not in-toto");
+            throw new IllegalArgumentException("the envelope's payload type is " + JsonText.quoted(envelope.payloadType()) + ", not in-toto");
         }
         try {
             return Statement.parse(envelope.payload()).predicateType();

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.attestation;
 
+import io.jenkins.plugins.imagetrust.engine.json.JsonText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -44,14 +45,14 @@ public record AttestationRequirement(String predicateType, int threshold, List<S
             throw new IllegalArgumentException("threshold " + threshold + " is below 1");
         }
         if (new HashSet<>(keys).size() != keys.size()) {
-            throw new IllegalArgumentException("keys " + keys + " names a key twice");
+            throw new IllegalArgumentException("keys " + keys.stream().map(JsonText::quoted).toList() + " names a key twice");
         }
         if (!keys.isEmpty() && threshold > keys.size()) {
             throw new IllegalArgumentException("threshold " + threshold + " can never be met by the " + keys.size() + " key(s) named");
         }
         if (!rules.isEmpty() && !SlsaFields.isProvenance(predicateType)) {
             throw new IllegalArgumentException("field rules (" + rules.get(0).field().policyName() + ") apply to SLSA provenance "
-                    + "(slsaprovenance1, slsaprovenance02), not to '" + predicateType + "'");
+                    + "(slsaprovenance1, slsaprovenance02), not to " + JsonText.quoted(predicateType));
         }
     }
 
@@ -94,7 +95,7 @@ public record AttestationRequirement(String predicateType, int threshold, List<S
         List<TrustedKey> allowed = attestation.signers().stream().filter(key -> keys.isEmpty() || keys.contains(key.name())).toList();
         if (allowed.isEmpty()) {
             return AttestationFinding.notCounted(attestation, AttestationReason.KEY_NOT_ALLOWED, "signed by " + labels(attestation.signers())
-                    + "; the requirement counts only " + keys);
+                    + "; the requirement counts only " + keys.stream().map(JsonText::quoted).toList());
         }
         JsonNode predicate = attestation.statement().predicate();
         for (PredicateRule rule : rules) {
@@ -149,7 +150,7 @@ public record AttestationRequirement(String predicateType, int threshold, List<S
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!name.equals(PREDICATE_TYPE) && !name.equals(THRESHOLD) && !name.equals(KEYS) && !RULE_FIELDS.contains(name)) {
-                throw new IllegalArgumentException(where + ": unknown field '" + name + "' (known: predicateType, threshold, keys, "
+                throw new IllegalArgumentException(where + ": unknown field " + JsonText.quoted(name) + " (known: predicateType, threshold, keys, "
                         + String.join(", ", RULE_FIELDS) + ")");
             }
         }
@@ -176,7 +177,7 @@ public record AttestationRequirement(String predicateType, int threshold, List<S
                     throw new IllegalArgumentException(where + "." + KEYS + ": " + key + " is not a key name");
                 }
                 if (!trustedKeyNames.contains(key.asText())) {
-                    throw new IllegalArgumentException(where + "." + KEYS + ": '" + key.asText() + "' is not a trusted key of this policy");
+                    throw new IllegalArgumentException(where + "." + KEYS + ": " + JsonText.quoted(key.asText()) + " is not a trusted key of this policy");
                 }
                 keys.add(key.asText());
             }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.attestation;
 
+import io.jenkins.plugins.imagetrust.engine.json.JsonText;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureVerifier;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
@@ -81,7 +82,7 @@ public final class AttestationVerifier {
         }
         Optional<KeyId> keyId = Optional.of(usable.get(0).id());
         if (!Envelope.IN_TOTO_PAYLOAD_TYPE.equals(envelope.payloadType())) {
-            return rejected(AttestationReason.PAYLOAD_TYPE_NOT_IN_TOTO, "the envelope's payloadType is '" + envelope.payloadType() + "', not '"
+            return rejected(AttestationReason.PAYLOAD_TYPE_NOT_IN_TOTO, "the envelope's payloadType is " + JsonText.quoted(envelope.payloadType()) + ", not '"
                     + Envelope.IN_TOTO_PAYLOAD_TYPE + "'", keyId, Optional.empty());
         }
         Statement statement;
@@ -93,7 +94,7 @@ public final class AttestationVerifier {
         Optional<String> predicateType = Optional.of(statement.predicateType());
         if (!statement.names(image)) {
             List<String> named = statement.subjects().stream()
-                    .flatMap(subject -> subject.digests().entrySet().stream().map(d -> d.getKey() + ":" + d.getValue()))
+                    .flatMap(subject -> subject.digests().entrySet().stream().map(d -> JsonText.quoted(d.getKey() + ":" + d.getValue())))
                     .toList();
             String shown = named.stream().limit(SUBJECTS_SHOWN).collect(Collectors.joining(", "))
                     + (named.size() > SUBJECTS_SHOWN ? ", … " + (named.size() - SUBJECTS_SHOWN) + " more" : "");
@@ -101,8 +102,8 @@ public final class AttestationVerifier {
                     keyId, predicateType);
         }
         if (!predicateTypes.contains(statement.predicateType())) {
-            return rejected(AttestationReason.PREDICATE_TYPE_NOT_REQUIRED, "the statement's predicateType is '" + statement.predicateType()
-                    + "', asked for " + predicateTypes.stream().sorted().toList(), keyId, predicateType);
+            return rejected(AttestationReason.PREDICATE_TYPE_NOT_REQUIRED, "the statement's predicateType is " + JsonText.quoted(statement.predicateType())
+                    + ", asked for " + predicateTypes.stream().sorted().toList(), keyId, predicateType);
         }
         return new VerifiedAttestation(statement, usable);
     }

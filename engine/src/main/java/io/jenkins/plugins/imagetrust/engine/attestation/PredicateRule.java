@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.attestation;
 
+import io.jenkins.plugins.imagetrust.engine.json.JsonText;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.imagetrust.engine.provenance.SlsaFields;
 import java.util.Arrays;
@@ -78,7 +79,7 @@ public record PredicateRule(Field field, String expected) {
             expected = SlsaFields.withoutGitPrefix(expected);
             if (!SlsaFields.withoutGitPrefix(expected).equals(expected)) {
                 // written back it would lose the second prefix too: one value, one meaning
-                throw new IllegalArgumentException(field.policyName + " '" + expected + "' still starts with git+ without its git+ prefix");
+                throw new IllegalArgumentException(field.policyName + " " + JsonText.quoted(expected) + " still starts with git+ without its git+ prefix");
             }
         }
     }
@@ -89,8 +90,8 @@ public record PredicateRule(Field field, String expected) {
         if (actual.filter(value -> field.test.test(value, expected)).isPresent()) {
             return Optional.empty();
         }
-        return Optional.of(actual.map(value -> "the " + field.description + " '" + value + "' " + field.relation + " '" + expected + "'")
-                .orElse("the predicate has no " + field.description + "; required: '" + expected + "'"));
+        return Optional.of(actual.map(value -> "the " + field.description + " " + JsonText.quoted(value) + " " + field.relation + " "
+                + JsonText.quoted(expected)).orElse("the predicate has no " + field.description + "; required: " + JsonText.quoted(expected)));
     }
 
     /** The reason a predicate failing this rule gets. */

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.attestation;
 
+import io.jenkins.plugins.imagetrust.engine.json.JsonText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -117,7 +118,7 @@ public final class Statement {
             throw new IllegalArgumentException("a statement needs 1 to " + MAX_SUBJECTS + " subjects, not " + subjects.size());
         }
         if (!PredicateTypes.resolve(predicateType).equals(predicateType)) {
-            throw new IllegalArgumentException("predicate type '" + predicateType + "' is a short name; write its URI "
+            throw new IllegalArgumentException("predicate type " + JsonText.quoted(predicateType) + " is a short name; write its URI "
                     + PredicateTypes.resolve(predicateType));
         }
         if (predicate == null || !predicate.isObject()) {
@@ -235,7 +236,7 @@ public final class Statement {
         for (Iterator<Map.Entry<String, JsonNode>> it = digestNode.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             if (!entry.getValue().isTextual() || entry.getValue().asText().isEmpty()) {
-                throw malformed("subject digest '" + entry.getKey() + "' is not a non-empty string");
+                throw malformed("subject digest " + JsonText.quoted(entry.getKey()) + " is not a non-empty string");
             }
             digests.put(entry.getKey(), entry.getValue().asText());
         }

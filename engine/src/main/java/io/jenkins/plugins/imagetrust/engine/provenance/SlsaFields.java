@@ -1,6 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.provenance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jenkins.plugins.imagetrust.engine.json.JsonText;
 import java.util.Optional;
 
 /**
@@ -108,7 +109,7 @@ public final class SlsaFields {
 
     private static boolean isV1(String predicateType) {
         if (!isProvenance(predicateType)) {
-            throw new IllegalArgumentException("'" + predicateType + "' is not an SLSA provenance predicate type");
+            throw new IllegalArgumentException(JsonText.quoted(predicateType) + " is not an SLSA provenance predicate type");
         }
         return PredicateTypes.SLSA_PROVENANCE_V1.equals(predicateType);
     }

@@ -103,19 +103,19 @@ class AttestationRequirementTest {
         cases.put("requiredAttestations: {predicateType: x}", "requiredAttestations: must be a list");
         cases.put("requiredAttestations: [slsaprovenance1]", "requiredAttestations[0]: must be an object");
         cases.put("requiredAttestations: [{threshold: 1}]", "requiredAttestations[0].predicateType: required");
-        cases.put("requiredAttestations: [{predicateType: spdx-json}]", "requiredAttestations[0]: predicate type 'spdx-json' is neither");
-        cases.put("requiredAttestations: [{predicateType: spdx, treshold: 1}]", "requiredAttestations[0]: unknown field 'treshold'");
+        cases.put("requiredAttestations: [{predicateType: spdx-json}]", "requiredAttestations[0]: predicate type \"spdx-json\" is neither");
+        cases.put("requiredAttestations: [{predicateType: spdx, treshold: 1}]", "requiredAttestations[0]: unknown field \"treshold\"");
         cases.put("requiredAttestations: [{predicateType: spdx, threshold: 0}]", "requiredAttestations[0].threshold: must be a whole number");
         cases.put("requiredAttestations: [{predicateType: spdx, threshold: 1.5}]", "requiredAttestations[0].threshold");
         cases.put("requiredAttestations: [{predicateType: spdx, threshold: 3}]", "requiredAttestations[0].threshold: 3 can never be met");
         cases.put("requiredAttestations: [{predicateType: spdx, keys: [release], threshold: 2}]", "requiredAttestations[0]: threshold 2 can never");
         cases.put("requiredAttestations: [{predicateType: spdx, keys: release}]", "requiredAttestations[0].keys: must be a list");
-        cases.put("requiredAttestations: [{predicateType: spdx, keys: [nobody]}]", "requiredAttestations[0].keys: 'nobody' is not a trusted key");
+        cases.put("requiredAttestations: [{predicateType: spdx, keys: [nobody]}]", "requiredAttestations[0].keys: \"nobody\" is not a trusted key");
         cases.put("requiredAttestations: [{predicateType: spdx, keys: [release, release]}]", "names a key twice");
         cases.put("requiredAttestations: [{predicateType: spdx, builderId: x}]", "requiredAttestations[0]: field rules (builderId) apply to SLSA");
         cases.put("requiredAttestations: [{predicateType: slsaprovenance1, builderId: ''}]", "requiredAttestations[0].builderId: must be a non-empty");
         cases.put("requiredAttestations: [{predicateType: slsaprovenance1, sourceRepository: 'git+git+https://x'}]",
-                "requiredAttestations[0]: sourceRepository 'git+https://x' still starts with git+");
+                "requiredAttestations[0]: sourceRepository \"git+https://x\" still starts with git+");
         cases.put("requiredAttestations: [{predicateType: slsaprovenance1}, {predicateType: slsaprovenance1, buildType: [x]}]",
                 "requiredAttestations[1].buildType");
         cases.forEach((yaml, expected) -> assertThatThrownBy(() -> parse(yaml)).as(yaml).isInstanceOfSatisfying(IllegalArgumentException.class,

@@ -100,7 +100,7 @@ class AttestationVerifierTest {
     void aPayloadTypeOtherThanInTotoIsRefusedEvenWithTheSameBytes() throws Exception {
         byte[] statement = statement(IMAGE, PredicateTypes.SLSA_PROVENANCE_V1);
         assertRejected(verify(Envelope.sign(signer, "application/json", statement)), AttestationReason.PAYLOAD_TYPE_NOT_IN_TOTO,
-                "'application/json'");
+                "\"application/json\"");
         // the PAE binds the type: relabelling a signed in-toto envelope breaks the signature
         String relabelled = new String(Envelope.signStatement(signer, statement).toJson(), StandardCharsets.UTF_8)
                 .replace("application/vnd.in-toto+json", "application/vnd.in-toto+jsoN");
@@ -113,7 +113,7 @@ class AttestationVerifierTest {
         for (String type : List.of(PredicateTypes.SPDX, InTotoStatement.COSIGN_SIGN_PREDICATE_TYPE, PredicateTypes.SLSA_PROVENANCE_V02,
                 "https://slsa.dev/provenance/v1/", "https://SLSA.dev/provenance/v1", "https://slsa.dev/provenance/v1#x")) {
             assertRejected(verify(Envelope.signStatement(signer, statement(IMAGE, type))), AttestationReason.PREDICATE_TYPE_NOT_REQUIRED,
-                    "'" + type + "'");
+                    "\"" + type + "\"");
         }
         // cosign's own image signature statement (no predicate members, a subject without name)
         byte[] cosignSignature = InTotoStatement.create(StatementTest.IMAGE, IMAGE, Map.of());
