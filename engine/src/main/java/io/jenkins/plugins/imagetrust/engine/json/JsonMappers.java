@@ -29,6 +29,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
  *       change (the referrers index).
  *   <li>{@link #tufMetadata()}: no duplicate key, nothing after the document, fractions kept exact (so {@code 1.5}
  *       is seen as a fraction, which TUF's canonical form has not), nesting at most 64 deep. Notary metadata.
+ *   <li>{@link #attestations()}: no duplicate key, nothing after the document, numbers kept exact (a predicate
+ *       re-written or compared by a policy rule keeps {@code 1.10} as written), nesting at most 64 deep. In-toto
+ *       statements and DSSE envelopes of attestations, and predicate files.
  *   <li>{@link #yamlNoDuplicateKeys()}: YAML, a duplicate key is an error. Policy files written as YAML.
  *   <li>{@link #yamlWriter()}: YAML output without a {@code ---} start marker, multi-line strings as literal blocks.
  * </ul>
@@ -55,6 +58,10 @@ public final class JsonMappers {
 
     public static ObjectMapper tufMetadata() {
         return TufMetadata.MAPPER;
+    }
+
+    public static ObjectMapper attestations() {
+        return Attestations.MAPPER;
     }
 
     public static ObjectMapper yamlNoDuplicateKeys() {
@@ -94,6 +101,19 @@ public final class JsonMappers {
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .build();
+
+        static {
+            MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+        }
+    }
+
+    private static final class Attestations {
+        static final ObjectMapper MAPPER = JsonMapper.builder()
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
                 .build();
 
         static {

@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param startedOn when the build started
  * @param finishedOn when the provenance was made (the build is still running: the signing step's time)
  * @param source the pipeline's source revision, when the build has one
- * @param parameters the build's non-secret parameters, as text
+ * @param parameters the build's non-secret parameters, as text ({@link BuildParameter#publishable} selects them)
  * @param jenkinsVersion the controller's Jenkins version
  * @param pluginVersion the Image Trust plugin's version
  * @param baseImages images the build started from, when the step is told them

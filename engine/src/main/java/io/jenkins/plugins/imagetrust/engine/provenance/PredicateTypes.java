@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.provenance;
 
+import io.jenkins.plugins.imagetrust.engine.json.JsonText;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -55,7 +56,7 @@ public final class PredicateTypes {
         } catch (URISyntaxException e) {
             // falls through to the error below, which names what is accepted
         }
-        throw new IllegalArgumentException("predicate type '" + nameOrUri + "' is neither one of "
+        throw new IllegalArgumentException("predicate type " + JsonText.quoted(nameOrUri) + " is neither one of "
                 + String.join(", ", new TreeSet<>(BY_SHORT_NAME.keySet())) + " nor an absolute URI");
     }
 }

@@ -106,7 +106,7 @@ class SlsaProvenanceTest {
         assertThat(PredicateTypes.resolve("cyclonedx")).isEqualTo("https://cyclonedx.org/bom");
         assertThat(PredicateTypes.resolve("https://example.com/predicate/v2")).isEqualTo("https://example.com/predicate/v2");
         assertThatThrownBy(() -> PredicateTypes.resolve("slsa provenance"))
-                .hasMessageStartingWith("predicate type 'slsa provenance' is neither one of custom, cyclonedx, link,");
+                .hasMessageStartingWith("predicate type \"slsa provenance\" is neither one of custom, cyclonedx, link,");
         assertThatThrownBy(() -> PredicateTypes.resolve("spdx-json")).hasMessageEndingWith("nor an absolute URI");
     }
 }
