@@ -9,11 +9,12 @@ import hudson.model.ParametersAction;
 import hudson.model.Run;
 import hudson.model.StringParameterValue;
 import io.jenkins.plugins.imagetrust.engine.provenance.BaseImage;
+import io.jenkins.plugins.imagetrust.engine.provenance.BuildParameter;
 import io.jenkins.plugins.imagetrust.engine.provenance.JenkinsBuild;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import jenkins.model.Jenkins;
 
 /**
@@ -54,27 +55,21 @@ public final class BuildFacts {
     }
 
     /**
-     * The job's defined string and boolean parameters by name; a sensitive one, a value of any other type (password,
-     * credentials, file ...) and a parameter the job does not define are left out.
+     * The job's defined string and boolean parameters by name ({@link BuildParameter#publishable}); a sensitive one,
+     * a value of any other type (password, credentials, file ...) and a parameter the job does not define are left out.
      */
     static Map<String, String> parameters(Run<?, ?> run) {
-        Map<String, String> values = new TreeMap<>();
+        List<BuildParameter> parameters = new ArrayList<>();
         ParametersAction action = run.getAction(ParametersAction.class);
-        if (action == null) {
-            return values;
-        }
-        for (ParameterValue parameter : action.getParameters()) {
-            if (parameter.isSensitive()) {
-                continue;
-            }
+        for (ParameterValue parameter : action == null ? List.<ParameterValue>of() : action.getParameters()) {
             if (parameter instanceof StringParameterValue || parameter instanceof BooleanParameterValue) {
                 Object value = parameter.getValue();
                 if (value != null) {
-                    values.put(parameter.getName(), value.toString());
+                    parameters.add(new BuildParameter(parameter.getName(), value.toString(), parameter.isSensitive()));
                 }
             }
         }
-        return values;
+        return BuildParameter.publishable(parameters);
     }
 
     private static String pluginVersion(Jenkins jenkins) {
