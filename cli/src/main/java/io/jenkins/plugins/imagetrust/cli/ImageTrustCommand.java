@@ -1,6 +1,6 @@
 package io.jenkins.plugins.imagetrust.cli;
 
-import io.jenkins.plugins.imagetrust.engine.FileErrors;
+import io.jenkins.plugins.imagetrust.engine.files.FileErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -5,7 +5,7 @@ import io.jenkins.plugins.imagetrust.engine.IndexSigningException;
 import io.jenkins.plugins.imagetrust.engine.SignRequest;
 import io.jenkins.plugins.imagetrust.engine.SignResult;
 import io.jenkins.plugins.imagetrust.engine.SignedManifest;
-import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine;
 
 import io.jenkins.plugins.imagetrust.engine.cosign.BundlePublisher;
-import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
 import io.jenkins.plugins.imagetrust.engine.notary.PublishResult;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;

@@ -7,7 +7,7 @@ import hudson.ExtensionList;
 import hudson.Util;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
-import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
 import io.jenkins.plugins.imagetrust.steps.ImageChecks;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import io.jenkins.plugins.imagetrust.config.ImageTrustConfiguration;
-import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import java.util.List;
 import java.util.Map;

@@ -20,7 +20,7 @@ import io.jenkins.plugins.imagetrust.engine.ImageSigner;
 import io.jenkins.plugins.imagetrust.engine.SignRequest;
 import io.jenkins.plugins.imagetrust.engine.SignResult;
 import io.jenkins.plugins.imagetrust.engine.SignedManifest;
-import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.notary.NotaryServer;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;

@@ -3,7 +3,7 @@ package io.jenkins.plugins.imagetrust.steps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import hudson.util.FormValidation;
-import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import org.junit.jupiter.api.Test;
 

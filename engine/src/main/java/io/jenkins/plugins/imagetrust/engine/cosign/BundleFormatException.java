@@ -1,6 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
-import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import java.util.Objects;
 
 /** A Sigstore bundle, its envelope or its statement is not what an image signature must be; carries the reason code. */

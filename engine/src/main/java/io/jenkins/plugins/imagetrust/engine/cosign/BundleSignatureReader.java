@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
@@ -7,8 +8,8 @@ import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
-import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
-import io.jenkins.plugins.imagetrust.engine.verify.SignatureCandidate;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;

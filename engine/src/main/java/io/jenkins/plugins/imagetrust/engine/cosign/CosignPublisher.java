@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureVerifier;

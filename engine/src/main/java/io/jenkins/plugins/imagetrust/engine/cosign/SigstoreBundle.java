@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
-import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,8 +1,10 @@
 package io.jenkins.plugins.imagetrust.engine.verify;
 
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import io.jenkins.plugins.imagetrust.engine.cosign.BundleFormatException;
 import io.jenkins.plugins.imagetrust.engine.cosign.InTotoStatement;
-import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.cosign.SimpleSigningPayload;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureVerifier;

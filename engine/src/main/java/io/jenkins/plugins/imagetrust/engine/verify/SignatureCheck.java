@@ -1,6 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.verify;
 
-import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.verify;
 
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

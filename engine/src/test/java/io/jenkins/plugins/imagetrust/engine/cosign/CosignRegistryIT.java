@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,7 +24,7 @@ import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.testing.InteropFixtures;
 import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
 import io.jenkins.plugins.imagetrust.engine.testing.TestImages;
-import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import io.jenkins.plugins.imagetrust.engine.verify.Verdict;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
 import io.jenkins.plugins.imagetrust.engine.keys.OpenSsl;

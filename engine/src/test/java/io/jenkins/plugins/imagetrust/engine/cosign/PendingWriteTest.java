@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;

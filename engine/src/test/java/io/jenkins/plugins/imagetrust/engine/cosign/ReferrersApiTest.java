@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,7 +30,7 @@ import io.jenkins.plugins.imagetrust.engine.testing.ScriptedHttpServer;
 import io.jenkins.plugins.imagetrust.engine.testing.TestImages;
 import io.jenkins.plugins.imagetrust.engine.verify.SignatureCheck;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
-import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

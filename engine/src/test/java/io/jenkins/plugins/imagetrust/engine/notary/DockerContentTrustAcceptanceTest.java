@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.notary;
 
+import io.jenkins.plugins.imagetrust.engine.NotaryMigration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,9 +11,9 @@ import io.jenkins.plugins.imagetrust.engine.NotaryVerifier;
 import io.jenkins.plugins.imagetrust.engine.SignRequest;
 import io.jenkins.plugins.imagetrust.engine.SignResult;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
-import io.jenkins.plugins.imagetrust.engine.notary.NotaryMigration.MigratedTag;
+import io.jenkins.plugins.imagetrust.engine.NotaryMigration.MigratedTag;
 import io.jenkins.plugins.imagetrust.engine.notary.model.RoleNames;
-import io.jenkins.plugins.imagetrust.engine.notary.NotaryMigration.Outcome;
+import io.jenkins.plugins.imagetrust.engine.NotaryMigration.Outcome;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;

@@ -21,7 +21,7 @@ import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.testing.ScriptedHttpServer;
-import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import io.jenkins.plugins.imagetrust.engine.verify.SignatureCheck;
 import io.jenkins.plugins.imagetrust.engine.verify.Verdict;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;

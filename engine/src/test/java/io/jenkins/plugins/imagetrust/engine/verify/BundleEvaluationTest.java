@@ -1,10 +1,12 @@
 package io.jenkins.plugins.imagetrust.engine.verify;
 
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.imagetrust.engine.cosign.Dsse;
 import io.jenkins.plugins.imagetrust.engine.cosign.InTotoStatement;
-import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.keys.InMemorySigner;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyAlgorithm;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyPairs;

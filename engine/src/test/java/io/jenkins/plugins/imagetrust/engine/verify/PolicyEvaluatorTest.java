@@ -1,5 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.verify;
 
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.imagetrust.engine.cosign.SimpleSigningPayload;

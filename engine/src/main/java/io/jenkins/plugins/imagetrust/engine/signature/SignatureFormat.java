@@ -1,4 +1,4 @@
-package io.jenkins.plugins.imagetrust.engine.cosign;
+package io.jenkins.plugins.imagetrust.engine.signature;
 
 import java.util.Locale;
 

@@ -1,6 +1,6 @@
-package io.jenkins.plugins.imagetrust.engine.verify;
+package io.jenkins.plugins.imagetrust.engine.signature;
 
-import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import java.util.Objects;
 import java.util.Optional;
