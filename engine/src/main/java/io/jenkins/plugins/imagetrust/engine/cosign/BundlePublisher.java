@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
@@ -202,7 +203,7 @@ public final class BundlePublisher {
                         && equivalence.sameAnnotations(subject.get().annotations(), annotations)) {
                     return Optional.of(found);
                 }
-            } catch (BundleFormatException e) {
+            } catch (MalformedSignatureException e) {
                 listener.debug("sign", "bundle " + found.source() + " by our key does not parse: " + e.getMessage());
             }
         }

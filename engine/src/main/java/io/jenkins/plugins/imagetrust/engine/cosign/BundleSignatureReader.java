@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
@@ -227,7 +228,7 @@ public final class BundleSignatureReader {
         }
         try {
             return Optional.of(new Found(source, referrer.get(), bundleDigest, SigstoreBundle.parse(bytes), null, null));
-        } catch (BundleFormatException e) {
+        } catch (MalformedSignatureException e) {
             return Optional.of(Found.problem(source, referrer.get(), bundleDigest, e.reason(), e.getMessage()));
         }
     }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
@@ -136,7 +137,7 @@ public final class CosignPublisher {
                         && equivalence.sameAnnotations(parsed.annotations(), ours.annotations())) {
                     return other;
                 }
-            } catch (SimpleSigningPayload.PayloadException e) {
+            } catch (MalformedSignatureException e) {
                 listener.debug("sign", "signature " + other.get().shortForm() + " by our key has a payload that does not parse: " + e.getMessage());
             }
         }
@@ -151,7 +152,7 @@ public final class CosignPublisher {
     private static SimpleSigningPayload parseOwn(byte[] payload) {
         try {
             return SimpleSigningPayload.parse(payload);
-        } catch (SimpleSigningPayload.PayloadException e) {
+        } catch (MalformedSignatureException e) {
             throw new IllegalStateException("our own payload does not parse", e);
         }
     }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -75,8 +76,8 @@ public final class InTotoStatement {
         }
     }
 
-    /** Parses a statement; {@link BundleFormatException} with {@link RejectionReason#MALFORMED_BUNDLE} names the fault. */
-    public static InTotoStatement parse(byte[] bytes) throws BundleFormatException {
+    /** Parses a statement; {@link MalformedSignatureException} with {@link RejectionReason#MALFORMED_BUNDLE} names the fault. */
+    public static InTotoStatement parse(byte[] bytes) throws MalformedSignatureException {
         JsonNode root;
         try {
             root = StrictJson.MAPPER.readTree(bytes);
@@ -108,7 +109,7 @@ public final class InTotoStatement {
         return new InTotoStatement(predicateType.asText(), subjects);
     }
 
-    private static Subject subject(JsonNode node) throws BundleFormatException {
+    private static Subject subject(JsonNode node) throws MalformedSignatureException {
         if (!node.isObject()) {
             throw malformed("a statement subject is not an object");
         }
@@ -156,19 +157,19 @@ public final class InTotoStatement {
      * As a cosign image signature: the subject that names {@code digest}, or empty when the statement signs other
      * digests. The one reading of a statement that both verifying and signing (looking for an equivalent bundle) use.
      *
-     * @throws BundleFormatException ({@code WRONG_PREDICATE_TYPE}) when the statement is not a cosign image signature,
+     * @throws MalformedSignatureException ({@code WRONG_PREDICATE_TYPE}) when the statement is not a cosign image signature,
      *     e.g. an SBOM or provenance attestation by the same key
      */
-    public Optional<Subject> imageSignatureSubject(Digest digest) throws BundleFormatException {
+    public Optional<Subject> imageSignatureSubject(Digest digest) throws MalformedSignatureException {
         if (!COSIGN_SIGN_PREDICATE_TYPE.equals(predicateType)) {
-            throw new BundleFormatException(RejectionReason.WRONG_PREDICATE_TYPE, "the statement's predicateType is '" + predicateType
+            throw new MalformedSignatureException(RejectionReason.WRONG_PREDICATE_TYPE, "the statement's predicateType is '" + predicateType
                     + "', not '" + COSIGN_SIGN_PREDICATE_TYPE + "'");
         }
         return subjectFor(digest);
     }
 
-    private static BundleFormatException malformed(String message) {
-        return new BundleFormatException(RejectionReason.MALFORMED_BUNDLE, message);
+    private static MalformedSignatureException malformed(String message) {
+        return new MalformedSignatureException(RejectionReason.MALFORMED_BUNDLE, message);
     }
 
 }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -61,31 +62,31 @@ public final class SimpleSigningPayload {
 
     /**
      * Parses payload bytes that have already been verified against a signature. Throws
-     * {@link PayloadException} with the precise {@link RejectionReason}.
+     * {@link MalformedSignatureException} with the precise {@link RejectionReason}.
      */
-    public static SimpleSigningPayload parse(byte[] bytes) throws PayloadException {
+    public static SimpleSigningPayload parse(byte[] bytes) throws MalformedSignatureException {
         JsonNode root;
         try {
             root = StrictJson.MAPPER.readTree(bytes);
         } catch (java.io.IOException e) {
-            throw new PayloadException(RejectionReason.MALFORMED_PAYLOAD, "payload is not JSON: " + StrictJson.firstLine(e.getMessage()));
+            throw new MalformedSignatureException(RejectionReason.MALFORMED_PAYLOAD, "payload is not JSON: " + StrictJson.firstLine(e.getMessage()));
         }
         if (root == null || !root.isObject()) {
-            throw new PayloadException(RejectionReason.MALFORMED_PAYLOAD, "payload is not a JSON object");
+            throw new MalformedSignatureException(RejectionReason.MALFORMED_PAYLOAD, "payload is not a JSON object");
         }
         JsonNode critical = root.get("critical");
         if (critical == null || !critical.isObject()) {
-            throw new PayloadException(RejectionReason.MALFORMED_PAYLOAD, "payload has no 'critical' object");
+            throw new MalformedSignatureException(RejectionReason.MALFORMED_PAYLOAD, "payload has no 'critical' object");
         }
         for (Iterator<String> names = critical.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!CRITICAL_MEMBERS.contains(name)) {
-                throw new PayloadException(RejectionReason.UNKNOWN_CRITICAL_MEMBER, "unknown member 'critical." + name + "'");
+                throw new MalformedSignatureException(RejectionReason.UNKNOWN_CRITICAL_MEMBER, "unknown member 'critical." + name + "'");
             }
         }
         JsonNode type = critical.get("type");
         if (type == null || !type.isTextual() || !TYPE.equals(type.asText())) {
-            throw new PayloadException(RejectionReason.WRONG_TYPE, "critical.type is " + (type == null ? "missing" : type.toString()));
+            throw new MalformedSignatureException(RejectionReason.WRONG_TYPE, "critical.type is " + (type == null ? "missing" : type.toString()));
         }
         String reference = exactStringMember(critical, "identity", "docker-reference");
         String digestText = exactStringMember(critical, "image", "docker-manifest-digest");
@@ -93,13 +94,13 @@ public final class SimpleSigningPayload {
         try {
             digest = Digest.parse(digestText);
         } catch (InvalidReferenceException e) {
-            throw new PayloadException(RejectionReason.MALFORMED_PAYLOAD, "critical.image.docker-manifest-digest: " + e.getMessage());
+            throw new MalformedSignatureException(RejectionReason.MALFORMED_PAYLOAD, "critical.image.docker-manifest-digest: " + e.getMessage());
         }
         Map<String, JsonNode> optional = new TreeMap<>();
         JsonNode optionalNode = root.get("optional");
         if (optionalNode != null && !optionalNode.isNull()) {
             if (!optionalNode.isObject()) {
-                throw new PayloadException(RejectionReason.MALFORMED_PAYLOAD, "'optional' is neither an object nor null");
+                throw new MalformedSignatureException(RejectionReason.MALFORMED_PAYLOAD, "'optional' is neither an object nor null");
             }
             optionalNode.fields().forEachRemaining(e -> optional.put(e.getKey(), e.getValue()));
         }
@@ -107,22 +108,22 @@ public final class SimpleSigningPayload {
     }
 
     /** Reads {@code critical.<object>.<member>}, which must be an object with exactly that one string member. */
-    private static String exactStringMember(JsonNode critical, String object, String member) throws PayloadException {
+    private static String exactStringMember(JsonNode critical, String object, String member) throws MalformedSignatureException {
         JsonNode node = critical.get(object);
         if (node == null || !node.isObject()) {
-            throw new PayloadException(RejectionReason.MALFORMED_PAYLOAD, "payload has no 'critical." + object + "' object");
+            throw new MalformedSignatureException(RejectionReason.MALFORMED_PAYLOAD, "payload has no 'critical." + object + "' object");
         }
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!name.equals(member)) {
                 String hint = name.equalsIgnoreCase(member) ? " (member names are case-sensitive; write '" + member + "')" : "";
-                throw new PayloadException(RejectionReason.UNKNOWN_CRITICAL_MEMBER,
+                throw new MalformedSignatureException(RejectionReason.UNKNOWN_CRITICAL_MEMBER,
                         "unknown member 'critical." + object + "." + name + "'" + hint);
             }
         }
         JsonNode value = node.get(member);
         if (value == null || !value.isTextual()) {
-            throw new PayloadException(RejectionReason.MALFORMED_PAYLOAD, "critical." + object + "." + member + " is missing or not a string");
+            throw new MalformedSignatureException(RejectionReason.MALFORMED_PAYLOAD, "critical." + object + "." + member + " is missing or not a string");
         }
         return value.asText();
     }
@@ -152,20 +153,5 @@ public final class SimpleSigningPayload {
             }
         });
         return strings;
-    }
-
-    /** Raised by {@link #parse} with the reason code a report shows. */
-    public static final class PayloadException extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final RejectionReason reason;
-
-        public PayloadException(RejectionReason reason, String message) {
-            super(message);
-            this.reason = reason;
-        }
-
-        public RejectionReason reason() {
-            return reason;
-        }
     }
 }

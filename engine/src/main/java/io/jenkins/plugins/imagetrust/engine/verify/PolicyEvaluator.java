@@ -1,8 +1,8 @@
 package io.jenkins.plugins.imagetrust.engine.verify;
 
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
 import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
-import io.jenkins.plugins.imagetrust.engine.cosign.BundleFormatException;
 import io.jenkins.plugins.imagetrust.engine.cosign.InTotoStatement;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.cosign.SimpleSigningPayload;
@@ -166,7 +166,7 @@ public final class PolicyEvaluator {
                 SimpleSigningPayload parsed;
                 try {
                     parsed = SimpleSigningPayload.parse(payload);
-                } catch (SimpleSigningPayload.PayloadException e) {
+                } catch (MalformedSignatureException e) {
                     throw new ClaimsException(e.reason(), e.getMessage());
                 }
                 return new Claims(parsed.manifestDigest().equals(digest), "payload signs " + parsed.manifestDigest(),
@@ -178,7 +178,7 @@ public final class PolicyEvaluator {
                 try {
                     statement = InTotoStatement.parse(payload);
                     subject = statement.imageSignatureSubject(digest);
-                } catch (BundleFormatException e) {
+                } catch (MalformedSignatureException e) {
                     throw new ClaimsException(e.reason(), e.getMessage());
                 }
                 if (subject.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -73,8 +74,8 @@ class BundleFormatTest {
     }
 
     private static void assertMalformed(String statement, String message) {
-        assertThatThrownBy(() -> InTotoStatement.parse(utf8(statement))).isInstanceOf(BundleFormatException.class)
-                .hasMessageContaining(message).extracting(e -> ((BundleFormatException) e).reason()).isEqualTo(RejectionReason.MALFORMED_BUNDLE);
+        assertThatThrownBy(() -> InTotoStatement.parse(utf8(statement))).isInstanceOf(MalformedSignatureException.class)
+                .hasMessageContaining(message).extracting(e -> ((MalformedSignatureException) e).reason()).isEqualTo(RejectionReason.MALFORMED_BUNDLE);
     }
 
     @Test
@@ -121,8 +122,8 @@ class BundleFormatTest {
     }
 
     private static void assertBundle(String bundle, RejectionReason reason, String message) {
-        assertThatThrownBy(() -> SigstoreBundle.parse(utf8(bundle))).isInstanceOf(BundleFormatException.class).hasMessageContaining(message)
-                .extracting(e -> ((BundleFormatException) e).reason()).isEqualTo(reason);
+        assertThatThrownBy(() -> SigstoreBundle.parse(utf8(bundle))).isInstanceOf(MalformedSignatureException.class).hasMessageContaining(message)
+                .extracting(e -> ((MalformedSignatureException) e).reason()).isEqualTo(reason);
     }
 
     @Test

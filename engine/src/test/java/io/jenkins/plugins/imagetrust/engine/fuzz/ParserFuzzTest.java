@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.fuzz;
 
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -51,7 +52,7 @@ class ParserFuzzTest {
         SimpleSigningPayload payload;
         try {
             payload = SimpleSigningPayload.parse(bytes);
-        } catch (SimpleSigningPayload.PayloadException e) {
+        } catch (MalformedSignatureException e) {
             assertThat(e.reason()).isNotNull();
             return;
         }
