@@ -1,7 +1,10 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
 import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.signature.StoredSignature;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureVerifier;
@@ -61,7 +64,22 @@ public final class BundlePublisher {
      * @param alreadyPresent true when an equivalent bundle by the same key was already attached
      * @param fallbackTag the fallback tag we updated, when the registry has no referrers API; empty otherwise
      */
-    public record Published(Digest referrerDigest, Digest bundleDigest, boolean alreadyPresent, Optional<String> fallbackTag) {
+    public record Published(Digest referrerDigest, Digest bundleDigest, boolean alreadyPresent, Optional<String> fallbackTag)
+            implements StoredSignature {
+        @Override
+        public SignatureFormat format() {
+            return SignatureFormat.BUNDLE;
+        }
+
+        @Override
+        public String describe() {
+            return "bundle referrer " + referrerDigest.shortForm() + fallbackTag.map(tag -> " listed in " + tag).orElse("");
+        }
+
+        @Override
+        public String location(ImageReference repository) {
+            return repository.name() + "@" + referrerDigest;
+        }
     }
 
     /**

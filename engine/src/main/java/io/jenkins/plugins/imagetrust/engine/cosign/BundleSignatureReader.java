@@ -1,5 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import java.util.Map;
+import io.jenkins.plugins.imagetrust.engine.signature.Claims;
 import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
@@ -81,7 +83,7 @@ public final class BundleSignatureReader {
         List<SigstoreBundle.EnvelopeSignature> signatures = dsse.signatures();
         for (int i = 0; i < signatures.size(); i++) {
             String source = signatures.size() == 1 ? found.source() : found.source() + "#" + i;
-            out.add(SignatureCandidate.bundleStatement(source, found.bundleDigest(), dsse.payload(), pae, signatures.get(i).signature()));
+            out.add(InTotoStatement.candidate(source, found.bundleDigest(), dsse.payload(), pae, signatures.get(i).signature()));
         }
         return out;
     }
@@ -108,7 +110,11 @@ public final class BundleSignatureReader {
                         e.getMessage());
             }
         }
-        return SignatureCandidate.bundleMessage(found.source(), found.bundleDigest(), manifest[0], message.signature());
+        byte[] signed = manifest[0];
+        Digest signedDigest = Digest.sha256(signed);
+        return SignatureCandidate.signed(SignatureFormat.BUNDLE, found.source(), found.bundleDigest(), signed, message.signature(),
+                image -> new Claims(signedDigest.equals(image), "the message signature is over the manifest " + signedDigest,
+                        RejectionReason.SUBJECT_MISMATCH, Optional.empty(), Map.of()));
     }
 
     /** Every bundle referrer of {@code digest} in {@code repository}, read and parsed (not verified). */

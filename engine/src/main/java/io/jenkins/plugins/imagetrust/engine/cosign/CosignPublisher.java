@@ -1,7 +1,10 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
 import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.signature.StoredSignature;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureVerifier;
@@ -43,7 +46,22 @@ public final class CosignPublisher {
     }
 
     /** What a publish did. */
-    public record Published(Digest payloadDigest, String signatureTag, boolean alreadyPresent, Digest signatureManifestDigest) {
+    public record Published(Digest payloadDigest, String signatureTag, boolean alreadyPresent, Digest signatureManifestDigest)
+            implements StoredSignature {
+        @Override
+        public SignatureFormat format() {
+            return SignatureFormat.LEGACY;
+        }
+
+        @Override
+        public String describe() {
+            return "legacy " + signatureTag;
+        }
+
+        @Override
+        public String location(ImageReference repository) {
+            return repository.name() + ":" + signatureTag;
+        }
     }
 
     /**

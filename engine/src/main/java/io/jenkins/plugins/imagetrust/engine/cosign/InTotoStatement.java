@@ -1,5 +1,8 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
+import io.jenkins.plugins.imagetrust.engine.signature.Claims;
 import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -166,6 +169,31 @@ public final class InTotoStatement {
                     + "', not '" + COSIGN_SIGN_PREDICATE_TYPE + "'");
         }
         return subjectFor(digest);
+    }
+
+    /**
+     * A bundle's DSSE signature over {@code statement}: the signature is over {@code pae}, the statement's DSSE
+     * pre-authentication encoding, and what the statement claims is read only once it verified.
+     */
+    public static SignatureCandidate candidate(String source, Digest bundleDigest, byte[] statement, byte[] pae, byte[] signature) {
+        byte[] own = statement.clone();
+        return SignatureCandidate.signed(SignatureFormat.BUNDLE, source, bundleDigest, pae, signature, image -> parse(own).claims(image));
+    }
+
+    /**
+     * What this statement claims about {@code image}, the digest being verified, as a cosign image signature.
+     *
+     * @throws MalformedSignatureException ({@code WRONG_PREDICATE_TYPE}) when it is not a cosign image signature
+     */
+    public Claims claims(Digest image) throws MalformedSignatureException {
+        Optional<Subject> subject = imageSignatureSubject(image);
+        if (subject.isEmpty()) {
+            List<String> named = new ArrayList<>();
+            subjects.forEach(s -> s.digests().forEach((alg, hex) -> named.add(alg + ":" + hex)));
+            return new Claims(false, "the statement's subjects are " + named, RejectionReason.SUBJECT_MISMATCH, Optional.empty(), Map.of());
+        }
+        return new Claims(true, "the statement names " + image, RejectionReason.SUBJECT_MISMATCH, subject.get().name(),
+                subject.get().annotations());
     }
 
     private static MalformedSignatureException malformed(String message) {

@@ -1,5 +1,9 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import java.util.Optional;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
+import io.jenkins.plugins.imagetrust.engine.signature.Claims;
 import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,6 +62,21 @@ public final class SimpleSigningPayload {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A legacy signature over {@code payload}, a simple-signing document: the signature is over the payload bytes as
+     * they are, and what they claim is read only once it verified.
+     */
+    public static SignatureCandidate candidate(String source, Digest payloadDigest, byte[] payload, byte[] signature) {
+        byte[] own = payload.clone();
+        return SignatureCandidate.signed(SignatureFormat.LEGACY, source, payloadDigest, own, signature, image -> parse(own).claims(image));
+    }
+
+    /** What this payload claims about {@code image}, the digest being verified. */
+    public Claims claims(Digest image) {
+        return new Claims(manifestDigest().equals(image), "payload signs " + manifestDigest(), RejectionReason.DIGEST_MISMATCH,
+                Optional.of(dockerReference()), annotations());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
@@ -11,7 +12,6 @@ import io.jenkins.plugins.imagetrust.engine.registry.RegistryErrorException;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
 import io.jenkins.plugins.imagetrust.engine.http.Sleeper;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,7 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <li>only then reports success; when attempts or time run out it fails naming the tag.</li>
  * </ol>
  * Step 1 is {@link #write}, steps 2–3 {@link Pending#confirm}: a sign writes all its tags (both formats, every
- * manifest of an index) and then lets them settle together ({@link #settleAll}), so it waits one settle delay, not
+ * manifest of an index) and then lets them settle together ({@code PendingSignature.settleAll}), so it waits one settle delay, not
  * one per tag. The JVM lock is held for step 1 only: a writer in this JVM that starts after our PUT reads our entry.
  * What remains: a writer stalled longer than the settle delay between its check and its PUT can still replace the
  * tag without our entry after we confirmed (see {@code docs/security.md}, B12). The referrers API avoids the shared
@@ -140,7 +140,7 @@ final class TagUpdate {
      * Adds to {@code tag} in {@code repository} unless {@code check} finds the addition already there: the first
      * phase of an update, which reads the tag and writes tag + ours (step 1 above). The write is not confirmed yet: {@link Pending#confirm} does that once its settle delay
      * has passed, so that the writes of one sign (the {@code .sig} tag and the referrers fallback tag, the manifests
-     * of an index) can settle at the same time ({@link #settleAll}).
+     * of an index) can settle at the same time ({@code PendingSignature.settleAll}).
      *
      * @param what names the tag's content in messages, e.g. "signature manifest"
      * @throws SignaturePublishException when no write landed (other writers kept moving the tag), or the tag's
@@ -165,22 +165,6 @@ final class TagUpdate {
             throw pending.malformed(e);
         } finally {
             lock.unlock();
-        }
-    }
-
-    /**
-     * Waits once until the settle delay of every one of {@code writes} has passed (the latest of them), so that
-     * confirming each then waits no more: the writes of one sign settle together instead of one after another.
-     */
-    static void settleAll(Collection<? extends Pending<?>> writes) throws SignaturePublishException {
-        Pending<?> latest = null;
-        for (Pending<?> pending : writes) {
-            if (pending.awaitsConfirmation() && (latest == null || pending.settledAt - latest.settledAt > 0)) {
-                latest = pending;
-            }
-        }
-        if (latest != null) {
-            latest.awaitSettle();
         }
     }
 
@@ -221,6 +205,11 @@ final class TagUpdate {
 
         boolean awaitsConfirmation() {
             return outcome == null && written != null;
+        }
+
+        /** The {@code nanoTime} at which the settle delay after the last write ends. */
+        long settledAt() {
+            return settledAt;
         }
 
         /**
@@ -330,7 +319,7 @@ final class TagUpdate {
         }
 
         /** Sleeps until {@link #settledAt}, rounded up to the millisecond; at once when it has passed. */
-        private void awaitSettle() throws SignaturePublishException {
+        void awaitSettle() throws SignaturePublishException {
             long left = settledAt - System.nanoTime();
             if (left > 0) {
                 sleep(Duration.ofMillis((left + 999_999) / 1_000_000));

@@ -168,9 +168,9 @@ class BundleFormatTest {
     @Test
     void signatureFormatIds() {
         assertThat(SignatureFormat.fromId("Both")).isEqualTo(SignatureFormat.BOTH);
-        assertThat(SignatureFormat.BOTH.writesLegacy() && SignatureFormat.BOTH.writesBundle()).isTrue();
-        assertThat(SignatureFormat.LEGACY.writesBundle()).isFalse();
-        assertThat(SignatureFormat.BUNDLE.writesLegacy()).isFalse();
+        assertThat(SignatureFormat.BOTH.writes().contains(SignatureFormat.LEGACY) && SignatureFormat.BOTH.writes().contains(SignatureFormat.BUNDLE)).isTrue();
+        assertThat(SignatureFormat.LEGACY.writes().contains(SignatureFormat.BUNDLE)).isFalse();
+        assertThat(SignatureFormat.BUNDLE.writes().contains(SignatureFormat.LEGACY)).isFalse();
         assertThatThrownBy(() -> SignatureFormat.fromId("sig")).hasMessageContaining("'legacy', 'bundle' or 'both'");
     }
 }

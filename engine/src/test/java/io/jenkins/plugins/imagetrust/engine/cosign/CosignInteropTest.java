@@ -48,7 +48,7 @@ class CosignInteropTest {
             byte[] payload = InteropFixtures.bytes("cosign/" + payloadFiles[layer.index()]);
             assertThat(layer.digest()).contains(Digest.sha256(payload));
             assertThat(layer.size()).isEqualTo(payload.length);
-            out.add(SignatureCandidate.of("interop#" + layer.index(), Digest.sha256(payload), payload, layer.signature().orElseThrow()));
+            out.add(SimpleSigningPayload.candidate("interop#" + layer.index(), Digest.sha256(payload), payload, layer.signature().orElseThrow()));
         }
         return out;
     }
@@ -131,7 +131,7 @@ class CosignInteropTest {
         byte[] pretty = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(new ObjectMapper().readTree(payload));
         for (byte[] altered : List.of(tampered, pretty)) {
             VerificationReport report = evaluate(trusting("signing-key.pub"), IMAGE_DIGEST,
-                    List.of(SignatureCandidate.of("x", Digest.sha256(altered), altered, signature)));
+                    List.of(SimpleSigningPayload.candidate("x", Digest.sha256(altered), altered, signature)));
             assertThat(report.trusted()).isFalse();
             assertThat(report.signatures().get(0).reason()).contains(RejectionReason.NO_TRUSTED_KEY);
         }
@@ -178,7 +178,7 @@ class CosignInteropTest {
             signature = signer.sign(ours);
         }
         VerificationReport report = evaluate(trusting("signing-key.pub"), IMAGE_DIGEST,
-                List.of(SignatureCandidate.of("ours", Digest.sha256(ours), ours, signature)));
+                List.of(SimpleSigningPayload.candidate("ours", Digest.sha256(ours), ours, signature)));
         assertThat(report.trusted()).isTrue();
         ObjectMapper json = new ObjectMapper();
         JsonNode theirs = json.readTree(InteropFixtures.bytes("cosign/signature-payload.json")).get("critical");
