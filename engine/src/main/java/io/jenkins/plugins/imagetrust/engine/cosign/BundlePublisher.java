@@ -1,5 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
+import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
 import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
@@ -152,9 +154,9 @@ public final class BundlePublisher {
         String tag = RegistryClient.referrersFallbackTag(digest);
         Descriptor entry = new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifest.length);
         TagUpdate.Pending<ReferrersIndex> pending = tagUpdate.write(repository, tag, "referrers index",
-                current -> current.map(m -> index(m.mediaType(), m.bytes())).filter(i -> i.contains(manifestDigest)),
+                current -> index(current).filter(i -> i.contains(manifestDigest)),
                 current -> {
-                    ReferrersIndex base = current.map(m -> index(m.mediaType(), m.bytes())).orElseGet(ReferrersIndex::empty);
+                    ReferrersIndex base = index(current).orElseGet(ReferrersIndex::empty);
                     listener.debug("sign", "writing referrer " + (base.size() + 1) + " to " + repository.name() + ":" + tag);
                     ReferrersIndex next = base.with(entry, MediaTypes.SIGSTORE_BUNDLE, manifestAnnotations);
                     return new TagUpdate.Next<>(next.toBytes(), MediaTypes.OCI_INDEX, next);
@@ -186,11 +188,15 @@ public final class BundlePublisher {
         }
     }
 
-    private static ReferrersIndex index(String mediaType, byte[] bytes) {
-        if (!MediaTypes.OCI_INDEX.equals(mediaType)) {
-            throw new IllegalArgumentException("the tag holds a '" + mediaType + "', not an OCI image index");
+    /** The fallback tag's referrers index, when the tag exists. */
+    private static Optional<ReferrersIndex> index(Optional<Manifest> current) throws MalformedDocumentException {
+        if (current.isEmpty()) {
+            return Optional.empty();
         }
-        return ReferrersIndex.parse(bytes);
+        if (!MediaTypes.OCI_INDEX.equals(current.get().mediaType())) {
+            throw new MalformedDocumentException("the tag holds a '" + current.get().mediaType() + "', not an OCI image index");
+        }
+        return Optional.of(ReferrersIndex.parse(current.get().bytes()));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import java.util.Map;
 import io.jenkins.plugins.imagetrust.engine.signature.Claims;
 import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
@@ -131,7 +132,7 @@ public final class BundleSignatureReader {
         ReferrersIndex index;
         try {
             index = ReferrersIndex.parse(listing.get().bytes());
-        } catch (IllegalArgumentException e) {
+        } catch (MalformedDocumentException e) {
             throw new RegistryException(repository.registry(), repository.repository(), "fetch-referrers", "the referrers of "
                     + digest.shortForm() + " cannot be read: " + e.getMessage());
         }
@@ -194,10 +195,10 @@ public final class BundleSignatureReader {
         ReferrerManifest parsed;
         try {
             if (!MediaTypes.OCI_MANIFEST.equals(manifest.get().mediaType())) {
-                throw new IllegalArgumentException("the referrer is served as '" + manifest.get().mediaType() + "', not an OCI image manifest");
+                throw new MalformedDocumentException("the referrer is served as '" + manifest.get().mediaType() + "', not an OCI image manifest");
             }
             parsed = ReferrerManifest.parse(manifest.get().bytes());
-        } catch (IllegalArgumentException e) {
+        } catch (MalformedDocumentException e) {
             return saysBundle ? Optional.of(Found.problem(source, referrer.get(), null, RejectionReason.MALFORMED_BUNDLE, e.getMessage()))
                     : Optional.empty();
         }

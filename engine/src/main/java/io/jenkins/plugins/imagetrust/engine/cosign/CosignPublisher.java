@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
 import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
@@ -104,7 +105,7 @@ public final class CosignPublisher {
                         signature[0] = signer.sign(payload);
                     }
                     registry.pushBlob(signatureRepository, payload); // again on a retry: a concurrent upload may have hidden it
-                    SignatureManifest base = current.map(m -> SignatureManifest.parse(m.bytes())).orElseGet(SignatureManifest::empty);
+                    SignatureManifest base = current.isPresent() ? SignatureManifest.parse(current.get().bytes()) : SignatureManifest.empty();
                     SignatureManifest next = base.withSignature(payloadDigest, payload.length, signature[0]);
                     byte[] config = next.configBlob();
                     Digest configDigest = registry.pushBlob(signatureRepository, config);
@@ -128,7 +129,7 @@ public final class CosignPublisher {
      * annotations it deems the same. Only the second case reads payloads, and only of layers that are not ours.
      */
     private Optional<Digest> equivalentSignature(Manifest manifest, ImageReference signatureRepository, Digest payloadDigest, byte[] payload,
-            Signer signer, SignatureEquivalence equivalence) throws RegistryException {
+            Signer signer, SignatureEquivalence equivalence) throws RegistryException, MalformedDocumentException {
         List<SignatureManifest.Layer> layers = SignatureManifest.parse(manifest.bytes()).layers();
         for (SignatureManifest.Layer layer : layers) {
             if (layer.digest().filter(payloadDigest::equals).isPresent() && signedByUs(layer, payload, signer)) {

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
@@ -52,7 +53,7 @@ public final class CosignSignatureReader {
         SignatureManifest parsed;
         try {
             parsed = SignatureManifest.parse(manifest.get().bytes());
-        } catch (IllegalArgumentException e) {
+        } catch (MalformedDocumentException e) {
             return List.of(unusable(source, null, RejectionReason.MALFORMED_SIGNATURE, e.getMessage()));
         }
         listener.info("fetch-signatures", parsed.size() + " signature(s) at " + signatureRepository.name() + ":" + tag);

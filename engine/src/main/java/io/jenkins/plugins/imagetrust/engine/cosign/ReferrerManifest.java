@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -105,26 +106,26 @@ public final class ReferrerManifest {
         }
     }
 
-    /** Parses a referrer manifest; {@link IllegalArgumentException} names what is malformed. */
-    public static ReferrerManifest parse(byte[] bytes) {
+    /** Parses a referrer manifest; {@link MalformedDocumentException} names what is malformed. */
+    public static ReferrerManifest parse(byte[] bytes) throws MalformedDocumentException {
         JsonNode root;
         try {
             root = MAPPER.readTree(bytes);
         } catch (IOException e) {
-            throw new IllegalArgumentException("the referrer manifest is not JSON");
+            throw new MalformedDocumentException("the referrer manifest is not JSON");
         }
         if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("the referrer manifest is not a JSON object");
+            throw new MalformedDocumentException("the referrer manifest is not a JSON object");
         }
         if (root.path("schemaVersion").asInt() != 2) {
-            throw new IllegalArgumentException("the referrer manifest's schemaVersion is not 2");
+            throw new MalformedDocumentException("the referrer manifest's schemaVersion is not 2");
         }
         JsonNode layerArray = root.path("layers");
         if (!layerArray.isArray()) {
-            throw new IllegalArgumentException("the referrer manifest has no 'layers' array");
+            throw new MalformedDocumentException("the referrer manifest has no 'layers' array");
         }
         if (layerArray.size() > MAX_LAYERS) {
-            throw new IllegalArgumentException("the referrer manifest has " + layerArray.size() + " layers; at most " + MAX_LAYERS + " are read");
+            throw new MalformedDocumentException("the referrer manifest has " + layerArray.size() + " layers; at most " + MAX_LAYERS + " are read");
         }
         List<Entry> layers = new ArrayList<>();
         for (JsonNode layer : layerArray) {

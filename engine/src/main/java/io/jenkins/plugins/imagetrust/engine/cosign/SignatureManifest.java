@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,31 +38,31 @@ public final class SignatureManifest {
         return new SignatureManifest(new ArrayList<>());
     }
 
-    /** Parses a served manifest; throws {@link IllegalArgumentException} naming what is malformed. */
-    public static SignatureManifest parse(byte[] bytes) {
+    /** Parses a served manifest; throws {@link MalformedDocumentException} naming what is malformed. */
+    public static SignatureManifest parse(byte[] bytes) throws MalformedDocumentException {
         JsonNode root;
         try {
             root = MAPPER.readTree(bytes);
         } catch (IOException e) {
-            throw new IllegalArgumentException("signature manifest is not JSON: " + e.getMessage());
+            throw new MalformedDocumentException("signature manifest is not JSON: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("signature manifest is not a JSON object");
+            throw new MalformedDocumentException("signature manifest is not a JSON object");
         }
         if (root.path("schemaVersion").asInt() != 2) {
-            throw new IllegalArgumentException("signature manifest schemaVersion is not 2");
+            throw new MalformedDocumentException("signature manifest schemaVersion is not 2");
         }
         JsonNode layersNode = root.get("layers");
         if (layersNode == null || !layersNode.isArray()) {
-            throw new IllegalArgumentException("signature manifest has no 'layers' array");
+            throw new MalformedDocumentException("signature manifest has no 'layers' array");
         }
         if (layersNode.size() > MAX_LAYERS) {
-            throw new IllegalArgumentException("signature manifest has " + layersNode.size() + " layers; at most " + MAX_LAYERS + " are read");
+            throw new MalformedDocumentException("signature manifest has " + layersNode.size() + " layers; at most " + MAX_LAYERS + " are read");
         }
         List<ObjectNode> layers = new ArrayList<>();
         for (JsonNode layer : layersNode) {
             if (!layer.isObject()) {
-                throw new IllegalArgumentException("a signature manifest layer is not an object");
+                throw new MalformedDocumentException("a signature manifest layer is not an object");
             }
             layers.add((ObjectNode) layer);
         }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
@@ -101,12 +102,12 @@ final class TagUpdate {
 
     /** Looks for our addition in the tag's current manifest; the result when it is there. */
     interface Check<R> {
-        Optional<R> find(Optional<Manifest> current) throws RegistryException, KeyException;
+        Optional<R> find(Optional<Manifest> current) throws RegistryException, KeyException, MalformedDocumentException;
     }
 
     /** Prepares the tag's next document as {@code current} plus our addition (pushing the blobs it needs). */
     interface Write<R> {
-        Next<R> prepare(Optional<Manifest> current) throws RegistryException, KeyException;
+        Next<R> prepare(Optional<Manifest> current) throws RegistryException, KeyException, MalformedDocumentException;
     }
 
     /** The document to PUT, its media type, and what to report once it is confirmed. */
@@ -153,7 +154,7 @@ final class TagUpdate {
         lock.lock();
         try {
             Optional<Manifest> current = read(repository, tag);
-            Optional<R> found = check.find(current);
+            Optional<R> found = pending.find(current);
             if (found.isPresent()) {
                 pending.outcome = new Outcome<>(found.get(), true);
                 return pending;
@@ -161,8 +162,6 @@ final class TagUpdate {
             pending.current = current;
             pending.writeUntilLanded();
             return pending;
-        } catch (IllegalArgumentException e) {
-            throw pending.malformed(e);
         } finally {
             lock.unlock();
         }
@@ -224,23 +223,19 @@ final class TagUpdate {
             if (written == null) {
                 throw new IllegalStateException("nothing was written to " + where());
             }
-            try {
-                while (!settled()) {
-                    contended = true;
-                    listener.warning("sign", "another writer replaced " + where() + " at the same time, without our entry; merging again (attempt "
-                            + (attempt + 1) + ")");
-                    backoff = pause(backoff);
-                    ReentrantLock lock = settings.locks().lock(repository, tag);
-                    lock.lock();
-                    try {
-                        current = read(repository, tag);
-                        writeUntilLanded();
-                    } finally {
-                        lock.unlock();
-                    }
+            while (!settled()) {
+                contended = true;
+                listener.warning("sign", "another writer replaced " + where() + " at the same time, without our entry; merging again (attempt "
+                        + (attempt + 1) + ")");
+                backoff = pause(backoff);
+                ReentrantLock lock = settings.locks().lock(repository, tag);
+                lock.lock();
+                try {
+                    current = read(repository, tag);
+                    writeUntilLanded();
+                } finally {
+                    lock.unlock();
                 }
-            } catch (IllegalArgumentException e) {
-                throw malformed(e);
             }
             outcome = new Outcome<>(written.result(), false);
             return outcome;
@@ -253,7 +248,7 @@ final class TagUpdate {
                 Next<R> next;
                 long start;
                 try {
-                    next = write.prepare(current);
+                    next = prepare();
                     start = System.nanoTime();
                     Optional<Digest> now = readDigest(repository, tag);
                     if (!now.equals(current.map(Manifest::digest))) {
@@ -309,7 +304,7 @@ final class TagUpdate {
                     return true;
                 }
                 Optional<Manifest> state = read(repository, tag);
-                if (check.find(state).isEmpty() || System.nanoTime() - deadline >= 0) {
+                if (find(state).isEmpty() || System.nanoTime() - deadline >= 0) {
                     return false;
                 }
                 expected = state.map(Manifest::digest);
@@ -326,7 +321,25 @@ final class TagUpdate {
             }
         }
 
-        private SignaturePublishException malformed(IllegalArgumentException e) {
+        /** Our addition in {@code state}, if there; the tag's document is parsed here, and only here. */
+        private Optional<R> find(Optional<Manifest> state) throws RegistryException, KeyException, SignaturePublishException {
+            try {
+                return check.find(state);
+            } catch (MalformedDocumentException e) {
+                throw malformed(e);
+            }
+        }
+
+        /** The document to write: {@link #current} plus our addition. */
+        private Next<R> prepare() throws RegistryException, KeyException, SignaturePublishException {
+            try {
+                return write.prepare(current);
+            } catch (MalformedDocumentException e) {
+                throw malformed(e);
+            }
+        }
+
+        private SignaturePublishException malformed(MalformedDocumentException e) {
             return new SignaturePublishException("the existing " + what + " at " + where()
                     + " is malformed, so appending to it could lose signatures it holds: " + e.getMessage());
         }

@@ -127,7 +127,7 @@ class BundleFormatTest {
     }
 
     @Test
-    void referrerManifestNamesItsSubjectAndBundle() {
+    void referrerManifestNamesItsSubjectAndBundle() throws Exception {
         Digest bundle = Digest.sha256(utf8("bundle"));
         byte[] bytes = ReferrerManifest.create(new Descriptor(MediaTypes.SIGSTORE_BUNDLE, bundle, 6),
                 new Descriptor(MediaTypes.DOCKER_MANIFEST, IMAGE, 524), ReferrerManifest.dsseAnnotations(Instant.parse("2026-11-25T10:11:12.345Z")));
@@ -147,7 +147,7 @@ class BundleFormatTest {
     }
 
     @Test
-    void theIndexKeepsWhatItHeldAndAppends() {
+    void theIndexKeepsWhatItHeldAndAppends() throws Exception {
         String foreign = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[{\"mediaType\":"
                 + "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + IMAGE + "\",\"size\":1,\"artifactType\":\"a/b\","
                 + "\"x\":{\"big\":123456789012345678901234567890,\"dec\":1.10}}],\"annotations\":{\"k\":\"v\"}}";

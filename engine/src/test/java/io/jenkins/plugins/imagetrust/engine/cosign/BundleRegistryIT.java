@@ -45,6 +45,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -106,7 +107,8 @@ class BundleRegistryIT {
 
     private void appendToIndex(ImageReference image, Digest subject, Descriptor referrer, Map<String, String> annotations) throws Exception {
         String tag = RegistryClient.referrersFallbackTag(subject);
-        ReferrersIndex base = registry.fetchManifest(image, tag).map(m -> ReferrersIndex.parse(m.bytes())).orElseGet(ReferrersIndex::empty);
+        Optional<Manifest> current = registry.fetchManifest(image, tag);
+        ReferrersIndex base = current.isPresent() ? ReferrersIndex.parse(current.get().bytes()) : ReferrersIndex.empty();
         registry.pushManifest(image, tag, base.with(referrer, MediaTypes.SIGSTORE_BUNDLE, annotations).toBytes(), MediaTypes.OCI_INDEX);
     }
 

@@ -41,7 +41,7 @@ class CosignInteropTest {
         return PublicKeys.parse(InteropFixtures.text("cosign/" + file));
     }
 
-    private static List<SignatureCandidate> candidates(String manifestFile, String... payloadFiles) {
+    private static List<SignatureCandidate> candidates(String manifestFile, String... payloadFiles) throws Exception {
         SignatureManifest manifest = SignatureManifest.parse(InteropFixtures.bytes("cosign/" + manifestFile));
         List<SignatureCandidate> out = new ArrayList<>();
         for (SignatureManifest.Layer layer : manifest.layers()) {
@@ -81,7 +81,7 @@ class CosignInteropTest {
     }
 
     @Test
-    void ourConfigBlobIsByteIdenticalToContainersImage() {
+    void ourConfigBlobIsByteIdenticalToContainersImage() throws Exception {
         SignatureManifest one = SignatureManifest.parse(InteropFixtures.bytes("cosign/signature-manifest.json"));
         assertThat(new String(one.configBlob(), StandardCharsets.UTF_8)).isEqualTo(InteropFixtures.text("cosign/signature-config.json"));
         SignatureManifest two = SignatureManifest.parse(InteropFixtures.bytes("cosign/signature-manifest-2sigs.json"));

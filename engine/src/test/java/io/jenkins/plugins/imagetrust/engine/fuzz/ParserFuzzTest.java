@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.fuzz;
 
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -100,12 +101,12 @@ class ParserFuzzTest {
      * again gives the same bytes.
      */
     @FuzzTest
-    void signatureManifests(FuzzedDataProvider data) {
+    void signatureManifests(FuzzedDataProvider data) throws Exception {
         byte[] bytes = data.consumeRemainingAsBytes();
         SignatureManifest manifest;
         try {
             manifest = SignatureManifest.parse(bytes);
-        } catch (IllegalArgumentException e) {
+        } catch (MalformedDocumentException e) {
             return;
         }
         assertThat(manifest.size()).isLessThanOrEqualTo(SignatureManifest.MAX_LAYERS);
