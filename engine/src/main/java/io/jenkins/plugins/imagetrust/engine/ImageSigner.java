@@ -101,7 +101,7 @@ public final class ImageSigner {
             throw new SigningException("Docker Content Trust signs tags: " + image + " has none, so it cannot be published to Notary");
         }
         ResolvedDigest resolved = resolver.resolve(image);
-        Digest digest = digestToSign(request, resolved);
+        Digest digest = resolved.toSign(request.expectedDigests(), request.signRegistryDigest(), listener);
         ImageReference repository = signatureRepository != null ? signatureRepository.repositoryOnly() : image.repositoryOnly();
         SignatureFormat format = request.signatureFormat();
         // The signed manifest's descriptor (the bundle's subject, and whether it is an index): the one resolving the
@@ -382,38 +382,6 @@ public final class ImageSigner {
             throw new SigningException("the cosign signature of " + image.repositoryOnly().withDigest(digest).pinned() + " is stored, but publishing "
                     + gun + ":" + image.tag().orElseThrow() + " to Notary " + notary.serverUrl() + " failed: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * The digest to sign: the reference's own digest; else the registry's, which must be the digest the build
-     * pushed when that is known (given by the caller, or asked of the configured Docker daemon).
-     */
-    private Digest digestToSign(SignRequest request, ResolvedDigest resolved) throws TagMovedException {
-        ImageReference image = request.image();
-        if (image.digest().isPresent()) {
-            if (!request.expectedDigests().isEmpty() && !request.expectedDigests().contains(image.digest().get())) {
-                throw new TagMovedException(image, image.digest().get(), request.expectedDigests(), "the build");
-            }
-            return image.digest().get();
-        }
-        Digest now = resolved.registryDigest();
-        boolean fromCaller = !request.expectedDigests().isEmpty();
-        List<Digest> pushed = fromCaller ? request.expectedDigests() : resolved.daemonDigests();
-        String pushedBy = fromCaller ? "the build" : "the Docker daemon at " + resolved.daemonEndpoint().orElse("?");
-        if (pushed.isEmpty()) {
-            listener.info("resolve", "signing " + now + ", what " + image + " names at the registry now"
-                    + " (no digest from the build to compare it with)");
-            return now;
-        }
-        if (pushed.contains(now)) {
-            listener.info("resolve", image + " is " + now + ", the digest " + pushedBy + " pushed");
-            return now;
-        }
-        if (request.signRegistryDigest()) {
-            listener.warning("resolve", image + " now names " + now + ", not what " + pushedBy + " pushed; signing the registry's digest as asked");
-            return now;
-        }
-        throw new TagMovedException(image, now, pushed, pushedBy);
     }
 
     /** Builds an {@link ImageSigner}; registry and signer are required. */

@@ -62,11 +62,7 @@ public final class ImageVerifier {
      */
     public VerificationReport verify(ImageReference image) throws RegistryException {
         Descriptor resolved = registry.resolve(image);
-        Digest digest = resolved.digest();
-        if (image.digest().isPresent() && !image.digest().get().equals(digest)) {
-            throw new RegistryException(image.registry(), image.repository(), "resolve",
-                    "the registry answered " + digest + " for " + image.digest().get());
-        }
+        Digest digest = resolved.digest(); // a pinned reference's own: RegistryClient.resolve refuses another answer
         listener.info("resolve", image + " is " + digest);
         if (platform != null) {
             PlatformManifest chosen = PlatformSelector.select(registry, image, resolved, platform, listener);
