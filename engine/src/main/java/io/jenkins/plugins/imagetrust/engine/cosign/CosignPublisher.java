@@ -1,12 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
-import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
-import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
-import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
-import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
-import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
-import io.jenkins.plugins.imagetrust.engine.signature.StoredSignature;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureVerifier;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
@@ -16,6 +11,11 @@ import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
+import io.jenkins.plugins.imagetrust.engine.signature.StoredSignature;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

@@ -1,16 +1,16 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
-import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
-import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
-import io.jenkins.plugins.imagetrust.engine.signature.Claims;
-import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.signature.Claims;
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,10 +1,10 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
-import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
-import io.jenkins.plugins.imagetrust.engine.signature.PendingSignature;
-import io.jenkins.plugins.imagetrust.engine.signature.StoredSignature;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import io.jenkins.plugins.imagetrust.engine.signature.PendingSignature;
+import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
+import io.jenkins.plugins.imagetrust.engine.signature.StoredSignature;
 import java.time.Duration;
 import java.util.OptionalLong;
 

@@ -1,12 +1,12 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
-import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.InvalidReferenceException;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;

@@ -1,6 +1,5 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
-import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.InvalidReferenceException;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;

@@ -1,10 +1,5 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
-import java.util.Optional;
-import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
-import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
-import io.jenkins.plugins.imagetrust.engine.signature.Claims;
-import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -12,9 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.reference.InvalidReferenceException;
+import io.jenkins.plugins.imagetrust.engine.signature.Claims;
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 

@@ -1,8 +1,8 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
-import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
-import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.http.Sleeper;
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
@@ -11,7 +11,7 @@ import io.jenkins.plugins.imagetrust.engine.registry.ManifestConflictException;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryErrorException;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
-import io.jenkins.plugins.imagetrust.engine.http.Sleeper;
+import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

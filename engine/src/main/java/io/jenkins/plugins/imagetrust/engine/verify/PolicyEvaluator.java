@@ -1,16 +1,16 @@
 package io.jenkins.plugins.imagetrust.engine.verify;
 
-import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
-import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
-import io.jenkins.plugins.imagetrust.engine.signature.Claims;
-import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureVerifier;
 import io.jenkins.plugins.imagetrust.engine.policy.IdentityRule;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.signature.Claims;
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

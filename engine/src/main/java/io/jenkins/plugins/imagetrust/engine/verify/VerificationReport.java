@@ -1,6 +1,5 @@
 package io.jenkins.plugins.imagetrust.engine.verify;
 
-import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +9,7 @@ import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Platform;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,7 +1,5 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
-import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
-import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +12,9 @@ import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;

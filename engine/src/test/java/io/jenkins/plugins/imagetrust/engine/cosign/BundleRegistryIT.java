@@ -1,6 +1,5 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
-import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,9 +27,10 @@ import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
 import io.jenkins.plugins.imagetrust.engine.testing.TestImages;
-import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import io.jenkins.plugins.imagetrust.engine.verify.SignatureCheck;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
 import java.nio.charset.StandardCharsets;

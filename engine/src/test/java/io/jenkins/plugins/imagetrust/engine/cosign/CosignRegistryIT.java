@@ -1,6 +1,5 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
-import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +11,8 @@ import io.jenkins.plugins.imagetrust.engine.daemon.TagMovedException;
 import io.jenkins.plugins.imagetrust.engine.keys.InMemorySigner;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyAlgorithm;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyPairs;
+import io.jenkins.plugins.imagetrust.engine.keys.OpenSsl;
+import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureScheme;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
@@ -21,14 +22,13 @@ import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.testing.InteropFixtures;
 import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
 import io.jenkins.plugins.imagetrust.engine.testing.TestImages;
-import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import io.jenkins.plugins.imagetrust.engine.verify.Verdict;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
-import io.jenkins.plugins.imagetrust.engine.keys.OpenSsl;
-import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,9 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
-import io.jenkins.plugins.imagetrust.engine.signature.PendingSignature;
-import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.http.Sleeper;
 import io.jenkins.plugins.imagetrust.engine.keys.InMemorySigner;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyAlgorithm;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyPairs;
@@ -12,7 +11,8 @@ import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
-import io.jenkins.plugins.imagetrust.engine.http.Sleeper;
+import io.jenkins.plugins.imagetrust.engine.signature.PendingSignature;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
 import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
 import io.jenkins.plugins.imagetrust.engine.testing.TestImages;
 import java.time.Clock;

@@ -1,6 +1,5 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
-import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,10 +22,11 @@ import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
 import io.jenkins.plugins.imagetrust.engine.testing.RequiredBinaries;
 import io.jenkins.plugins.imagetrust.engine.testing.TestImages;
-import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

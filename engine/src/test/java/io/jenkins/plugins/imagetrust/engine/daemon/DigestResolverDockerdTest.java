@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
-import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressEvent;
+import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;

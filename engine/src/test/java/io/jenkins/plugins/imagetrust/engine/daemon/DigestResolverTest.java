@@ -3,8 +3,8 @@ package io.jenkins.plugins.imagetrust.engine.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressEvent;
+import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;

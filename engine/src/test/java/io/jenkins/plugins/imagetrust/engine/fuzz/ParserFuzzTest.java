@@ -1,7 +1,5 @@
 package io.jenkins.plugins.imagetrust.engine.fuzz;
 
-import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
-import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -9,12 +7,14 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.cosign.SignatureManifest;
 import io.jenkins.plugins.imagetrust.engine.cosign.SimpleSigningPayload;
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.policy.PolicyException;
 import io.jenkins.plugins.imagetrust.engine.policy.PolicyFiles;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.reference.InvalidReferenceException;
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;

@@ -1,13 +1,10 @@
 package io.jenkins.plugins.imagetrust.engine.verify;
 
-import io.jenkins.plugins.imagetrust.engine.cosign.SimpleSigningPayload;
-import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
-import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.imagetrust.engine.cosign.Dsse;
 import io.jenkins.plugins.imagetrust.engine.cosign.InTotoStatement;
-import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.cosign.SimpleSigningPayload;
 import io.jenkins.plugins.imagetrust.engine.keys.InMemorySigner;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyAlgorithm;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyPairs;
@@ -17,6 +14,9 @@ import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;

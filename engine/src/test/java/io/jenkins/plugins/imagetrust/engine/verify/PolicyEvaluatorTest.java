@@ -1,8 +1,5 @@
 package io.jenkins.plugins.imagetrust.engine.verify;
 
-import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
-import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
-import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.imagetrust.engine.cosign.SimpleSigningPayload;
@@ -12,6 +9,9 @@ import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
