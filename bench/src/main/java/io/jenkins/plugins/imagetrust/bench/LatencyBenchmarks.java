@@ -5,7 +5,7 @@ import io.jenkins.plugins.imagetrust.engine.ImageVerifier;
 import io.jenkins.plugins.imagetrust.engine.SignRequest;
 import io.jenkins.plugins.imagetrust.engine.SignResult;
 import io.jenkins.plugins.imagetrust.engine.cosign.PendingWrite;
-import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
 import java.util.ArrayList;
 import java.util.List;

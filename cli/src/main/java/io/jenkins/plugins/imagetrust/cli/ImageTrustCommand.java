@@ -1,8 +1,8 @@
 package io.jenkins.plugins.imagetrust.cli;
 
-import io.jenkins.plugins.imagetrust.engine.FileErrors;
-import picocli.CommandLine;
+import io.jenkins.plugins.imagetrust.engine.files.FileErrors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code image-trust}: sign container images and verify them, in the cosign signature format. */
 @Command(name = "image-trust",

@@ -1,9 +1,9 @@
 package io.jenkins.plugins.imagetrust.cli;
 
 import io.jenkins.plugins.imagetrust.engine.ImageSigner;
+import io.jenkins.plugins.imagetrust.engine.NotaryMigration;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.notary.NotaryException;
-import io.jenkins.plugins.imagetrust.engine.notary.NotaryMigration;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import java.util.List;

@@ -1,11 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine;
 
-import io.jenkins.plugins.imagetrust.engine.cosign.BundlePublisher;
-import io.jenkins.plugins.imagetrust.engine.cosign.CosignPublisher;
-import io.jenkins.plugins.imagetrust.engine.cosign.PendingWrite;
-import io.jenkins.plugins.imagetrust.engine.cosign.SignatureEquivalence;
-import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
-import io.jenkins.plugins.imagetrust.engine.cosign.SignaturePublishException;
+import io.jenkins.plugins.imagetrust.engine.cosign.CosignStorages;
 import io.jenkins.plugins.imagetrust.engine.daemon.DaemonException;
 import io.jenkins.plugins.imagetrust.engine.daemon.DigestResolver;
 import io.jenkins.plugins.imagetrust.engine.daemon.DockerDaemon;
@@ -21,13 +16,21 @@ import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
 import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
+import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
-import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
+import io.jenkins.plugins.imagetrust.engine.signature.PendingSignature;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureStorage;
+import io.jenkins.plugins.imagetrust.engine.signature.StoredSignature;
+import io.jenkins.plugins.imagetrust.engine.signature.StoredSignatures;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,8 +64,7 @@ public final class ImageSigner {
     private final Signer signer;
     private final ProgressListener listener;
     private final ImageReference signatureRepository;
-    private final CosignPublisher publisher;
-    private final BundlePublisher bundlePublisher;
+    private final List<SignatureStorage> storages;
     private final DigestResolver resolver;
     private final NotaryServer notary;
     private final int concurrency;
@@ -74,8 +76,7 @@ public final class ImageSigner {
         this.listener = ProgressListener.serialized(b.listener);
         this.concurrency = b.concurrency;
         this.signatureRepository = b.signatureRepository;
-        this.publisher = new CosignPublisher(registry, listener);
-        this.bundlePublisher = new BundlePublisher(registry, listener, b.clock);
+        this.storages = CosignStorages.all(registry, listener, b.clock);
         DigestResolver.Builder resolverBuilder = DigestResolver.builder(registry::resolve).listener(listener);
         if (b.daemon != null) {
             resolverBuilder.daemon(b.daemon);
@@ -100,14 +101,14 @@ public final class ImageSigner {
             throw new SigningException("Docker Content Trust signs tags: " + image + " has none, so it cannot be published to Notary");
         }
         ResolvedDigest resolved = resolver.resolve(image);
-        Digest digest = digestToSign(request, resolved);
+        Digest digest = resolved.toSign(request.expectedDigests(), request.signRegistryDigest(), listener);
         ImageReference repository = signatureRepository != null ? signatureRepository.repositoryOnly() : image.repositoryOnly();
         SignatureFormat format = request.signatureFormat();
         // The signed manifest's descriptor (the bundle's subject, and whether it is an index): the one resolving the
         // image already fetched.
         Descriptor signed = resolved.registryDigest().equals(digest) ? resolved.registryDescriptor()
                 : registry.resolve(image.repositoryOnly().withDigest(digest));
-        Signatures own;
+        StoredSignatures own;
         List<SignedManifest> children = List.of();
         if (request.recursive() && MediaTypes.isIndex(signed.mediaType())) {
             IndexSigned both = signIndexAndListed(image, repository, signed, request);
@@ -118,90 +119,68 @@ public final class ImageSigner {
         }
         boolean alreadyPresent = own.alreadyPresent();
         listener.info("sign", (alreadyPresent ? "already signed " : "signed ") + image.repositoryOnly().withDigest(digest).pinned()
-                + " with key " + signer.keyId() + " (" + describe(own.legacy(), own.bundle()) + ")"
+                + " with key " + signer.keyId() + " (" + own.describe() + ")"
                 + (children.isEmpty() ? "" : ", and the " + children.size() + " manifests it lists"));
         PublishResult notaryResult = notary == null ? null : publishToNotary(image, digest);
-        return new SignResult(image, digest, signer.keyId(), repository, own.legacy() == null ? null : own.legacy().signatureTag(), alreadyPresent,
-                notaryResult, format, own.bundle(), children);
+        return new SignResult(image, digest, signer.keyId(), repository, notaryResult, format, own, children);
     }
 
-    /** What was written for one manifest, in the formats asked for (null for a format not asked for). */
-    private record Signatures(CosignPublisher.Published legacy, BundlePublisher.Published bundle) {
-        boolean alreadyPresent() {
-            return (legacy == null || legacy.alreadyPresent()) && (bundle == null || bundle.alreadyPresent());
-        }
+    /** One format's signature of one manifest, written and awaiting its settled confirmation. */
+    private record Write(SignatureStorage storage, PendingSignature pending) {
     }
 
-    /**
-     * One manifest's signatures in the formats asked for, written and awaiting their settled confirmation (null for a
-     * format not asked for).
-     */
-    private record Written(PendingWrite<CosignPublisher.Published> legacy, PendingWrite<BundlePublisher.Published> bundle) {
-        List<PendingWrite<?>> writes() {
-            List<PendingWrite<?>> out = new ArrayList<>();
-            if (legacy != null) {
-                out.add(legacy);
-            }
-            if (bundle != null) {
-                out.add(bundle);
-            }
-            return out;
+    /** One manifest's signatures in the formats asked for, in the order written. */
+    private record Written(List<Write> writes) {
+        List<PendingSignature> pendings() {
+            return writes.stream().map(Write::pending).toList();
         }
     }
 
     /** Writes one manifest's signatures in every format the request asks for; {@link #confirm} confirms them. */
     private Written writeSignatures(ImageReference image, ImageReference repository, Descriptor subject, SignRequest request)
             throws RegistryException, KeyException, SigningException {
-        PendingWrite<CosignPublisher.Published> legacy = null;
-        PendingWrite<BundlePublisher.Published> bundle = null;
-        try {
-            if (request.signatureFormat().writesLegacy()) {
-                legacy = publisher.write(image, repository, subject.digest(), signer, request.annotations(), equivalence(request));
-            }
-            if (request.signatureFormat().writesBundle()) {
+        Set<SignatureFormat> formats = request.signatureFormat().writes();
+        SignatureEquivalence equivalence = new SignatureEquivalence(request.perRunAnnotations());
+        List<Write> writes = new ArrayList<>();
+        for (SignatureStorage storage : storages) {
+            if (formats.contains(storage.format())) {
                 try {
-                    bundle = bundlePublisher.write(image, repository, subject, signer, request.annotations(), equivalence(request));
+                    writes.add(new Write(storage, storage.write(image, repository, subject, signer, request.annotations(), equivalence)));
                 } catch (RegistryException | SignaturePublishException e) {
-                    throw bundleFailed(image, repository, subject.digest(), legacy, e);
+                    throw writeFailed(image, repository, subject.digest(), writes, storage, e);
                 }
             }
-        } catch (SignaturePublishException e) {
-            throw new SigningException(e.getMessage(), e);
         }
-        return new Written(legacy, bundle);
+        return new Written(writes);
     }
 
     /**
-     * Confirms one manifest's written signatures: both formats' tags settle at the same time (one settle delay), then
-     * each is read back. Nothing is reported stored before its confirmation.
+     * Confirms one manifest's written signatures: every format's tags settle at the same time (one settle delay),
+     * then each is read back. Nothing is reported stored before its confirmation.
      */
-    private Signatures confirm(ImageReference image, ImageReference repository, Digest digest, Written written)
+    private StoredSignatures confirm(ImageReference image, ImageReference repository, Digest digest, Written written)
             throws RegistryException, KeyException, SigningException {
         try {
-            PendingWrite.settleAll(written.writes());
-            return confirmSettled(image, repository, digest, written);
+            PendingSignature.settleAll(written.pendings());
         } catch (SignaturePublishException e) {
             throw new SigningException(e.getMessage(), e);
         }
+        return confirmSettled(image, repository, digest, written);
     }
 
-    /** As {@link #confirm}, once the settle delays have passed ({@link PendingWrite#settleAll}). */
-    private Signatures confirmSettled(ImageReference image, ImageReference repository, Digest digest, Written written)
+    /** As {@link #confirm}, once the settle delays have passed ({@link PendingSignature#settleAll}). */
+    private StoredSignatures confirmSettled(ImageReference image, ImageReference repository, Digest digest, Written written)
             throws RegistryException, KeyException, SigningException {
-        try {
-            CosignPublisher.Published legacy = written.legacy() == null ? null : written.legacy().result();
-            BundlePublisher.Published bundle = null;
-            if (written.bundle() != null) {
-                try {
-                    bundle = written.bundle().result();
-                } catch (RegistryException | SignaturePublishException e) {
-                    throw bundleFailed(image, repository, digest, written.legacy(), e);
-                }
+        List<StoredSignature> stored = new ArrayList<>();
+        List<Write> writes = written.writes();
+        for (int i = 0; i < writes.size(); i++) {
+            try {
+                stored.add(writes.get(i).pending().confirm());
+            } catch (RegistryException | SignaturePublishException e) {
+                throw writeFailed(image, repository, digest, writes.subList(0, i), writes.get(i).storage(), e);
             }
-            return new Signatures(legacy, bundle);
-        } catch (SignaturePublishException e) {
-            throw new SigningException(e.getMessage(), e);
         }
+        return StoredSignatures.of(stored);
     }
 
     /** One listed manifest's written signatures, or why they could not be written. */
@@ -209,7 +188,7 @@ public final class ImageSigner {
     }
 
     /** The index's signatures and those of the manifests it lists, all confirmed. */
-    private record IndexSigned(Signatures index, List<SignedManifest> listed) {
+    private record IndexSigned(StoredSignatures index, List<SignedManifest> listed) {
     }
 
     /**
@@ -264,15 +243,15 @@ public final class ImageSigner {
                     throw e;
                 }
             }
-            List<PendingWrite<?>> all = new ArrayList<>(own == null ? List.of() : own.writes());
-            writes.stream().filter(w -> w.written() != null).forEach(w -> all.addAll(w.written().writes()));
+            List<PendingSignature> all = new ArrayList<>(own == null ? List.of() : own.pendings());
+            writes.stream().filter(w -> w.written() != null).forEach(w -> all.addAll(w.written().pendings()));
             try {
-                PendingWrite.settleAll(all);
+                PendingSignature.settleAll(all);
             } catch (SignaturePublishException e) {
                 throw new SigningException(e.getMessage(), e);
             }
             List<Future<SignedManifest>> confirming = confirmListed(image, repository, writes, pool);
-            Signatures ownSignatures = null;
+            StoredSignatures ownSignatures = null;
             Exception ownUnconfirmed = null; // reported once the platforms' confirmations are in
             try {
                 ownSignatures = own == null ? null : confirmSettled(image, repository, index.digest(), own);
@@ -324,12 +303,10 @@ public final class ImageSigner {
         for (ListedWrite write : writes) {
             out.add(write.written() == null ? null : pool.submit(() -> {
                 PlatformManifest manifest = write.manifest();
-                Signatures signatures = confirm(image, repository, manifest.digest(), write.written());
+                StoredSignatures signatures = confirm(image, repository, manifest.digest(), write.written());
                 listener.info("sign", (signatures.alreadyPresent() ? "already signed " : "signed ") + manifest.platformText() + " "
-                        + image.repositoryOnly().withDigest(manifest.digest()).pinned() + " (" + describe(signatures.legacy(), signatures.bundle())
-                        + ")");
-                return new SignedManifest(manifest, signatures.legacy() == null ? null : signatures.legacy().signatureTag(), signatures.bundle(),
-                        signatures.alreadyPresent());
+                        + image.repositoryOnly().withDigest(manifest.digest()).pinned() + " (" + signatures.describe() + ")");
+                return new SignedManifest(manifest, signatures);
             }));
         }
         return out;
@@ -366,38 +343,31 @@ public final class ImageSigner {
     }
 
     /**
-     * Attaching the bundle failed. When the legacy signature was written, it is confirmed first, and the failure then
-     * says it is stored, so the caller knows what is already there (old registries reject OCI artifact manifests);
-     * without it, the failure is thrown as it is.
+     * Writing or confirming {@code failed}'s signature failed. When the formats written before it are stored, they are
+     * confirmed first and the failure says where they are, so the caller knows what is already there (old registries
+     * reject OCI artifact manifests); without them, the failure is thrown as it is.
      */
-    private SigningException bundleFailed(ImageReference image, ImageReference repository, Digest digest,
-            PendingWrite<CosignPublisher.Published> legacy, Exception failure) throws RegistryException, KeyException, SignaturePublishException {
-        if (legacy == null) {
+    private SigningException writeFailed(ImageReference image, ImageReference repository, Digest digest, List<Write> before,
+            SignatureStorage failed, Exception failure) throws RegistryException, KeyException, SigningException {
+        if (before.isEmpty()) {
             if (failure instanceof RegistryException registryFailure) {
                 throw registryFailure;
             }
-            throw (SignaturePublishException) failure;
+            return new SigningException(failure.getMessage(), failure);
         }
-        String tag = legacy.result().signatureTag();
-        return new SigningException("the legacy signature of " + image.repositoryOnly().withDigest(digest).pinned() + " is stored at "
-                + repository.name() + ":" + tag + ", but attaching the Sigstore bundle failed (sign with the legacy "
-                + "format only where the registry refuses OCI artifacts): " + failure.getMessage(), failure);
-    }
-
-    private static SignatureEquivalence equivalence(SignRequest request) {
-        return new SignatureEquivalence(request.perRunAnnotations());
-    }
-
-    private static String describe(CosignPublisher.Published legacy, BundlePublisher.Published bundle) {
-        StringBuilder out = new StringBuilder();
-        if (legacy != null) {
-            out.append("legacy ").append(legacy.signatureTag());
+        List<String> stored = new ArrayList<>();
+        for (Write write : before) {
+            StoredSignature signature;
+            try {
+                signature = write.pending().confirm();
+            } catch (SignaturePublishException e) {
+                throw new SigningException(e.getMessage(), e);
+            }
+            stored.add(signature.format().id() + " signature of " + image.repositoryOnly().withDigest(digest).pinned() + " is stored at "
+                    + signature.location(repository));
         }
-        if (bundle != null) {
-            out.append(out.length() == 0 ? "" : ", ").append("bundle referrer ").append(bundle.referrerDigest().shortForm());
-            bundle.fallbackTag().ifPresent(tag -> out.append(" listed in ").append(tag));
-        }
-        return out.toString();
+        return new SigningException("the " + String.join(" and the ", stored) + ", but " + failed.writeFailure() + ": " + failure.getMessage(),
+                failure);
     }
 
     /** After the cosign signature is stored: sign tag → (digest, manifest length) into the repository's Notary targets. */
@@ -412,38 +382,6 @@ public final class ImageSigner {
             throw new SigningException("the cosign signature of " + image.repositoryOnly().withDigest(digest).pinned() + " is stored, but publishing "
                     + gun + ":" + image.tag().orElseThrow() + " to Notary " + notary.serverUrl() + " failed: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * The digest to sign: the reference's own digest; else the registry's, which must be the digest the build
-     * pushed when that is known (given by the caller, or asked of the configured Docker daemon).
-     */
-    private Digest digestToSign(SignRequest request, ResolvedDigest resolved) throws TagMovedException {
-        ImageReference image = request.image();
-        if (image.digest().isPresent()) {
-            if (!request.expectedDigests().isEmpty() && !request.expectedDigests().contains(image.digest().get())) {
-                throw new TagMovedException(image, image.digest().get(), request.expectedDigests(), "the build");
-            }
-            return image.digest().get();
-        }
-        Digest now = resolved.registryDigest();
-        boolean fromCaller = !request.expectedDigests().isEmpty();
-        List<Digest> pushed = fromCaller ? request.expectedDigests() : resolved.daemonDigests();
-        String pushedBy = fromCaller ? "the build" : "the Docker daemon at " + resolved.daemonEndpoint().orElse("?");
-        if (pushed.isEmpty()) {
-            listener.info("resolve", "signing " + now + ", what " + image + " names at the registry now"
-                    + " (no digest from the build to compare it with)");
-            return now;
-        }
-        if (pushed.contains(now)) {
-            listener.info("resolve", image + " is " + now + ", the digest " + pushedBy + " pushed");
-            return now;
-        }
-        if (request.signRegistryDigest()) {
-            listener.warning("resolve", image + " now names " + now + ", not what " + pushedBy + " pushed; signing the registry's digest as asked");
-            return now;
-        }
-        throw new TagMovedException(image, now, pushed, pushedBy);
     }
 
     /** Builds an {@link ImageSigner}; registry and signer are required. */

@@ -1,8 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine;
 
-import io.jenkins.plugins.imagetrust.engine.cosign.BundleSignatureReader;
-import io.jenkins.plugins.imagetrust.engine.cosign.CosignSignatureReader;
-import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.cosign.CosignStorages;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
@@ -14,9 +12,9 @@ import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.Platform;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureStorage;
 import io.jenkins.plugins.imagetrust.engine.verify.PolicyEvaluator;
-import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
-import io.jenkins.plugins.imagetrust.engine.verify.SignatureCandidate;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -24,9 +22,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Verifies images against a {@link TrustPolicy}: resolve the digest, fetch the cosign signatures in both formats (the
- * legacy {@code .sig} tag and the Sigstore bundles attached as OCI referrers), judge each one; a key counts once
- * whichever format (or both) it signed in.
+ * Verifies images against a {@link TrustPolicy}: resolve the digest, find its signatures in every storage format (the
+ * legacy {@code .sig} tag and the Sigstore bundles attached as OCI referrers: {@link SignatureStorage#find}), judge
+ * each one; a key counts once whichever format (or both) it signed in.
  * An untrusted image is a report, not an exception; exceptions mean verification could not be completed.
  * Multi-platform images: {@link Builder#platform} selects one platform's manifest of an index, and the policy's
  * {@code requireAllPlatforms} makes verifying an index verify every manifest it lists too.
@@ -35,8 +33,7 @@ public final class ImageVerifier {
     private final RegistryClient registry;
     private final ProgressListener listener;
     private final ImageReference signatureRepository;
-    private final CosignSignatureReader reader;
-    private final BundleSignatureReader bundleReader;
+    private final List<SignatureStorage> storages;
     private final PolicyEvaluator evaluator;
     private final TrustPolicy policy;
     private final Platform platform;
@@ -45,8 +42,7 @@ public final class ImageVerifier {
         this.registry = Objects.requireNonNull(b.registry, "registry");
         this.listener = b.listener;
         this.signatureRepository = b.signatureRepository;
-        this.reader = new CosignSignatureReader(registry, listener);
-        this.bundleReader = new BundleSignatureReader(registry, listener);
+        this.storages = CosignStorages.all(registry, listener, b.clock);
         this.policy = Objects.requireNonNull(b.policy, "policy");
         this.evaluator = new PolicyEvaluator(policy, b.clock);
         this.platform = b.platform;
@@ -66,11 +62,7 @@ public final class ImageVerifier {
      */
     public VerificationReport verify(ImageReference image) throws RegistryException {
         Descriptor resolved = registry.resolve(image);
-        Digest digest = resolved.digest();
-        if (image.digest().isPresent() && !image.digest().get().equals(digest)) {
-            throw new RegistryException(image.registry(), image.repository(), "resolve",
-                    "the registry answered " + digest + " for " + image.digest().get());
-        }
+        Digest digest = resolved.digest(); // a pinned reference's own: RegistryClient.resolve refuses another answer
         listener.info("resolve", image + " is " + digest);
         if (platform != null) {
             PlatformManifest chosen = PlatformSelector.select(registry, image, resolved, platform, listener);
@@ -96,16 +88,9 @@ public final class ImageVerifier {
     /** Reads and judges the signatures of one manifest digest. */
     private VerificationReport verifyDigest(ImageReference image, Digest digest) throws RegistryException {
         ImageReference repository = signatureRepository != null ? signatureRepository.repositoryOnly() : image.repositoryOnly();
-        List<SignatureCandidate> candidates = new ArrayList<>(reader.read(repository, digest));
-        try {
-            candidates.addAll(bundleReader.read(image.repositoryOnly(), repository, digest));
-        } catch (RegistryException e) {
-            // The referrers cannot be listed (a registry that answers them wrongly, a squatted fallback tag): the
-            // bundles count for nothing, and the .sig signatures are still judged. Fewer signatures can never make
-            // an image more trusted, and the report says why the bundles were not read.
-            listener.warning("fetch-signatures", "the bundle signatures of " + digest.shortForm() + " could not be read: " + e.getMessage());
-            candidates.add(SignatureCandidate.unusable(SignatureFormat.BUNDLE, "bundle:" + repository.name(), null,
-                    RejectionReason.PAYLOAD_UNAVAILABLE, "the referrers could not be read: " + e.getMessage()));
+        List<SignatureCandidate> candidates = new ArrayList<>();
+        for (SignatureStorage storage : storages) {
+            candidates.addAll(storage.find(image.repositoryOnly(), repository, digest));
         }
         VerificationReport report = evaluator.evaluate(image, digest, candidates);
         // The verdict is the caller's to present (the CLI prints it on stdout, the plugin in the build log): as an

@@ -1,8 +1,8 @@
 package io.jenkins.plugins.imagetrust.engine;
 
-import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;

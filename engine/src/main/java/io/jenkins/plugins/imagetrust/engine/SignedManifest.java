@@ -1,8 +1,11 @@
 package io.jenkins.plugins.imagetrust.engine;
 
 import io.jenkins.plugins.imagetrust.engine.cosign.BundlePublisher;
+import io.jenkins.plugins.imagetrust.engine.cosign.CosignPublisher;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.registry.Platform;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.signature.StoredSignatures;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -10,13 +13,12 @@ import java.util.Optional;
  * A manifest an index lists, signed along with the index, with the same key and annotations, in the same formats.
  *
  * @param manifest its digest, platform and listing index
- * @param signatureTag the tag holding its legacy signature, or null when only a bundle was written
- * @param bundleResult its bundle referrer, or null when no bundle was written
- * @param alreadyPresent true when nothing needed writing (the same key had signed it with the same annotations)
+ * @param signatures its signature in each format written
  */
-public record SignedManifest(PlatformManifest manifest, String signatureTag, BundlePublisher.Published bundleResult, boolean alreadyPresent) {
+public record SignedManifest(PlatformManifest manifest, StoredSignatures signatures) {
     public SignedManifest {
         Objects.requireNonNull(manifest, "manifest");
+        Objects.requireNonNull(signatures, "signatures");
     }
 
     public Digest digest() {
@@ -32,11 +34,18 @@ public record SignedManifest(PlatformManifest manifest, String signatureTag, Bun
         return manifest.parent();
     }
 
-    public Optional<String> legacySignatureTag() {
-        return Optional.ofNullable(signatureTag);
+    /** True when nothing needed writing (the same key had signed it with the same annotations). */
+    public boolean alreadyPresent() {
+        return signatures.alreadyPresent();
     }
 
+    /** The tag holding its legacy signature, when the legacy format was written. */
+    public Optional<String> legacySignatureTag() {
+        return signatures.get(SignatureFormat.LEGACY, CosignPublisher.Published.class).map(CosignPublisher.Published::signatureTag);
+    }
+
+    /** Its bundle referrer, when the bundle format was written. */
     public Optional<Digest> referrerDigest() {
-        return Optional.ofNullable(bundleResult).map(BundlePublisher.Published::referrerDigest);
+        return signatures.get(SignatureFormat.BUNDLE, BundlePublisher.Published.class).map(BundlePublisher.Published::referrerDigest);
     }
 }

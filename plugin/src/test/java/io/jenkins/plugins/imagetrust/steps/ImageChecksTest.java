@@ -3,8 +3,8 @@ package io.jenkins.plugins.imagetrust.steps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import hudson.util.FormValidation;
-import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import org.junit.jupiter.api.Test;
 
 class ImageChecksTest {

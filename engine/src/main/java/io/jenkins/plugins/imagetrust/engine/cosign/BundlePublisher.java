@@ -1,16 +1,23 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureVerifier;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
+import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.PushedManifest;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
+import io.jenkins.plugins.imagetrust.engine.signature.StoredSignature;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +66,22 @@ public final class BundlePublisher {
      * @param alreadyPresent true when an equivalent bundle by the same key was already attached
      * @param fallbackTag the fallback tag we updated, when the registry has no referrers API; empty otherwise
      */
-    public record Published(Digest referrerDigest, Digest bundleDigest, boolean alreadyPresent, Optional<String> fallbackTag) {
+    public record Published(Digest referrerDigest, Digest bundleDigest, boolean alreadyPresent, Optional<String> fallbackTag)
+            implements StoredSignature {
+        @Override
+        public SignatureFormat format() {
+            return SignatureFormat.BUNDLE;
+        }
+
+        @Override
+        public String describe() {
+            return "bundle referrer " + referrerDigest.shortForm() + fallbackTag.map(tag -> " listed in " + tag).orElse("");
+        }
+
+        @Override
+        public String location(ImageReference repository) {
+            return repository.name() + "@" + referrerDigest;
+        }
     }
 
     /**
@@ -132,9 +154,9 @@ public final class BundlePublisher {
         String tag = RegistryClient.referrersFallbackTag(digest);
         Descriptor entry = new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifest.length);
         TagUpdate.Pending<ReferrersIndex> pending = tagUpdate.write(repository, tag, "referrers index",
-                current -> current.map(m -> index(m.mediaType(), m.bytes())).filter(i -> i.contains(manifestDigest)),
+                current -> index(current).filter(i -> i.contains(manifestDigest)),
                 current -> {
-                    ReferrersIndex base = current.map(m -> index(m.mediaType(), m.bytes())).orElseGet(ReferrersIndex::empty);
+                    ReferrersIndex base = index(current).orElseGet(ReferrersIndex::empty);
                     listener.debug("sign", "writing referrer " + (base.size() + 1) + " to " + repository.name() + ":" + tag);
                     ReferrersIndex next = base.with(entry, MediaTypes.SIGSTORE_BUNDLE, manifestAnnotations);
                     return new TagUpdate.Next<>(next.toBytes(), MediaTypes.OCI_INDEX, next);
@@ -166,11 +188,15 @@ public final class BundlePublisher {
         }
     }
 
-    private static ReferrersIndex index(String mediaType, byte[] bytes) {
-        if (!MediaTypes.OCI_INDEX.equals(mediaType)) {
-            throw new IllegalArgumentException("the tag holds a '" + mediaType + "', not an OCI image index");
+    /** The fallback tag's referrers index, when the tag exists. */
+    private static Optional<ReferrersIndex> index(Optional<Manifest> current) throws MalformedDocumentException {
+        if (current.isEmpty()) {
+            return Optional.empty();
         }
-        return ReferrersIndex.parse(bytes);
+        if (!MediaTypes.OCI_INDEX.equals(current.get().mediaType())) {
+            throw new MalformedDocumentException("the tag holds a '" + current.get().mediaType() + "', not an OCI image index");
+        }
+        return Optional.of(ReferrersIndex.parse(current.get().bytes()));
     }
 
     /**
@@ -201,7 +227,7 @@ public final class BundlePublisher {
                         && equivalence.sameAnnotations(subject.get().annotations(), annotations)) {
                     return Optional.of(found);
                 }
-            } catch (BundleFormatException e) {
+            } catch (MalformedSignatureException e) {
                 listener.debug("sign", "bundle " + found.source() + " by our key does not parse: " + e.getMessage());
             }
         }

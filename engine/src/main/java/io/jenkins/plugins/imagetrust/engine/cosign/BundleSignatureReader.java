@@ -1,18 +1,23 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
-import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
-import io.jenkins.plugins.imagetrust.engine.verify.SignatureCandidate;
+import io.jenkins.plugins.imagetrust.engine.signature.Claims;
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -79,7 +84,7 @@ public final class BundleSignatureReader {
         List<SigstoreBundle.EnvelopeSignature> signatures = dsse.signatures();
         for (int i = 0; i < signatures.size(); i++) {
             String source = signatures.size() == 1 ? found.source() : found.source() + "#" + i;
-            out.add(SignatureCandidate.bundleStatement(source, found.bundleDigest(), dsse.payload(), pae, signatures.get(i).signature()));
+            out.add(InTotoStatement.candidate(source, found.bundleDigest(), dsse.payload(), pae, signatures.get(i).signature()));
         }
         return out;
     }
@@ -106,7 +111,11 @@ public final class BundleSignatureReader {
                         e.getMessage());
             }
         }
-        return SignatureCandidate.bundleMessage(found.source(), found.bundleDigest(), manifest[0], message.signature());
+        byte[] signed = manifest[0];
+        Digest signedDigest = Digest.sha256(signed);
+        return SignatureCandidate.signed(SignatureFormat.BUNDLE, found.source(), found.bundleDigest(), signed, message.signature(),
+                image -> new Claims(signedDigest.equals(image), "the message signature is over the manifest " + signedDigest,
+                        RejectionReason.SUBJECT_MISMATCH, Optional.empty(), Map.of()));
     }
 
     /** Every bundle referrer of {@code digest} in {@code repository}, read and parsed (not verified). */
@@ -123,7 +132,7 @@ public final class BundleSignatureReader {
         ReferrersIndex index;
         try {
             index = ReferrersIndex.parse(listing.get().bytes());
-        } catch (IllegalArgumentException e) {
+        } catch (MalformedDocumentException e) {
             throw new RegistryException(repository.registry(), repository.repository(), "fetch-referrers", "the referrers of "
                     + digest.shortForm() + " cannot be read: " + e.getMessage());
         }
@@ -186,10 +195,10 @@ public final class BundleSignatureReader {
         ReferrerManifest parsed;
         try {
             if (!MediaTypes.OCI_MANIFEST.equals(manifest.get().mediaType())) {
-                throw new IllegalArgumentException("the referrer is served as '" + manifest.get().mediaType() + "', not an OCI image manifest");
+                throw new MalformedDocumentException("the referrer is served as '" + manifest.get().mediaType() + "', not an OCI image manifest");
             }
             parsed = ReferrerManifest.parse(manifest.get().bytes());
-        } catch (IllegalArgumentException e) {
+        } catch (MalformedDocumentException e) {
             return saysBundle ? Optional.of(Found.problem(source, referrer.get(), null, RejectionReason.MALFORMED_BUNDLE, e.getMessage()))
                     : Optional.empty();
         }
@@ -226,7 +235,7 @@ public final class BundleSignatureReader {
         }
         try {
             return Optional.of(new Found(source, referrer.get(), bundleDigest, SigstoreBundle.parse(bytes), null, null));
-        } catch (BundleFormatException e) {
+        } catch (MalformedSignatureException e) {
             return Optional.of(Found.problem(source, referrer.get(), bundleDigest, e.reason(), e.getMessage()));
         }
     }

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureVerifier;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
@@ -10,6 +11,11 @@ import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
+import io.jenkins.plugins.imagetrust.engine.signature.StoredSignature;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,7 +47,22 @@ public final class CosignPublisher {
     }
 
     /** What a publish did. */
-    public record Published(Digest payloadDigest, String signatureTag, boolean alreadyPresent, Digest signatureManifestDigest) {
+    public record Published(Digest payloadDigest, String signatureTag, boolean alreadyPresent, Digest signatureManifestDigest)
+            implements StoredSignature {
+        @Override
+        public SignatureFormat format() {
+            return SignatureFormat.LEGACY;
+        }
+
+        @Override
+        public String describe() {
+            return "legacy " + signatureTag;
+        }
+
+        @Override
+        public String location(ImageReference repository) {
+            return repository.name() + ":" + signatureTag;
+        }
     }
 
     /**
@@ -84,7 +105,7 @@ public final class CosignPublisher {
                         signature[0] = signer.sign(payload);
                     }
                     registry.pushBlob(signatureRepository, payload); // again on a retry: a concurrent upload may have hidden it
-                    SignatureManifest base = current.map(m -> SignatureManifest.parse(m.bytes())).orElseGet(SignatureManifest::empty);
+                    SignatureManifest base = current.isPresent() ? SignatureManifest.parse(current.get().bytes()) : SignatureManifest.empty();
                     SignatureManifest next = base.withSignature(payloadDigest, payload.length, signature[0]);
                     byte[] config = next.configBlob();
                     Digest configDigest = registry.pushBlob(signatureRepository, config);
@@ -108,7 +129,7 @@ public final class CosignPublisher {
      * annotations it deems the same. Only the second case reads payloads, and only of layers that are not ours.
      */
     private Optional<Digest> equivalentSignature(Manifest manifest, ImageReference signatureRepository, Digest payloadDigest, byte[] payload,
-            Signer signer, SignatureEquivalence equivalence) throws RegistryException {
+            Signer signer, SignatureEquivalence equivalence) throws RegistryException, MalformedDocumentException {
         List<SignatureManifest.Layer> layers = SignatureManifest.parse(manifest.bytes()).layers();
         for (SignatureManifest.Layer layer : layers) {
             if (layer.digest().filter(payloadDigest::equals).isPresent() && signedByUs(layer, payload, signer)) {
@@ -135,7 +156,7 @@ public final class CosignPublisher {
                         && equivalence.sameAnnotations(parsed.annotations(), ours.annotations())) {
                     return other;
                 }
-            } catch (SimpleSigningPayload.PayloadException e) {
+            } catch (MalformedSignatureException e) {
                 listener.debug("sign", "signature " + other.get().shortForm() + " by our key has a payload that does not parse: " + e.getMessage());
             }
         }
@@ -150,7 +171,7 @@ public final class CosignPublisher {
     private static SimpleSigningPayload parseOwn(byte[] payload) {
         try {
             return SimpleSigningPayload.parse(payload);
-        } catch (SimpleSigningPayload.PayloadException e) {
+        } catch (MalformedSignatureException e) {
             throw new IllegalStateException("our own payload does not parse", e);
         }
     }

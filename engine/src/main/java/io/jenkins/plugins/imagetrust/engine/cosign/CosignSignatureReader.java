@@ -1,14 +1,16 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
-import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
-import io.jenkins.plugins.imagetrust.engine.verify.SignatureCandidate;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -45,14 +47,14 @@ public final class CosignSignatureReader {
         String source = "cosign:" + signatureRepository.name() + ":" + tag;
         String mediaType = manifest.get().mediaType();
         if (!SIGNATURE_MANIFEST_TYPES.contains(mediaType)) {
-            return List.of(SignatureCandidate.unusable(source, null, RejectionReason.MALFORMED_SIGNATURE,
+            return List.of(unusable(source, null, RejectionReason.MALFORMED_SIGNATURE,
                     "signature manifest is served as '" + mediaType + "', not an image manifest"));
         }
         SignatureManifest parsed;
         try {
             parsed = SignatureManifest.parse(manifest.get().bytes());
-        } catch (IllegalArgumentException e) {
-            return List.of(SignatureCandidate.unusable(source, null, RejectionReason.MALFORMED_SIGNATURE, e.getMessage()));
+        } catch (MalformedDocumentException e) {
+            return List.of(unusable(source, null, RejectionReason.MALFORMED_SIGNATURE, e.getMessage()));
         }
         listener.info("fetch-signatures", parsed.size() + " signature(s) at " + signatureRepository.name() + ":" + tag);
         List<SignatureCandidate> candidates = new ArrayList<>();
@@ -65,31 +67,35 @@ public final class CosignSignatureReader {
     private SignatureCandidate readLayer(ImageReference repository, String source, SignatureManifest.Layer layer) {
         Optional<Digest> payloadDigest = layer.digest();
         if (!MediaTypes.COSIGN_SIMPLE_SIGNING.equals(layer.mediaType())) {
-            return SignatureCandidate.unusable(source, payloadDigest.orElse(null), RejectionReason.UNSUPPORTED_LAYER,
+            return unusable(source, payloadDigest.orElse(null), RejectionReason.UNSUPPORTED_LAYER,
                     "layer media type is '" + layer.mediaType() + "'");
         }
         if (payloadDigest.isEmpty()) {
-            return SignatureCandidate.unusable(source, null, RejectionReason.MALFORMED_SIGNATURE, "layer has no valid digest");
+            return unusable(source, null, RejectionReason.MALFORMED_SIGNATURE, "layer has no valid digest");
         }
         Optional<byte[]> signature = layer.signature();
         if (signature.isEmpty()) {
-            return SignatureCandidate.unusable(source, payloadDigest.get(), RejectionReason.MALFORMED_SIGNATURE,
+            return unusable(source, payloadDigest.get(), RejectionReason.MALFORMED_SIGNATURE,
                     "layer annotation " + SignatureManifest.SIGNATURE_ANNOTATION + " is missing or not base64");
         }
         if (layer.size() < 0 || layer.size() > MAX_PAYLOAD_BYTES) {
-            return SignatureCandidate.unusable(source, payloadDigest.get(), RejectionReason.PAYLOAD_UNAVAILABLE,
+            return unusable(source, payloadDigest.get(), RejectionReason.PAYLOAD_UNAVAILABLE,
                     "layer declares size " + layer.size() + "; payloads over " + MAX_PAYLOAD_BYTES + " bytes are not read");
         }
         byte[] payload;
         try {
             payload = registry.fetchBlob(repository, payloadDigest.get(), MAX_PAYLOAD_BYTES);
         } catch (RegistryException e) {
-            return SignatureCandidate.unusable(source, payloadDigest.get(), RejectionReason.PAYLOAD_UNAVAILABLE, e.getMessage());
+            return unusable(source, payloadDigest.get(), RejectionReason.PAYLOAD_UNAVAILABLE, e.getMessage());
         }
         if (payload.length != layer.size()) {
-            return SignatureCandidate.unusable(source, payloadDigest.get(), RejectionReason.PAYLOAD_UNAVAILABLE,
+            return unusable(source, payloadDigest.get(), RejectionReason.PAYLOAD_UNAVAILABLE,
                     "payload has " + payload.length + " bytes, the layer declares " + layer.size());
         }
-        return SignatureCandidate.of(source, payloadDigest.get(), payload, signature.get());
+        return SimpleSigningPayload.candidate(source, payloadDigest.get(), payload, signature.get());
+    }
+
+    private static SignatureCandidate unusable(String source, Digest payloadDigest, RejectionReason problem, String detail) {
+        return SignatureCandidate.unusable(SignatureFormat.LEGACY, source, payloadDigest, problem, detail);
     }
 }

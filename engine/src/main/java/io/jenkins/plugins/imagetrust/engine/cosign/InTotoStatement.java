@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
-import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.Claims;
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -75,8 +79,8 @@ public final class InTotoStatement {
         }
     }
 
-    /** Parses a statement; {@link BundleFormatException} with {@link RejectionReason#MALFORMED_BUNDLE} names the fault. */
-    public static InTotoStatement parse(byte[] bytes) throws BundleFormatException {
+    /** Parses a statement; {@link MalformedSignatureException} with {@link RejectionReason#MALFORMED_BUNDLE} names the fault. */
+    public static InTotoStatement parse(byte[] bytes) throws MalformedSignatureException {
         JsonNode root;
         try {
             root = StrictJson.MAPPER.readTree(bytes);
@@ -108,7 +112,7 @@ public final class InTotoStatement {
         return new InTotoStatement(predicateType.asText(), subjects);
     }
 
-    private static Subject subject(JsonNode node) throws BundleFormatException {
+    private static Subject subject(JsonNode node) throws MalformedSignatureException {
         if (!node.isObject()) {
             throw malformed("a statement subject is not an object");
         }
@@ -156,19 +160,44 @@ public final class InTotoStatement {
      * As a cosign image signature: the subject that names {@code digest}, or empty when the statement signs other
      * digests. The one reading of a statement that both verifying and signing (looking for an equivalent bundle) use.
      *
-     * @throws BundleFormatException ({@code WRONG_PREDICATE_TYPE}) when the statement is not a cosign image signature,
+     * @throws MalformedSignatureException ({@code WRONG_PREDICATE_TYPE}) when the statement is not a cosign image signature,
      *     e.g. an SBOM or provenance attestation by the same key
      */
-    public Optional<Subject> imageSignatureSubject(Digest digest) throws BundleFormatException {
+    public Optional<Subject> imageSignatureSubject(Digest digest) throws MalformedSignatureException {
         if (!COSIGN_SIGN_PREDICATE_TYPE.equals(predicateType)) {
-            throw new BundleFormatException(RejectionReason.WRONG_PREDICATE_TYPE, "the statement's predicateType is '" + predicateType
+            throw new MalformedSignatureException(RejectionReason.WRONG_PREDICATE_TYPE, "the statement's predicateType is '" + predicateType
                     + "', not '" + COSIGN_SIGN_PREDICATE_TYPE + "'");
         }
         return subjectFor(digest);
     }
 
-    private static BundleFormatException malformed(String message) {
-        return new BundleFormatException(RejectionReason.MALFORMED_BUNDLE, message);
+    /**
+     * A bundle's DSSE signature over {@code statement}: the signature is over {@code pae}, the statement's DSSE
+     * pre-authentication encoding, and what the statement claims is read only once it verified.
+     */
+    public static SignatureCandidate candidate(String source, Digest bundleDigest, byte[] statement, byte[] pae, byte[] signature) {
+        byte[] own = statement.clone();
+        return SignatureCandidate.signed(SignatureFormat.BUNDLE, source, bundleDigest, pae, signature, image -> parse(own).claims(image));
+    }
+
+    /**
+     * What this statement claims about {@code image}, the digest being verified, as a cosign image signature.
+     *
+     * @throws MalformedSignatureException ({@code WRONG_PREDICATE_TYPE}) when it is not a cosign image signature
+     */
+    public Claims claims(Digest image) throws MalformedSignatureException {
+        Optional<Subject> subject = imageSignatureSubject(image);
+        if (subject.isEmpty()) {
+            List<String> named = new ArrayList<>();
+            subjects.forEach(s -> s.digests().forEach((alg, hex) -> named.add(alg + ":" + hex)));
+            return new Claims(false, "the statement's subjects are " + named, RejectionReason.SUBJECT_MISMATCH, Optional.empty(), Map.of());
+        }
+        return new Claims(true, "the statement names " + image, RejectionReason.SUBJECT_MISMATCH, subject.get().name(),
+                subject.get().annotations());
+    }
+
+    private static MalformedSignatureException malformed(String message) {
+        return new MalformedSignatureException(RejectionReason.MALFORMED_BUNDLE, message);
     }
 
 }

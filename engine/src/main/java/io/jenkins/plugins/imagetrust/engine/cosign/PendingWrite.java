@@ -2,21 +2,22 @@ package io.jenkins.plugins.imagetrust.engine.cosign;
 
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import io.jenkins.plugins.imagetrust.engine.signature.PendingSignature;
+import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
+import io.jenkins.plugins.imagetrust.engine.signature.StoredSignature;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * A signature written to a tag that other writers share, not yet confirmed there. {@link #result()} confirms it
  * (waits out the settle delay, reads the tag back, merges and writes again when another writer replaced it) and only
- * then says what was stored; {@link #settleAll} lets the writes of one sign wait out their settle delays together
- * first. A signature that needs no confirmation (found already there, or pushed by digest to a registry with the
+ * then says what was stored; {@link PendingSignature#settleAll} lets the writes of one sign wait out their settle
+ * delays together first. A signature that needs no confirmation (found already there, or pushed by digest to a registry with the
  * referrers API) is done at once.
  *
  * @param <P> what the publisher reports once the write is confirmed
  */
-public final class PendingWrite<P> {
+public final class PendingWrite<P extends StoredSignature> implements PendingSignature {
     /**
      * The shortest settle delay between a write and its confirming read-back (longer when the write itself took
      * longer, or other writers were seen). Public for the benchmarks, whose floor includes it.
@@ -42,26 +43,29 @@ public final class PendingWrite<P> {
         this.confirmation = confirmation;
     }
 
-    static <R, P> PendingWrite<P> of(TagUpdate.Pending<R> pending, Finish<R, P> finish) {
+    static <R, P extends StoredSignature> PendingWrite<P> of(TagUpdate.Pending<R> pending, Finish<R, P> finish) {
         return new PendingWrite<>(pending, () -> finish.finish(pending.confirm()));
     }
 
-    static <P> PendingWrite<P> done(P result) {
+    static <P extends StoredSignature> PendingWrite<P> done(P result) {
         return new PendingWrite<>(null, () -> result);
     }
 
-    /**
-     * Waits once, until the settle delay of every one of {@code writes} has passed, so that the {@link #result()} of
-     * each then reads the tag back at once.
-     */
-    public static void settleAll(Collection<? extends PendingWrite<?>> writes) throws SignaturePublishException {
-        List<TagUpdate.Pending<?>> pendings = new ArrayList<>();
-        for (PendingWrite<?> write : writes) {
-            if (write.pending != null) {
-                pendings.add(write.pending);
-            }
+    @Override
+    public OptionalLong settlesAt() {
+        return pending != null && pending.awaitsConfirmation() ? OptionalLong.of(pending.settledAt()) : OptionalLong.empty();
+    }
+
+    @Override
+    public void awaitSettled() throws SignaturePublishException {
+        if (pending != null) {
+            pending.awaitSettle();
         }
-        TagUpdate.settleAll(pendings);
+    }
+
+    @Override
+    public P confirm() throws RegistryException, KeyException, SignaturePublishException {
+        return result();
     }
 
     /**

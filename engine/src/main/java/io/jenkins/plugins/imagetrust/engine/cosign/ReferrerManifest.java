@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.InvalidReferenceException;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
@@ -105,26 +106,26 @@ public final class ReferrerManifest {
         }
     }
 
-    /** Parses a referrer manifest; {@link IllegalArgumentException} names what is malformed. */
-    public static ReferrerManifest parse(byte[] bytes) {
+    /** Parses a referrer manifest; {@link MalformedDocumentException} names what is malformed. */
+    public static ReferrerManifest parse(byte[] bytes) throws MalformedDocumentException {
         JsonNode root;
         try {
             root = MAPPER.readTree(bytes);
         } catch (IOException e) {
-            throw new IllegalArgumentException("the referrer manifest is not JSON");
+            throw new MalformedDocumentException("the referrer manifest is not JSON");
         }
         if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("the referrer manifest is not a JSON object");
+            throw new MalformedDocumentException("the referrer manifest is not a JSON object");
         }
         if (root.path("schemaVersion").asInt() != 2) {
-            throw new IllegalArgumentException("the referrer manifest's schemaVersion is not 2");
+            throw new MalformedDocumentException("the referrer manifest's schemaVersion is not 2");
         }
         JsonNode layerArray = root.path("layers");
         if (!layerArray.isArray()) {
-            throw new IllegalArgumentException("the referrer manifest has no 'layers' array");
+            throw new MalformedDocumentException("the referrer manifest has no 'layers' array");
         }
         if (layerArray.size() > MAX_LAYERS) {
-            throw new IllegalArgumentException("the referrer manifest has " + layerArray.size() + " layers; at most " + MAX_LAYERS + " are read");
+            throw new MalformedDocumentException("the referrer manifest has " + layerArray.size() + " layers; at most " + MAX_LAYERS + " are read");
         }
         List<Entry> layers = new ArrayList<>();
         for (JsonNode layer : layerArray) {

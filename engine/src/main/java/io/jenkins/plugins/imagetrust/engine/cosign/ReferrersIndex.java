@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
@@ -42,31 +43,31 @@ public final class ReferrersIndex {
         return new ReferrersIndex(root);
     }
 
-    /** Parses an index; {@link IllegalArgumentException} names what is malformed. */
-    public static ReferrersIndex parse(byte[] bytes) {
+    /** Parses an index; {@link MalformedDocumentException} names what is malformed. */
+    public static ReferrersIndex parse(byte[] bytes) throws MalformedDocumentException {
         JsonNode root;
         try {
             root = MAPPER.readTree(bytes);
         } catch (IOException e) {
-            throw new IllegalArgumentException("the referrers index is not JSON");
+            throw new MalformedDocumentException("the referrers index is not JSON");
         }
         if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("the referrers index is not a JSON object");
+            throw new MalformedDocumentException("the referrers index is not a JSON object");
         }
         if (root.path("schemaVersion").asInt() != 2) {
-            throw new IllegalArgumentException("the referrers index's schemaVersion is not 2");
+            throw new MalformedDocumentException("the referrers index's schemaVersion is not 2");
         }
         JsonNode manifests = root.get("manifests");
         if (manifests != null && !manifests.isArray()) {
-            throw new IllegalArgumentException("the referrers index's 'manifests' is not an array");
+            throw new MalformedDocumentException("the referrers index's 'manifests' is not an array");
         }
         if (manifests != null && manifests.size() > MAX_ENTRIES) {
-            throw new IllegalArgumentException("the referrers index has " + manifests.size() + " entries; at most " + MAX_ENTRIES + " are read");
+            throw new MalformedDocumentException("the referrers index has " + manifests.size() + " entries; at most " + MAX_ENTRIES + " are read");
         }
         if (manifests != null) {
             for (JsonNode entry : manifests) {
                 if (!entry.isObject()) {
-                    throw new IllegalArgumentException("a referrers index entry is not an object");
+                    throw new MalformedDocumentException("a referrers index entry is not an object");
                 }
             }
         }

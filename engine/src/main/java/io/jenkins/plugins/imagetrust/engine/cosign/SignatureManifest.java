@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.InvalidReferenceException;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
@@ -37,31 +38,31 @@ public final class SignatureManifest {
         return new SignatureManifest(new ArrayList<>());
     }
 
-    /** Parses a served manifest; throws {@link IllegalArgumentException} naming what is malformed. */
-    public static SignatureManifest parse(byte[] bytes) {
+    /** Parses a served manifest; throws {@link MalformedDocumentException} naming what is malformed. */
+    public static SignatureManifest parse(byte[] bytes) throws MalformedDocumentException {
         JsonNode root;
         try {
             root = MAPPER.readTree(bytes);
         } catch (IOException e) {
-            throw new IllegalArgumentException("signature manifest is not JSON: " + e.getMessage());
+            throw new MalformedDocumentException("signature manifest is not JSON: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("signature manifest is not a JSON object");
+            throw new MalformedDocumentException("signature manifest is not a JSON object");
         }
         if (root.path("schemaVersion").asInt() != 2) {
-            throw new IllegalArgumentException("signature manifest schemaVersion is not 2");
+            throw new MalformedDocumentException("signature manifest schemaVersion is not 2");
         }
         JsonNode layersNode = root.get("layers");
         if (layersNode == null || !layersNode.isArray()) {
-            throw new IllegalArgumentException("signature manifest has no 'layers' array");
+            throw new MalformedDocumentException("signature manifest has no 'layers' array");
         }
         if (layersNode.size() > MAX_LAYERS) {
-            throw new IllegalArgumentException("signature manifest has " + layersNode.size() + " layers; at most " + MAX_LAYERS + " are read");
+            throw new MalformedDocumentException("signature manifest has " + layersNode.size() + " layers; at most " + MAX_LAYERS + " are read");
         }
         List<ObjectNode> layers = new ArrayList<>();
         for (JsonNode layer : layersNode) {
             if (!layer.isObject()) {
-                throw new IllegalArgumentException("a signature manifest layer is not an object");
+                throw new MalformedDocumentException("a signature manifest layer is not an object");
             }
             layers.add((ObjectNode) layer);
         }

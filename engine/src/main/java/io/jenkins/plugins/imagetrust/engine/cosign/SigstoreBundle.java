@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
-import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -120,7 +121,7 @@ public final class SigstoreBundle {
      * Parses bundle bytes. The reason in the exception is {@link RejectionReason#MALFORMED_BUNDLE} for a document
      * that is not a v0.3 bundle, {@link RejectionReason#BAD_DSSE} for an envelope that cannot be checked.
      */
-    public static SigstoreBundle parse(byte[] bytes) throws BundleFormatException {
+    public static SigstoreBundle parse(byte[] bytes) throws MalformedSignatureException {
         JsonNode root;
         try {
             root = StrictJson.MAPPER.readTree(bytes);
@@ -144,7 +145,7 @@ public final class SigstoreBundle {
         return new SigstoreBundle(hint.isTextual() ? Optional.of(hint.asText()) : Optional.empty(), content);
     }
 
-    private static DsseContent dsse(JsonNode envelope) throws BundleFormatException {
+    private static DsseContent dsse(JsonNode envelope) throws MalformedSignatureException {
         if (!envelope.isObject()) {
             throw badDsse("dsseEnvelope is not an object");
         }
@@ -171,7 +172,7 @@ public final class SigstoreBundle {
         return new DsseContent(payloadType.asText(), payload, signatures);
     }
 
-    private static MessageSignatureContent messageSignature(JsonNode message) throws BundleFormatException {
+    private static MessageSignatureContent messageSignature(JsonNode message) throws MalformedSignatureException {
         if (!message.isObject()) {
             throw malformed("messageSignature is not an object");
         }
@@ -186,9 +187,9 @@ public final class SigstoreBundle {
     }
 
     /** protobuf JSON writes bytes as standard base64 and reads URL-safe base64 too. */
-    private static byte[] base64(JsonNode node, String what, RejectionReason reason) throws BundleFormatException {
+    private static byte[] base64(JsonNode node, String what, RejectionReason reason) throws MalformedSignatureException {
         if (node == null || !node.isTextual()) {
-            throw new BundleFormatException(reason, what + " is missing or not a string");
+            throw new MalformedSignatureException(reason, what + " is missing or not a string");
         }
         String text = node.asText();
         try {
@@ -197,7 +198,7 @@ public final class SigstoreBundle {
             try {
                 return Base64.getUrlDecoder().decode(text);
             } catch (IllegalArgumentException urlSafe) {
-                throw new BundleFormatException(reason, what + " is not base64");
+                throw new MalformedSignatureException(reason, what + " is not base64");
             }
         }
     }
@@ -211,12 +212,12 @@ public final class SigstoreBundle {
         return content;
     }
 
-    private static BundleFormatException malformed(String message) {
-        return new BundleFormatException(RejectionReason.MALFORMED_BUNDLE, message);
+    private static MalformedSignatureException malformed(String message) {
+        return new MalformedSignatureException(RejectionReason.MALFORMED_BUNDLE, message);
     }
 
-    private static BundleFormatException badDsse(String message) {
-        return new BundleFormatException(RejectionReason.BAD_DSSE, message);
+    private static MalformedSignatureException badDsse(String message) {
+        return new MalformedSignatureException(RejectionReason.BAD_DSSE, message);
     }
 
 }

@@ -7,9 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.reference.InvalidReferenceException;
-import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.Claims;
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -60,32 +65,47 @@ public final class SimpleSigningPayload {
     }
 
     /**
-     * Parses payload bytes that have already been verified against a signature. Throws
-     * {@link PayloadException} with the precise {@link RejectionReason}.
+     * A legacy signature over {@code payload}, a simple-signing document: the signature is over the payload bytes as
+     * they are, and what they claim is read only once it verified.
      */
-    public static SimpleSigningPayload parse(byte[] bytes) throws PayloadException {
+    public static SignatureCandidate candidate(String source, Digest payloadDigest, byte[] payload, byte[] signature) {
+        byte[] own = payload.clone();
+        return SignatureCandidate.signed(SignatureFormat.LEGACY, source, payloadDigest, own, signature, image -> parse(own).claims(image));
+    }
+
+    /** What this payload claims about {@code image}, the digest being verified. */
+    public Claims claims(Digest image) {
+        return new Claims(manifestDigest().equals(image), "payload signs " + manifestDigest(), RejectionReason.DIGEST_MISMATCH,
+                Optional.of(dockerReference()), annotations());
+    }
+
+    /**
+     * Parses payload bytes that have already been verified against a signature. Throws
+     * {@link MalformedSignatureException} with the precise {@link RejectionReason}.
+     */
+    public static SimpleSigningPayload parse(byte[] bytes) throws MalformedSignatureException {
         JsonNode root;
         try {
             root = StrictJson.MAPPER.readTree(bytes);
         } catch (java.io.IOException e) {
-            throw new PayloadException(RejectionReason.MALFORMED_PAYLOAD, "payload is not JSON: " + StrictJson.firstLine(e.getMessage()));
+            throw new MalformedSignatureException(RejectionReason.MALFORMED_PAYLOAD, "payload is not JSON: " + StrictJson.firstLine(e.getMessage()));
         }
         if (root == null || !root.isObject()) {
-            throw new PayloadException(RejectionReason.MALFORMED_PAYLOAD, "payload is not a JSON object");
+            throw new MalformedSignatureException(RejectionReason.MALFORMED_PAYLOAD, "payload is not a JSON object");
         }
         JsonNode critical = root.get("critical");
         if (critical == null || !critical.isObject()) {
-            throw new PayloadException(RejectionReason.MALFORMED_PAYLOAD, "payload has no 'critical' object");
+            throw new MalformedSignatureException(RejectionReason.MALFORMED_PAYLOAD, "payload has no 'critical' object");
         }
         for (Iterator<String> names = critical.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!CRITICAL_MEMBERS.contains(name)) {
-                throw new PayloadException(RejectionReason.UNKNOWN_CRITICAL_MEMBER, "unknown member 'critical." + name + "'");
+                throw new MalformedSignatureException(RejectionReason.UNKNOWN_CRITICAL_MEMBER, "unknown member 'critical." + name + "'");
             }
         }
         JsonNode type = critical.get("type");
         if (type == null || !type.isTextual() || !TYPE.equals(type.asText())) {
-            throw new PayloadException(RejectionReason.WRONG_TYPE, "critical.type is " + (type == null ? "missing" : type.toString()));
+            throw new MalformedSignatureException(RejectionReason.WRONG_TYPE, "critical.type is " + (type == null ? "missing" : type.toString()));
         }
         String reference = exactStringMember(critical, "identity", "docker-reference");
         String digestText = exactStringMember(critical, "image", "docker-manifest-digest");
@@ -93,13 +113,13 @@ public final class SimpleSigningPayload {
         try {
             digest = Digest.parse(digestText);
         } catch (InvalidReferenceException e) {
-            throw new PayloadException(RejectionReason.MALFORMED_PAYLOAD, "critical.image.docker-manifest-digest: " + e.getMessage());
+            throw new MalformedSignatureException(RejectionReason.MALFORMED_PAYLOAD, "critical.image.docker-manifest-digest: " + e.getMessage());
         }
         Map<String, JsonNode> optional = new TreeMap<>();
         JsonNode optionalNode = root.get("optional");
         if (optionalNode != null && !optionalNode.isNull()) {
             if (!optionalNode.isObject()) {
-                throw new PayloadException(RejectionReason.MALFORMED_PAYLOAD, "'optional' is neither an object nor null");
+                throw new MalformedSignatureException(RejectionReason.MALFORMED_PAYLOAD, "'optional' is neither an object nor null");
             }
             optionalNode.fields().forEachRemaining(e -> optional.put(e.getKey(), e.getValue()));
         }
@@ -107,22 +127,22 @@ public final class SimpleSigningPayload {
     }
 
     /** Reads {@code critical.<object>.<member>}, which must be an object with exactly that one string member. */
-    private static String exactStringMember(JsonNode critical, String object, String member) throws PayloadException {
+    private static String exactStringMember(JsonNode critical, String object, String member) throws MalformedSignatureException {
         JsonNode node = critical.get(object);
         if (node == null || !node.isObject()) {
-            throw new PayloadException(RejectionReason.MALFORMED_PAYLOAD, "payload has no 'critical." + object + "' object");
+            throw new MalformedSignatureException(RejectionReason.MALFORMED_PAYLOAD, "payload has no 'critical." + object + "' object");
         }
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!name.equals(member)) {
                 String hint = name.equalsIgnoreCase(member) ? " (member names are case-sensitive; write '" + member + "')" : "";
-                throw new PayloadException(RejectionReason.UNKNOWN_CRITICAL_MEMBER,
+                throw new MalformedSignatureException(RejectionReason.UNKNOWN_CRITICAL_MEMBER,
                         "unknown member 'critical." + object + "." + name + "'" + hint);
             }
         }
         JsonNode value = node.get(member);
         if (value == null || !value.isTextual()) {
-            throw new PayloadException(RejectionReason.MALFORMED_PAYLOAD, "critical." + object + "." + member + " is missing or not a string");
+            throw new MalformedSignatureException(RejectionReason.MALFORMED_PAYLOAD, "critical." + object + "." + member + " is missing or not a string");
         }
         return value.asText();
     }
@@ -152,20 +172,5 @@ public final class SimpleSigningPayload {
             }
         });
         return strings;
-    }
-
-    /** Raised by {@link #parse} with the reason code a report shows. */
-    public static final class PayloadException extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final RejectionReason reason;
-
-        public PayloadException(RejectionReason reason, String message) {
-            super(message);
-            this.reason = reason;
-        }
-
-        public RejectionReason reason() {
-            return reason;
-        }
     }
 }

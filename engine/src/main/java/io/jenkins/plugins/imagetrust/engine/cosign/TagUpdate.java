@@ -1,6 +1,8 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.http.Sleeper;
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
@@ -9,9 +11,8 @@ import io.jenkins.plugins.imagetrust.engine.registry.ManifestConflictException;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryErrorException;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
-import io.jenkins.plugins.imagetrust.engine.http.Sleeper;
+import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,7 +37,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <li>only then reports success; when attempts or time run out it fails naming the tag.</li>
  * </ol>
  * Step 1 is {@link #write}, steps 2–3 {@link Pending#confirm}: a sign writes all its tags (both formats, every
- * manifest of an index) and then lets them settle together ({@link #settleAll}), so it waits one settle delay, not
+ * manifest of an index) and then lets them settle together ({@code PendingSignature.settleAll}), so it waits one settle delay, not
  * one per tag. The JVM lock is held for step 1 only: a writer in this JVM that starts after our PUT reads our entry.
  * What remains: a writer stalled longer than the settle delay between its check and its PUT can still replace the
  * tag without our entry after we confirmed (see {@code docs/security.md}, B12). The referrers API avoids the shared
@@ -101,12 +102,12 @@ final class TagUpdate {
 
     /** Looks for our addition in the tag's current manifest; the result when it is there. */
     interface Check<R> {
-        Optional<R> find(Optional<Manifest> current) throws RegistryException, KeyException;
+        Optional<R> find(Optional<Manifest> current) throws RegistryException, KeyException, MalformedDocumentException;
     }
 
     /** Prepares the tag's next document as {@code current} plus our addition (pushing the blobs it needs). */
     interface Write<R> {
-        Next<R> prepare(Optional<Manifest> current) throws RegistryException, KeyException;
+        Next<R> prepare(Optional<Manifest> current) throws RegistryException, KeyException, MalformedDocumentException;
     }
 
     /** The document to PUT, its media type, and what to report once it is confirmed. */
@@ -140,7 +141,7 @@ final class TagUpdate {
      * Adds to {@code tag} in {@code repository} unless {@code check} finds the addition already there: the first
      * phase of an update, which reads the tag and writes tag + ours (step 1 above). The write is not confirmed yet: {@link Pending#confirm} does that once its settle delay
      * has passed, so that the writes of one sign (the {@code .sig} tag and the referrers fallback tag, the manifests
-     * of an index) can settle at the same time ({@link #settleAll}).
+     * of an index) can settle at the same time ({@code PendingSignature.settleAll}).
      *
      * @param what names the tag's content in messages, e.g. "signature manifest"
      * @throws SignaturePublishException when no write landed (other writers kept moving the tag), or the tag's
@@ -153,7 +154,7 @@ final class TagUpdate {
         lock.lock();
         try {
             Optional<Manifest> current = read(repository, tag);
-            Optional<R> found = check.find(current);
+            Optional<R> found = pending.find(current);
             if (found.isPresent()) {
                 pending.outcome = new Outcome<>(found.get(), true);
                 return pending;
@@ -161,26 +162,8 @@ final class TagUpdate {
             pending.current = current;
             pending.writeUntilLanded();
             return pending;
-        } catch (IllegalArgumentException e) {
-            throw pending.malformed(e);
         } finally {
             lock.unlock();
-        }
-    }
-
-    /**
-     * Waits once until the settle delay of every one of {@code writes} has passed (the latest of them), so that
-     * confirming each then waits no more: the writes of one sign settle together instead of one after another.
-     */
-    static void settleAll(Collection<? extends Pending<?>> writes) throws SignaturePublishException {
-        Pending<?> latest = null;
-        for (Pending<?> pending : writes) {
-            if (pending.awaitsConfirmation() && (latest == null || pending.settledAt - latest.settledAt > 0)) {
-                latest = pending;
-            }
-        }
-        if (latest != null) {
-            latest.awaitSettle();
         }
     }
 
@@ -223,6 +206,11 @@ final class TagUpdate {
             return outcome == null && written != null;
         }
 
+        /** The {@code nanoTime} at which the settle delay after the last write ends. */
+        long settledAt() {
+            return settledAt;
+        }
+
         /**
          * Step 2 above: waits out what is left of the settle delay, reads the tag back, and while our entry is gone
          * merges onto the current state and writes again (after a randomised back-off), until it is confirmed or
@@ -235,23 +223,19 @@ final class TagUpdate {
             if (written == null) {
                 throw new IllegalStateException("nothing was written to " + where());
             }
-            try {
-                while (!settled()) {
-                    contended = true;
-                    listener.warning("sign", "another writer replaced " + where() + " at the same time, without our entry; merging again (attempt "
-                            + (attempt + 1) + ")");
-                    backoff = pause(backoff);
-                    ReentrantLock lock = settings.locks().lock(repository, tag);
-                    lock.lock();
-                    try {
-                        current = read(repository, tag);
-                        writeUntilLanded();
-                    } finally {
-                        lock.unlock();
-                    }
+            while (!settled()) {
+                contended = true;
+                listener.warning("sign", "another writer replaced " + where() + " at the same time, without our entry; merging again (attempt "
+                        + (attempt + 1) + ")");
+                backoff = pause(backoff);
+                ReentrantLock lock = settings.locks().lock(repository, tag);
+                lock.lock();
+                try {
+                    current = read(repository, tag);
+                    writeUntilLanded();
+                } finally {
+                    lock.unlock();
                 }
-            } catch (IllegalArgumentException e) {
-                throw malformed(e);
             }
             outcome = new Outcome<>(written.result(), false);
             return outcome;
@@ -264,7 +248,7 @@ final class TagUpdate {
                 Next<R> next;
                 long start;
                 try {
-                    next = write.prepare(current);
+                    next = prepare();
                     start = System.nanoTime();
                     Optional<Digest> now = readDigest(repository, tag);
                     if (!now.equals(current.map(Manifest::digest))) {
@@ -320,7 +304,7 @@ final class TagUpdate {
                     return true;
                 }
                 Optional<Manifest> state = read(repository, tag);
-                if (check.find(state).isEmpty() || System.nanoTime() - deadline >= 0) {
+                if (find(state).isEmpty() || System.nanoTime() - deadline >= 0) {
                     return false;
                 }
                 expected = state.map(Manifest::digest);
@@ -330,14 +314,32 @@ final class TagUpdate {
         }
 
         /** Sleeps until {@link #settledAt}, rounded up to the millisecond; at once when it has passed. */
-        private void awaitSettle() throws SignaturePublishException {
+        void awaitSettle() throws SignaturePublishException {
             long left = settledAt - System.nanoTime();
             if (left > 0) {
                 sleep(Duration.ofMillis((left + 999_999) / 1_000_000));
             }
         }
 
-        private SignaturePublishException malformed(IllegalArgumentException e) {
+        /** Our addition in {@code state}, if there; the tag's document is parsed here, and only here. */
+        private Optional<R> find(Optional<Manifest> state) throws RegistryException, KeyException, SignaturePublishException {
+            try {
+                return check.find(state);
+            } catch (MalformedDocumentException e) {
+                throw malformed(e);
+            }
+        }
+
+        /** The document to write: {@link #current} plus our addition. */
+        private Next<R> prepare() throws RegistryException, KeyException, SignaturePublishException {
+            try {
+                return write.prepare(current);
+            } catch (MalformedDocumentException e) {
+                throw malformed(e);
+            }
+        }
+
+        private SignaturePublishException malformed(MalformedDocumentException e) {
             return new SignaturePublishException("the existing " + what + " at " + where()
                     + " is malformed, so appending to it could lose signatures it holds: " + e.getMessage());
         }

@@ -11,12 +11,12 @@ import java.util.stream.Collectors;
 
 /**
  * Finds the digest to sign for an image from the registry and, when configured, from the Docker daemon that pushed
- * it, and makes a difference between the two visible (a {@code tag moved} warning; {@link
- * ResolvedDigest#requireAgreement()} refuses it). Why two sources: {@code docs/digests.md}.
+ * it, and makes a difference between the two visible (a {@code tag moved} warning; {@link ResolvedDigest#toSign}
+ * refuses it). Why two sources: {@code docs/digests.md}.
  *
  * <pre>{@code
  * DigestResolver resolver = DigestResolver.builder(registryClient::resolve).daemon(dockerDaemon).listener(listener).build();
- * Digest toSign = resolver.resolve(ImageReference.parse("reg/app:1.0")).requireAgreement();
+ * Digest toSign = resolver.resolve(ImageReference.parse("reg/app:1.0")).toSign(List.of(), false, listener);
  * }</pre>
  */
 public final class DigestResolver {

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.daemon;
 
+import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
@@ -73,25 +74,41 @@ public final class ResolvedDigest {
     }
 
     /**
-     * The digest to sign when the caller insists that the daemon confirms the registry.
+     * The digest to sign, the engine's one rule for it: the reference's own digest when it is pinned; else the
+     * registry's, which must be a digest the build pushed when that is known: {@code pushedByTheBuild} when the caller
+     * gives them, else those of the Docker daemon asked. With neither, the registry's digest is signed as it is now
+     * (and the log says there was nothing to compare it with). See {@code docs/digests.md}.
      *
-     * @throws TagMovedException when the daemon pushed another digest: the tag moved
-     * @throws UnconfirmedDigestException when no daemon was asked or it knows no digest for the repository
+     * @param pushedByTheBuild the digests the build pushed, as the caller knows them; empty when it does not
+     * @param signRegistryDigest sign the registry's digest even when it is not one the build pushed (with a warning)
+     * @throws TagMovedException when the registry's digest (or the pinned one) is not one the build pushed
      */
-    public Digest requireAgreement() throws UnconfirmedDigestException {
-        if (agree()) {
-            return registryDigest();
+    public Digest toSign(List<Digest> pushedByTheBuild, boolean signRegistryDigest, ProgressListener listener) throws TagMovedException {
+        if (image.digest().isPresent()) {
+            Digest pinned = image.digest().get();
+            if (!pushedByTheBuild.isEmpty() && !pushedByTheBuild.contains(pinned)) {
+                throw new TagMovedException(image, pinned, pushedByTheBuild, "the build");
+            }
+            return pinned;
         }
-        if (daemonEndpoint == null) {
-            throw new UnconfirmedDigestException(image, registryDigest(), "cannot confirm that the registry's digest "
-                    + registryDigest() + " for " + image + " is what this build pushed: no Docker daemon was asked");
+        Digest now = registryDigest();
+        boolean fromCaller = !pushedByTheBuild.isEmpty();
+        List<Digest> pushed = fromCaller ? pushedByTheBuild : daemonDigests;
+        String pushedBy = fromCaller ? "the build" : "the Docker daemon at " + daemonEndpoint().orElse("?");
+        if (pushed.isEmpty()) {
+            listener.info("resolve", "signing " + now + ", what " + image + " names at the registry now"
+                    + " (no digest from the build to compare it with)");
+            return now;
         }
-        if (daemonDigests.isEmpty()) {
-            throw new UnconfirmedDigestException(image, registryDigest(), "cannot confirm that the registry's digest "
-                    + registryDigest() + " for " + image + " is what this build pushed: the Docker daemon at " + daemonEndpoint
-                    + " has the image but no digest for " + image.name() + " (it was not pushed from this daemon)");
+        if (pushed.contains(now)) {
+            listener.info("resolve", image + " is " + now + ", the digest " + pushedBy + " pushed");
+            return now;
         }
-        throw new TagMovedException(image, registryDigest(), daemonDigests, "the Docker daemon at " + daemonEndpoint);
+        if (signRegistryDigest) {
+            listener.warning("resolve", image + " now names " + now + ", not what " + pushedBy + " pushed; signing the registry's digest as asked");
+            return now;
+        }
+        throw new TagMovedException(image, now, pushed, pushedBy);
     }
 
     @Override

@@ -22,7 +22,7 @@ import java.util.Optional;
 
 /**
  * How to reach and trust one Notary v1 server, for the facades ({@code ImageSigner.Builder.notary},
- * {@code NotaryVerifier}, {@link NotaryMigration}): the server URL, its CA (else the JDK trust store), the root key
+ * {@code NotaryVerifier}, {@code NotaryMigration}): the server URL, its CA (else the JDK trust store), the root key
  * (needed to initialise a repository; when given it also pins the root), how to trust an existing root otherwise
  * ({@link RootPin}), and where trusted roots and versions are kept between runs (else in memory, per instance).
  * The targets key is not here: it is the facade's signing key.

@@ -2,7 +2,7 @@ package io.jenkins.plugins.imagetrust.engine.policy;
 
 import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureScheme;
-import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.time.LocalDate;

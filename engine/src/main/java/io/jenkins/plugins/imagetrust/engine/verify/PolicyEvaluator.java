@@ -1,9 +1,5 @@
 package io.jenkins.plugins.imagetrust.engine.verify;
 
-import io.jenkins.plugins.imagetrust.engine.cosign.BundleFormatException;
-import io.jenkins.plugins.imagetrust.engine.cosign.InTotoStatement;
-import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
-import io.jenkins.plugins.imagetrust.engine.cosign.SimpleSigningPayload;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureVerifier;
 import io.jenkins.plugins.imagetrust.engine.policy.IdentityRule;
@@ -11,6 +7,10 @@ import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.signature.Claims;
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -106,14 +106,13 @@ public final class PolicyEvaluator {
         }
         Claims claims;
         try {
-            claims = claims(candidate, digest);
-        } catch (ClaimsException e) {
-            return rejected(candidate, key, e.reason, e.getMessage(), Map.of());
+            claims = candidate.claims().read(digest);
+        } catch (MalformedSignatureException e) {
+            return rejected(candidate, key, e.reason(), e.getMessage(), Map.of());
         }
         Map<String, String> annotations = claims.annotations();
         if (!claims.namesImage()) {
-            RejectionReason mismatch = candidate.format() == SignatureFormat.LEGACY ? RejectionReason.DIGEST_MISMATCH : RejectionReason.SUBJECT_MISMATCH;
-            return rejected(candidate, key, mismatch, claims.signed() + ", the image is " + digest, annotations);
+            return rejected(candidate, key, claims.otherImage(), claims.signed() + ", the image is " + digest, annotations);
         }
         if (claims.identity().isPresent()) {
             if (!policy.identity().accepts(claims.identity().get(), image)) {
@@ -136,62 +135,6 @@ public final class PolicyEvaluator {
         }
         return new SignatureCheck(candidate.source(), candidate.payloadDigest(), Optional.of(key.id()), Optional.of(key.name()), true,
                 Optional.empty(), "signed by " + key.label(), annotations, candidate.format());
-    }
-
-    /**
-     * What an authenticated payload claims: whether it names the image digest ({@code signed} says what it names),
-     * the repository it names if any, and its annotations.
-     */
-    private record Claims(boolean namesImage, String signed, Optional<String> identity, Map<String, String> annotations) {
-    }
-
-    /** A payload that verified but says nothing usable, with its reason. */
-    private static final class ClaimsException extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final transient RejectionReason reason;
-
-        ClaimsException(RejectionReason reason, String message) {
-            super(message);
-            this.reason = reason;
-        }
-    }
-
-    /** Parses a payload only after its signature verified under a trusted key. */
-    private static Claims claims(SignatureCandidate candidate, Digest digest) throws ClaimsException {
-        byte[] payload = candidate.payload();
-        switch (candidate.kind()) {
-            case SIMPLE_SIGNING: {
-                SimpleSigningPayload parsed;
-                try {
-                    parsed = SimpleSigningPayload.parse(payload);
-                } catch (SimpleSigningPayload.PayloadException e) {
-                    throw new ClaimsException(e.reason(), e.getMessage());
-                }
-                return new Claims(parsed.manifestDigest().equals(digest), "payload signs " + parsed.manifestDigest(),
-                        Optional.of(parsed.dockerReference()), parsed.annotations());
-            }
-            case IN_TOTO_STATEMENT: {
-                InTotoStatement statement;
-                Optional<InTotoStatement.Subject> subject;
-                try {
-                    statement = InTotoStatement.parse(payload);
-                    subject = statement.imageSignatureSubject(digest);
-                } catch (BundleFormatException e) {
-                    throw new ClaimsException(e.reason(), e.getMessage());
-                }
-                if (subject.isEmpty()) {
-                    List<String> named = new ArrayList<>();
-                    statement.subjects().forEach(s -> s.digests().forEach((alg, hex) -> named.add(alg + ":" + hex)));
-                    return new Claims(false, "the statement's subjects are " + named, Optional.empty(), Map.of());
-                }
-                return new Claims(true, "the statement names " + digest, subject.get().name(), subject.get().annotations());
-            }
-            case IMAGE_MANIFEST:
-                return new Claims(Digest.sha256(payload).equals(digest), "the message signature is over the manifest "
-                        + Digest.sha256(payload), Optional.empty(), Map.of());
-            default:
-                throw new IllegalStateException("unknown payload kind " + candidate.kind());
-        }
     }
 
     private static String windowText(TrustedKey key, Instant now) {

@@ -9,6 +9,7 @@ import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Platform;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;

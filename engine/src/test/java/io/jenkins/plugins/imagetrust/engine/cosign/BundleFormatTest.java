@@ -12,7 +12,9 @@ import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
-import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -72,8 +74,8 @@ class BundleFormatTest {
     }
 
     private static void assertMalformed(String statement, String message) {
-        assertThatThrownBy(() -> InTotoStatement.parse(utf8(statement))).isInstanceOf(BundleFormatException.class)
-                .hasMessageContaining(message).extracting(e -> ((BundleFormatException) e).reason()).isEqualTo(RejectionReason.MALFORMED_BUNDLE);
+        assertThatThrownBy(() -> InTotoStatement.parse(utf8(statement))).isInstanceOf(MalformedSignatureException.class)
+                .hasMessageContaining(message).extracting(e -> ((MalformedSignatureException) e).reason()).isEqualTo(RejectionReason.MALFORMED_BUNDLE);
     }
 
     @Test
@@ -120,12 +122,12 @@ class BundleFormatTest {
     }
 
     private static void assertBundle(String bundle, RejectionReason reason, String message) {
-        assertThatThrownBy(() -> SigstoreBundle.parse(utf8(bundle))).isInstanceOf(BundleFormatException.class).hasMessageContaining(message)
-                .extracting(e -> ((BundleFormatException) e).reason()).isEqualTo(reason);
+        assertThatThrownBy(() -> SigstoreBundle.parse(utf8(bundle))).isInstanceOf(MalformedSignatureException.class).hasMessageContaining(message)
+                .extracting(e -> ((MalformedSignatureException) e).reason()).isEqualTo(reason);
     }
 
     @Test
-    void referrerManifestNamesItsSubjectAndBundle() {
+    void referrerManifestNamesItsSubjectAndBundle() throws Exception {
         Digest bundle = Digest.sha256(utf8("bundle"));
         byte[] bytes = ReferrerManifest.create(new Descriptor(MediaTypes.SIGSTORE_BUNDLE, bundle, 6),
                 new Descriptor(MediaTypes.DOCKER_MANIFEST, IMAGE, 524), ReferrerManifest.dsseAnnotations(Instant.parse("2026-11-25T10:11:12.345Z")));
@@ -145,7 +147,7 @@ class BundleFormatTest {
     }
 
     @Test
-    void theIndexKeepsWhatItHeldAndAppends() {
+    void theIndexKeepsWhatItHeldAndAppends() throws Exception {
         String foreign = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[{\"mediaType\":"
                 + "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + IMAGE + "\",\"size\":1,\"artifactType\":\"a/b\","
                 + "\"x\":{\"big\":123456789012345678901234567890,\"dec\":1.10}}],\"annotations\":{\"k\":\"v\"}}";
@@ -166,9 +168,9 @@ class BundleFormatTest {
     @Test
     void signatureFormatIds() {
         assertThat(SignatureFormat.fromId("Both")).isEqualTo(SignatureFormat.BOTH);
-        assertThat(SignatureFormat.BOTH.writesLegacy() && SignatureFormat.BOTH.writesBundle()).isTrue();
-        assertThat(SignatureFormat.LEGACY.writesBundle()).isFalse();
-        assertThat(SignatureFormat.BUNDLE.writesLegacy()).isFalse();
+        assertThat(SignatureFormat.BOTH.writes().contains(SignatureFormat.LEGACY) && SignatureFormat.BOTH.writes().contains(SignatureFormat.BUNDLE)).isTrue();
+        assertThat(SignatureFormat.LEGACY.writes().contains(SignatureFormat.BUNDLE)).isFalse();
+        assertThat(SignatureFormat.BUNDLE.writes().contains(SignatureFormat.LEGACY)).isFalse();
         assertThatThrownBy(() -> SignatureFormat.fromId("sig")).hasMessageContaining("'legacy', 'bundle' or 'both'");
     }
 }

@@ -27,9 +27,10 @@ import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
 import io.jenkins.plugins.imagetrust.engine.testing.TestImages;
-import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
 import io.jenkins.plugins.imagetrust.engine.verify.SignatureCheck;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -105,7 +107,8 @@ class BundleRegistryIT {
 
     private void appendToIndex(ImageReference image, Digest subject, Descriptor referrer, Map<String, String> annotations) throws Exception {
         String tag = RegistryClient.referrersFallbackTag(subject);
-        ReferrersIndex base = registry.fetchManifest(image, tag).map(m -> ReferrersIndex.parse(m.bytes())).orElseGet(ReferrersIndex::empty);
+        Optional<Manifest> current = registry.fetchManifest(image, tag);
+        ReferrersIndex base = current.isPresent() ? ReferrersIndex.parse(current.get().bytes()) : ReferrersIndex.empty();
         registry.pushManifest(image, tag, base.with(referrer, MediaTypes.SIGSTORE_BUNDLE, annotations).toBytes(), MediaTypes.OCI_INDEX);
     }
 

@@ -6,18 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.imagetrust.engine.keys.PrivateKeys;
 import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
-import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureScheme;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureVerifier;
+import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.policy.IdentityRule;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
 import io.jenkins.plugins.imagetrust.engine.testing.InteropFixtures;
 import io.jenkins.plugins.imagetrust.engine.verify.PolicyEvaluator;
-import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
-import io.jenkins.plugins.imagetrust.engine.verify.SignatureCandidate;
 import io.jenkins.plugins.imagetrust.engine.verify.Verdict;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
 import java.nio.charset.StandardCharsets;
@@ -41,14 +41,14 @@ class CosignInteropTest {
         return PublicKeys.parse(InteropFixtures.text("cosign/" + file));
     }
 
-    private static List<SignatureCandidate> candidates(String manifestFile, String... payloadFiles) {
+    private static List<SignatureCandidate> candidates(String manifestFile, String... payloadFiles) throws Exception {
         SignatureManifest manifest = SignatureManifest.parse(InteropFixtures.bytes("cosign/" + manifestFile));
         List<SignatureCandidate> out = new ArrayList<>();
         for (SignatureManifest.Layer layer : manifest.layers()) {
             byte[] payload = InteropFixtures.bytes("cosign/" + payloadFiles[layer.index()]);
             assertThat(layer.digest()).contains(Digest.sha256(payload));
             assertThat(layer.size()).isEqualTo(payload.length);
-            out.add(SignatureCandidate.of("interop#" + layer.index(), Digest.sha256(payload), payload, layer.signature().orElseThrow()));
+            out.add(SimpleSigningPayload.candidate("interop#" + layer.index(), Digest.sha256(payload), payload, layer.signature().orElseThrow()));
         }
         return out;
     }
@@ -81,7 +81,7 @@ class CosignInteropTest {
     }
 
     @Test
-    void ourConfigBlobIsByteIdenticalToContainersImage() {
+    void ourConfigBlobIsByteIdenticalToContainersImage() throws Exception {
         SignatureManifest one = SignatureManifest.parse(InteropFixtures.bytes("cosign/signature-manifest.json"));
         assertThat(new String(one.configBlob(), StandardCharsets.UTF_8)).isEqualTo(InteropFixtures.text("cosign/signature-config.json"));
         SignatureManifest two = SignatureManifest.parse(InteropFixtures.bytes("cosign/signature-manifest-2sigs.json"));
@@ -131,7 +131,7 @@ class CosignInteropTest {
         byte[] pretty = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(new ObjectMapper().readTree(payload));
         for (byte[] altered : List.of(tampered, pretty)) {
             VerificationReport report = evaluate(trusting("signing-key.pub"), IMAGE_DIGEST,
-                    List.of(SignatureCandidate.of("x", Digest.sha256(altered), altered, signature)));
+                    List.of(SimpleSigningPayload.candidate("x", Digest.sha256(altered), altered, signature)));
             assertThat(report.trusted()).isFalse();
             assertThat(report.signatures().get(0).reason()).contains(RejectionReason.NO_TRUSTED_KEY);
         }
@@ -178,7 +178,7 @@ class CosignInteropTest {
             signature = signer.sign(ours);
         }
         VerificationReport report = evaluate(trusting("signing-key.pub"), IMAGE_DIGEST,
-                List.of(SignatureCandidate.of("ours", Digest.sha256(ours), ours, signature)));
+                List.of(SimpleSigningPayload.candidate("ours", Digest.sha256(ours), ours, signature)));
         assertThat(report.trusted()).isTrue();
         ObjectMapper json = new ObjectMapper();
         JsonNode theirs = json.readTree(InteropFixtures.bytes("cosign/signature-payload.json")).get("critical");

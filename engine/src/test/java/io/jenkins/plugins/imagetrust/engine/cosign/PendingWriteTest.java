@@ -3,6 +3,7 @@ package io.jenkins.plugins.imagetrust.engine.cosign;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.http.Sleeper;
 import io.jenkins.plugins.imagetrust.engine.keys.InMemorySigner;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyAlgorithm;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyPairs;
@@ -10,7 +11,8 @@ import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
-import io.jenkins.plugins.imagetrust.engine.http.Sleeper;
+import io.jenkins.plugins.imagetrust.engine.signature.PendingSignature;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
 import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
 import io.jenkins.plugins.imagetrust.engine.testing.TestImages;
 import java.time.Clock;
@@ -55,7 +57,7 @@ class PendingWriteTest {
                     .write(image, image, subject, signer, Map.of(), SignatureEquivalence.EXACT);
             assertThat(messages).as("nothing is reported stored before it is confirmed").noneMatch(m -> m.startsWith("stored") || m.startsWith("attached"));
 
-            PendingWrite.settleAll(List.of(legacy, bundle));
+            PendingSignature.settleAll(List.of(legacy, bundle));
             assertThat(sleeps).as("one settle delay for both tags").singleElement()
                     .satisfies(d -> assertThat(d).isPositive().isLessThanOrEqualTo(SETTLE));
 
@@ -84,7 +86,7 @@ class PendingWriteTest {
             publisher.publish(image, image, subject.digest(), signer, Map.of());
             sleeps.clear();
             PendingWrite<CosignPublisher.Published> again = publisher.write(image, image, subject.digest(), signer, Map.of(), SignatureEquivalence.EXACT);
-            PendingWrite.settleAll(List.of(again));
+            PendingSignature.settleAll(List.of(again));
             assertThat(again.result().alreadyPresent()).isTrue();
             assertThat(sleeps).isEmpty();
         }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressEvent;
+import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
@@ -105,7 +106,7 @@ class DigestResolverDockerdTest {
         assertThat(resolved.agree()).isTrue();
         assertThat(resolved.registryDigest()).isEqualTo(pushed);
         assertThat(resolved.daemonDigest()).contains(pushed);
-        assertThat(resolved.requireAgreement()).isEqualTo(pushed);
+        assertThat(resolved.toSign(List.of(), false, ProgressListener.NONE)).isEqualTo(pushed);
         assertThat(events(ProgressEvent.Severity.INFO, "daemon-digest")).singleElement()
                 .satisfies(e -> assertThat(e.message()).startsWith("digest from daemon").contains(pushed.toString()));
         assertThat(events(ProgressEvent.Severity.WARNING, "tag-moved")).isEmpty();
@@ -152,7 +153,7 @@ class DigestResolverDockerdTest {
         assertThat(resolved.agree()).isFalse();
         assertThat(resolved.registryDigest()).isEqualTo(second);
         assertThat(resolved.daemonDigest()).contains(first);
-        TagMovedException moved = catchThrowableOfType(TagMovedException.class, resolved::requireAgreement);
+        TagMovedException moved = catchThrowableOfType(TagMovedException.class, () -> resolved.toSign(List.of(), false, ProgressListener.NONE));
         assertThat(moved).isNotNull();
         assertThat(moved.image()).isEqualTo(image);
         assertThat(moved.registryDigest()).isEqualTo(second);
@@ -176,7 +177,7 @@ class DigestResolverDockerdTest {
         // The tag now names the second image, whose digest this daemon pushed: both sources agree again.
         ResolvedDigest resolved = resolver().resolve(image);
         assertThat(resolved.agree()).isTrue();
-        assertThat(resolved.requireAgreement()).isEqualTo(second);
+        assertThat(resolved.toSign(List.of(), false, ProgressListener.NONE)).isEqualTo(second);
     }
 
     @Test
@@ -193,10 +194,8 @@ class DigestResolverDockerdTest {
         assertThat(resolved.daemonDigests()).isEmpty();
         assertThat(resolved.daemonDigest()).isEmpty();
         assertThat(resolved.agree()).isFalse();
-        assertThatThrownBy(resolved::requireAgreement)
-                .isExactlyInstanceOf(UnconfirmedDigestException.class)
-                .hasMessageContaining(pushedElsewhere.toString())
-                .hasMessageContaining("not pushed from this daemon");
+        assertThat(resolved.toSign(List.of(), false, ProgressListener.NONE)).as("nothing to compare with: the registry's digest")
+                .isEqualTo(resolved.registryDigest());
         assertThat(events(ProgressEvent.Severity.WARNING, "daemon-digest")).hasSize(1);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jenkins.plugins.imagetrust.engine.events.ProgressEvent;
+import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
@@ -30,9 +31,8 @@ class DigestResolverTest {
         assertThat(resolved.daemonDigest()).isEmpty();
         assertThat(resolved.daemonEndpoint()).isEmpty();
         assertThat(resolved.agree()).isFalse();
-        assertThatThrownBy(resolved::requireAgreement)
-                .isExactlyInstanceOf(UnconfirmedDigestException.class)
-                .hasMessageContaining("no Docker daemon was asked").hasMessageContaining(A.toString());
+        assertThat(resolved.toSign(List.of(), false, ProgressListener.NONE)).as("nothing to compare with: the registry's digest")
+                .isEqualTo(resolved.registryDigest());
         assertThat(events).singleElement().satisfies(e -> assertThat(e.message()).contains(IMAGE.toString(), A.toString()));
     }
 
@@ -56,7 +56,7 @@ class DigestResolverTest {
 
         assertThat(resolved.agree()).isTrue();
         assertThat(resolved.daemonDigest()).contains(A);
-        assertThat(resolved.requireAgreement()).isEqualTo(A);
+        assertThat(resolved.toSign(List.of(), false, ProgressListener.NONE)).isEqualTo(A);
     }
 
     @Test
@@ -65,7 +65,7 @@ class DigestResolverTest {
         ResolvedDigest resolved = new ResolvedDigest(IMAGE, REGISTRY_HAS_A, List.of(B, c), "unix:///d.sock");
 
         assertThat(resolved.daemonDigest()).contains(B);
-        assertThatThrownBy(resolved::requireAgreement)
+        assertThatThrownBy(() -> resolved.toSign(List.of(), false, ProgressListener.NONE))
                 .isInstanceOfSatisfying(TagMovedException.class, e -> assertThat(e.daemonDigests()).containsExactly(B, c))
                 .hasMessageContaining(B + " or " + c).hasMessageContaining("unix:///d.sock");
     }

@@ -7,12 +7,14 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.cosign.SignatureManifest;
 import io.jenkins.plugins.imagetrust.engine.cosign.SimpleSigningPayload;
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.policy.PolicyException;
 import io.jenkins.plugins.imagetrust.engine.policy.PolicyFiles;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.reference.InvalidReferenceException;
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -51,7 +53,7 @@ class ParserFuzzTest {
         SimpleSigningPayload payload;
         try {
             payload = SimpleSigningPayload.parse(bytes);
-        } catch (SimpleSigningPayload.PayloadException e) {
+        } catch (MalformedSignatureException e) {
             assertThat(e.reason()).isNotNull();
             return;
         }
@@ -99,12 +101,12 @@ class ParserFuzzTest {
      * again gives the same bytes.
      */
     @FuzzTest
-    void signatureManifests(FuzzedDataProvider data) {
+    void signatureManifests(FuzzedDataProvider data) throws Exception {
         byte[] bytes = data.consumeRemainingAsBytes();
         SignatureManifest manifest;
         try {
             manifest = SignatureManifest.parse(bytes);
-        } catch (IllegalArgumentException e) {
+        } catch (MalformedDocumentException e) {
             return;
         }
         assertThat(manifest.size()).isLessThanOrEqualTo(SignatureManifest.MAX_LAYERS);

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jenkins.plugins.imagetrust.engine.ImageSigner;
 import io.jenkins.plugins.imagetrust.engine.ImageVerifier;
+import io.jenkins.plugins.imagetrust.engine.NotaryMigration.MigratedTag;
+import io.jenkins.plugins.imagetrust.engine.NotaryMigration.Outcome;
+import io.jenkins.plugins.imagetrust.engine.NotaryMigration;
 import io.jenkins.plugins.imagetrust.engine.SignRequest;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
-import io.jenkins.plugins.imagetrust.engine.notary.NotaryMigration.MigratedTag;
-import io.jenkins.plugins.imagetrust.engine.notary.NotaryMigration.Outcome;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;

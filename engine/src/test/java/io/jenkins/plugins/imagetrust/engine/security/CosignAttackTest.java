@@ -14,9 +14,9 @@ import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
 import io.jenkins.plugins.imagetrust.engine.verify.PolicyEvaluator;
-import io.jenkins.plugins.imagetrust.engine.verify.RejectionReason;
-import io.jenkins.plugins.imagetrust.engine.verify.SignatureCandidate;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -45,7 +45,7 @@ class CosignAttackTest {
     }
 
     private static SignatureCandidate signedBy(Signer signer, byte[] payload) throws Exception {
-        return SignatureCandidate.of("attack", Digest.sha256(payload), payload, signer.sign(payload));
+        return SimpleSigningPayload.candidate("attack", Digest.sha256(payload), payload, signer.sign(payload));
     }
 
     private static VerificationReport evaluate(TrustPolicy policy, SignatureCandidate candidate) {
@@ -113,11 +113,11 @@ class CosignAttackTest {
             TrustPolicy policy = TrustPolicy.builder().key(TrustedKey.builder("release", pair.getPublic()).build()).build();
             byte[] der = signer.sign(PAYLOAD);
             byte[] raw = EcdsaSignatures.derToRaw(der, EcdsaSignatures.scalarBytes(pair.getPublic()));
-            assertNotCounted(evaluate(policy, SignatureCandidate.of("raw", Digest.sha256(PAYLOAD), PAYLOAD, raw)), RejectionReason.NO_TRUSTED_KEY);
+            assertNotCounted(evaluate(policy, SimpleSigningPayload.candidate("raw", Digest.sha256(PAYLOAD), PAYLOAD, raw)), RejectionReason.NO_TRUSTED_KEY);
             byte[] padded = java.util.Arrays.copyOf(der, der.length + 1);
-            assertNotCounted(evaluate(policy, SignatureCandidate.of("padded", Digest.sha256(PAYLOAD), PAYLOAD, padded)),
+            assertNotCounted(evaluate(policy, SimpleSigningPayload.candidate("padded", Digest.sha256(PAYLOAD), PAYLOAD, padded)),
                     RejectionReason.NO_TRUSTED_KEY);
-            assertThat(evaluate(policy, SignatureCandidate.of("der", Digest.sha256(PAYLOAD), PAYLOAD, der)).trusted()).isTrue();
+            assertThat(evaluate(policy, SimpleSigningPayload.candidate("der", Digest.sha256(PAYLOAD), PAYLOAD, der)).trusted()).isTrue();
         }
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.imagetrust.engine.cosign.Dsse;
 import io.jenkins.plugins.imagetrust.engine.cosign.InTotoStatement;
-import io.jenkins.plugins.imagetrust.engine.cosign.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.cosign.SimpleSigningPayload;
 import io.jenkins.plugins.imagetrust.engine.keys.InMemorySigner;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyAlgorithm;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyPairs;
@@ -14,6 +14,9 @@ import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -40,7 +43,7 @@ class BundleEvaluationTest {
 
     private static SignatureCandidate bundle(byte[] statement) throws Exception {
         byte[] pae = Dsse.pae(Dsse.IN_TOTO_PAYLOAD_TYPE, statement);
-        return SignatureCandidate.bundleStatement("bundle:test", Digest.sha256(statement), statement, pae, signer.sign(pae));
+        return InTotoStatement.candidate("bundle:test", Digest.sha256(statement), statement, pae, signer.sign(pae));
     }
 
     /** cosign's statement: no subject name. */
@@ -78,7 +81,7 @@ class BundleEvaluationTest {
     @Test
     void theSignatureIsOverThePaeNotThePayload() throws Exception {
         byte[] statement = cosignStatement();
-        SignatureCandidate overPayload = SignatureCandidate.bundleStatement("bundle:test", Digest.sha256(statement), statement,
+        SignatureCandidate overPayload = InTotoStatement.candidate("bundle:test", Digest.sha256(statement), statement,
                 Dsse.pae(Dsse.IN_TOTO_PAYLOAD_TYPE, statement), signer.sign(statement));
         assertThat(evaluate(IdentityRule.SAME_REPOSITORY, overPayload).reason()).contains(RejectionReason.NO_TRUSTED_KEY);
     }
@@ -86,7 +89,7 @@ class BundleEvaluationTest {
     @Test
     void aKeyCountsOnceAcrossFormats() throws Exception {
         byte[] payload = io.jenkins.plugins.imagetrust.engine.cosign.SimpleSigningPayload.create(IMAGE, DIGEST, Map.of());
-        SignatureCandidate legacy = SignatureCandidate.of("cosign:test", Digest.sha256(payload), payload, signer.sign(payload));
+        SignatureCandidate legacy = SimpleSigningPayload.candidate("cosign:test", Digest.sha256(payload), payload, signer.sign(payload));
         TrustPolicy policy = TrustPolicy.builder().key(TrustedKey.builder("k", signer.publicKey()).build()).build();
         VerificationReport report = new PolicyEvaluator(policy, Clock.systemUTC()).evaluate(IMAGE, DIGEST, List.of(legacy, bundle(cosignStatement())));
         assertThat(report.trusted()).isTrue();

@@ -9,6 +9,9 @@ import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -46,7 +49,7 @@ class PolicyEvaluatorTest {
             Signature signer = SignatureVerifier.newSignature(SignatureScheme.ECDSA_SHA256);
             signer.initSign(key.getPrivate());
             signer.update(payload);
-            return SignatureCandidate.of("test", Digest.sha256(payload), payload, signer.sign());
+            return SimpleSigningPayload.candidate("test", Digest.sha256(payload), payload, signer.sign());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -126,7 +129,7 @@ class PolicyEvaluatorTest {
     void tamperedPayload() {
         SignatureCandidate good = signed(alice, goodPayload());
         byte[] tampered = payload(IMAGE, DIGEST, Map.of("x", "y"));
-        SignatureCandidate swapped = SignatureCandidate.of("test", Digest.sha256(tampered), tampered, good.signature());
+        SignatureCandidate swapped = SimpleSigningPayload.candidate("test", Digest.sha256(tampered), tampered, good.signature());
         assertRejected(evaluate(trust(key("alice", alice).build()), swapped), RejectionReason.NO_TRUSTED_KEY);
     }
 
@@ -186,7 +189,7 @@ class PolicyEvaluatorTest {
     @Test
     void unusableCandidatesKeepTheirReason() {
         VerificationReport report = evaluate(trust(key("alice", alice).build()),
-                SignatureCandidate.unusable("test", DIGEST, RejectionReason.PAYLOAD_UNAVAILABLE, "blob did not match its digest"));
+                SignatureCandidate.unusable(SignatureFormat.LEGACY, "test", DIGEST, RejectionReason.PAYLOAD_UNAVAILABLE, "blob did not match its digest"));
         assertRejected(report, RejectionReason.PAYLOAD_UNAVAILABLE);
         assertThat(report.toJson()).contains("\"reason\" : \"PAYLOAD_UNAVAILABLE\"").contains("blob did not match its digest");
     }

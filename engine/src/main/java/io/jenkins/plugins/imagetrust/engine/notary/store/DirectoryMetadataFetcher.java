@@ -1,6 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine.notary.store;
 
-import io.jenkins.plugins.imagetrust.engine.FileErrors;
+import io.jenkins.plugins.imagetrust.engine.files.FileErrors;
 import io.jenkins.plugins.imagetrust.engine.http.CappedRead;
 import io.jenkins.plugins.imagetrust.engine.notary.MetadataNotFoundException;
 import io.jenkins.plugins.imagetrust.engine.notary.MetadataTooLargeException;

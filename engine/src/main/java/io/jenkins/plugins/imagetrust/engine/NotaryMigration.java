@@ -1,9 +1,10 @@
-package io.jenkins.plugins.imagetrust.engine.notary;
+package io.jenkins.plugins.imagetrust.engine;
 
-import io.jenkins.plugins.imagetrust.engine.ImageSigner;
-import io.jenkins.plugins.imagetrust.engine.SignRequest;
-import io.jenkins.plugins.imagetrust.engine.SignResult;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.notary.NotaryException;
+import io.jenkins.plugins.imagetrust.engine.notary.NotaryServer;
+import io.jenkins.plugins.imagetrust.engine.notary.TargetResolution;
+import io.jenkins.plugins.imagetrust.engine.notary.TrustedRepository;
 import io.jenkins.plugins.imagetrust.engine.notary.model.RoleNames;
 import io.jenkins.plugins.imagetrust.engine.notary.model.TargetsMetadata;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;

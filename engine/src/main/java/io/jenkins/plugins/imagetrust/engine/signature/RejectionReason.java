@@ -1,4 +1,4 @@
-package io.jenkins.plugins.imagetrust.engine.verify;
+package io.jenkins.plugins.imagetrust.engine.signature;
 
 /**
  * Why one signature did not count. Each code is stable (it appears in JSON reports and in the plugin's

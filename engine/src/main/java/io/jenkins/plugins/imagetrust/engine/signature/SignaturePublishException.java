@@ -1,4 +1,4 @@
-package io.jenkins.plugins.imagetrust.engine.cosign;
+package io.jenkins.plugins.imagetrust.engine.signature;
 
 /** A signature that could not be stored; every signature stored before is still in place. */
 public class SignaturePublishException extends Exception {

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.imagetrust.engine.cosign;
+package io.jenkins.plugins.imagetrust.engine.signature;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -27,7 +27,7 @@ public record SignatureEquivalence(Set<String> perRunAnnotations) {
     }
 
     /** Whether two signatures with different annotations can still be equivalent (worth reading other signatures). */
-    boolean ignoresSomeAnnotations() {
+    public boolean ignoresSomeAnnotations() {
         return !perRunAnnotations.isEmpty();
     }
 

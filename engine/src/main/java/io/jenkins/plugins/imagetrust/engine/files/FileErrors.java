@@ -1,4 +1,4 @@
-package io.jenkins.plugins.imagetrust.engine;
+package io.jenkins.plugins.imagetrust.engine.files;
 
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;

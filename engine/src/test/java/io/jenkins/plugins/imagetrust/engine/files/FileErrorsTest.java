@@ -1,4 +1,4 @@
-package io.jenkins.plugins.imagetrust.engine;
+package io.jenkins.plugins.imagetrust.engine.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;

@@ -1,0 +1,68 @@
+package io.jenkins.plugins.imagetrust.engine.cosign;
+
+import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
+import io.jenkins.plugins.imagetrust.engine.keys.Signer;
+import io.jenkins.plugins.imagetrust.engine.reference.Digest;
+import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
+import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
+import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
+import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import io.jenkins.plugins.imagetrust.engine.signature.PendingSignature;
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureStorage;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * cosign 3's format: a Sigstore bundle attached to the image as an OCI referrer ({@link BundlePublisher},
+ * {@link BundleSignatureReader}).
+ */
+public final class BundleSignatureStorage implements SignatureStorage {
+    private final ProgressListener listener;
+    private final BundlePublisher publisher;
+    private final BundleSignatureReader reader;
+
+    public BundleSignatureStorage(RegistryClient registry, ProgressListener listener, Clock clock) {
+        this.listener = listener;
+        this.publisher = new BundlePublisher(registry, listener, clock);
+        this.reader = new BundleSignatureReader(registry, listener);
+    }
+
+    @Override
+    public SignatureFormat format() {
+        return SignatureFormat.BUNDLE;
+    }
+
+    @Override
+    public PendingSignature write(ImageReference image, ImageReference signatureRepository, Descriptor subject, Signer signer,
+            Map<String, String> annotations, SignatureEquivalence equivalence) throws RegistryException, KeyException, SignaturePublishException {
+        return publisher.write(image, signatureRepository, subject, signer, annotations, equivalence);
+    }
+
+    @Override
+    public String writeFailure() {
+        return "attaching the Sigstore bundle failed (sign with the legacy format only where the registry refuses OCI artifacts)";
+    }
+
+    /**
+     * As {@link SignatureStorage#find}; referrers that cannot be listed (a registry that answers them wrongly, a
+     * squatted fallback tag) make one unusable candidate saying why, not an incomplete verification: fewer signatures
+     * can never make an image more trusted, and the other formats' signatures are still judged.
+     */
+    @Override
+    public List<SignatureCandidate> find(ImageReference imageRepository, ImageReference signatureRepository, Digest digest) {
+        try {
+            return reader.read(imageRepository, signatureRepository, digest);
+        } catch (RegistryException e) {
+            listener.warning("fetch-signatures", "the bundle signatures of " + digest.shortForm() + " could not be read: " + e.getMessage());
+            return List.of(SignatureCandidate.unusable(SignatureFormat.BUNDLE, "bundle:" + signatureRepository.name(), null,
+                    RejectionReason.PAYLOAD_UNAVAILABLE, "the referrers could not be read: " + e.getMessage()));
+        }
+    }
+}
