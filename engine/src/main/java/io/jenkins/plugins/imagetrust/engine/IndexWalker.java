@@ -1,6 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine;
 
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.ImageIndex;
@@ -68,7 +69,7 @@ final class IndexWalker {
     static ImageIndex parse(ImageReference repository, Manifest index) throws RegistryProtocolException {
         try {
             return ImageIndex.parse(index);
-        } catch (IllegalArgumentException e) {
+        } catch (MalformedDocumentException e) {
             throw protocol(repository, e.getMessage());
         }
     }

@@ -11,4 +11,8 @@ public class MalformedDocumentException extends Exception {
     public MalformedDocumentException(String message) {
         super(message);
     }
+
+    public MalformedDocumentException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -3,6 +3,7 @@ package io.jenkins.plugins.imagetrust.engine.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -73,22 +74,22 @@ public final class ImageIndex {
     /**
      * Reads an index.
      *
-     * @throws IllegalArgumentException when {@code manifest} is not an index, or not a well-formed one (the message says
+     * @throws MalformedDocumentException when {@code manifest} is not an index, or not a well-formed one (the message says
      *         what is wrong)
      */
-    public static ImageIndex parse(Manifest manifest) {
+    public static ImageIndex parse(Manifest manifest) throws MalformedDocumentException {
         if (!MediaTypes.isIndex(manifest.mediaType())) {
-            throw new IllegalArgumentException("manifest " + manifest.digest() + " is a " + manifest.mediaType() + ", not an image index");
+            throw new MalformedDocumentException("manifest " + manifest.digest() + " is a " + manifest.mediaType() + ", not an image index");
         }
         JsonNode root;
         try {
             root = JSON.readTree(manifest.bytes());
         } catch (IOException e) {
-            throw new IllegalArgumentException("image index " + manifest.digest() + " is not valid JSON", e);
+            throw new MalformedDocumentException("image index " + manifest.digest() + " is not valid JSON", e);
         }
         String where = "image index " + manifest.digest().shortForm();
         if (root == null || !root.isObject() || !root.path("manifests").isArray()) {
-            throw new IllegalArgumentException(where + " has no 'manifests' list");
+            throw new MalformedDocumentException(where + " has no 'manifests' list");
         }
         List<Entry> entries = new ArrayList<>();
         int position = 0;

@@ -30,7 +30,7 @@ class PlatformAndIndexTest {
     }
 
     @Test
-    void indexEntriesCarryDescriptorPlatformAndAttestationMark() {
+    void indexEntriesCarryDescriptorPlatformAndAttestationMark() throws Exception {
         ImageIndex index = ImageIndex.parse(index("{\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST + "\",\"digest\":\"" + A + "\",\"size\":7,"
                 + "\"platform\":{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":\"v7\"}},"
                 + "{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"digest\":\"" + A + "\",\"size\":3,\"platform\":{\"os\":\"unknown\","
