@@ -24,6 +24,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
  *   <li>{@link #strict()}: no duplicate key, nothing after the document. Signed documents (simple-signing payloads,
  *       in-toto statements, Sigstore bundles) and image indexes: two readers resolving either differently would see
  *       two meanings in one signed text.
+ *   <li>{@link #strictShallow()}: {@link #strict()}, and nesting at most 64 deep, so a hostile document cannot
+ *       exhaust the stack. Sigstore bundles and trusted roots read by {@code sigstore}.
  *   <li>{@link #exactNumbers()}: no duplicate key, every number kept exact ({@code BigDecimal}/{@code BigInteger},
  *       trailing zeros included), so a document re-serialised after an edit keeps the bytes of what it did not
  *       change (the referrers index).
@@ -50,6 +52,10 @@ public final class JsonMappers {
 
     public static ObjectMapper strict() {
         return Strict.MAPPER;
+    }
+
+    public static ObjectMapper strictShallow() {
+        return StrictShallow.MAPPER;
     }
 
     public static ObjectMapper exactNumbers() {
@@ -86,6 +92,16 @@ public final class JsonMappers {
         static final ObjectMapper MAPPER = new ObjectMapper()
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    private static final class StrictShallow {
+        static final ObjectMapper MAPPER = new ObjectMapper()
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+        static {
+            MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+        }
     }
 
     private static final class ExactNumbers {

@@ -1,11 +1,9 @@
 package io.jenkins.plugins.imagetrust.engine.sigstore;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -18,14 +16,7 @@ import java.util.Optional;
  * failure carries the reason code of the document being read.
  */
 final class SigstoreJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
-    static {
-        // Bounded nesting: a hostile document cannot exhaust the stack.
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
-    }
+    private static final ObjectMapper MAPPER = JsonMappers.strictShallow();
 
     private final SigstoreReason reason;
     private final String document;

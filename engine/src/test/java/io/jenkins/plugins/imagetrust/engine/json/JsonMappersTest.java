@@ -40,6 +40,15 @@ class JsonMappersTest {
     }
 
     @Test
+    void strictShallowRefusesDuplicatesTrailingContentAndDeepNesting() throws Exception {
+        ObjectMapper shallow = JsonMappers.strictShallow();
+        assertThatThrownBy(() -> shallow.readTree(DUPLICATE)).hasMessageContaining("Duplicate field 'a'");
+        assertThatThrownBy(() -> shallow.readTree(TRAILING)).isInstanceOf(JsonProcessingException.class);
+        assertThatThrownBy(() -> shallow.readTree("[".repeat(65) + "]".repeat(65))).hasMessageContaining("nesting depth");
+        assertThat(shallow.readTree("[".repeat(64) + "]".repeat(64)).isArray()).isTrue();
+    }
+
+    @Test
     void tufMetadataIsStrictExactAndShallow() throws Exception {
         ObjectMapper tuf = JsonMappers.tufMetadata();
         assertThat(tuf.readTree("{\"x\":1.5}").path("x").decimalValue()).isEqualTo(new BigDecimal("1.5"));
