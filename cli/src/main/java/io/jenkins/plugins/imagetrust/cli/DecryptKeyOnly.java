@@ -1,8 +1,9 @@
 package io.jenkins.plugins.imagetrust.cli;
 
+import io.jenkins.plugins.imagetrust.engine.http.CappedRead;
 import io.jenkins.plugins.imagetrust.engine.keys.PrivateKeys;
+import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -16,7 +17,7 @@ public final class DecryptKeyOnly {
 
     public static void main(String[] args) throws Exception {
         String passphrase = System.getenv("IMAGE_TRUST_PASSWORD");
-        byte[] pem = Files.readAllBytes(Path.of(args[0]));
+        byte[] pem = CappedRead.file(Path.of(args[0]), PublicKeys.MAX_PEM_BYTES, "the key file");
         try (Signer signer = PrivateKeys.loadSigner(pem, passphrase == null ? null : passphrase.toCharArray())) {
             if (signer.publicKey() == null) {
                 throw new IllegalStateException("no key was decrypted");

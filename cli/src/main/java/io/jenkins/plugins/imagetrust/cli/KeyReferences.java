@@ -1,8 +1,9 @@
 package io.jenkins.plugins.imagetrust.cli;
 
+import io.jenkins.plugins.imagetrust.engine.http.CappedRead;
+import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -28,7 +29,7 @@ final class KeyReferences {
             }
             return value.getBytes(StandardCharsets.UTF_8);
         }
-        return Files.readAllBytes(Path.of(reference));
+        return CappedRead.file(Path.of(reference), PublicKeys.MAX_PEM_BYTES, "--key");
     }
 
     /** How reports name the key: a file by its file name, a variable as {@code env://VAR}. */

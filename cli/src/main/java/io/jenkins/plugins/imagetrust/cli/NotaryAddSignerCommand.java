@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.cli;
 
+import io.jenkins.plugins.imagetrust.engine.http.CappedRead;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
@@ -10,7 +11,6 @@ import io.jenkins.plugins.imagetrust.engine.notary.model.TufKey;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import picocli.CommandLine.ArgGroup;
@@ -53,7 +53,7 @@ final class NotaryAddSignerCommand extends ContextCommand {
     public Integer call() throws Exception {
         PublicKey signerPublicKey;
         try {
-            signerPublicKey = PublicKeys.parse(Files.readString(signerKey, StandardCharsets.US_ASCII));
+            signerPublicKey = PublicKeys.parse(new String(CappedRead.file(signerKey, PublicKeys.MAX_PEM_BYTES, "--signer-key"), StandardCharsets.US_ASCII));
         } catch (KeyException e) {
             throw new CliUsageException("--signer-key " + signerKey + ": " + e.getMessage());
         }

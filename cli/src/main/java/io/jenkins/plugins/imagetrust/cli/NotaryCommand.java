@@ -1,17 +1,19 @@
 package io.jenkins.plugins.imagetrust.cli;
 
+import io.jenkins.plugins.imagetrust.engine.http.CappedRead;
+import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.notary.NotaryServer;
 import io.jenkins.plugins.imagetrust.engine.notary.RootPin;
+import io.jenkins.plugins.imagetrust.engine.notary.TufVerifier;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code image-trust notary}: Docker Content Trust (Notary v1): publish tags, verify them, migrate them to cosign; each verb is
@@ -55,7 +57,7 @@ final class NotaryCommand implements Runnable {
             NotaryServer.Builder builder = NotaryServer.builder(server).requestTimeout(Duration.ofSeconds(timeoutSeconds)).trustCacheDirectory(trustDir)
                     .registryAuth(registry);
             if (ca != null) {
-                builder.caPem(Files.readString(ca, StandardCharsets.US_ASCII));
+                builder.caPem(new String(CappedRead.file(ca, PublicKeys.MAX_PEM_BYTES, "--ca"), StandardCharsets.US_ASCII));
             }
             return builder;
         }
@@ -77,7 +79,7 @@ final class NotaryCommand implements Runnable {
             if (trust.tofu) {
                 return RootPin.trustOnFirstUse();
             }
-            byte[] bytes = Files.readAllBytes(trust.root);
+            byte[] bytes = CappedRead.file(trust.root, TufVerifier.Limits.DEFAULT.rootBytes(), "--root");
             String text = new String(bytes, StandardCharsets.UTF_8).strip();
             try {
                 return text.startsWith("{") ? RootPin.rootFile(bytes) : RootPin.rootKey(text);

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.cli;
 
+import io.jenkins.plugins.imagetrust.engine.http.CappedRead;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
@@ -80,12 +81,12 @@ final class VerifyBundleCommand extends ContextCommand {
         Path rootFile = trustedRootFile();
         TrustedRoot root;
         try {
-            root = TrustedRoot.parse(readCapped(rootFile, TrustedRoot.MAX_BYTES, "--trusted-root"));
+            root = TrustedRoot.parse(CappedRead.file(rootFile, TrustedRoot.MAX_BYTES, "--trusted-root"));
         } catch (SigstoreException e) {
             throw new IOException(rootFile + ": " + e.getMessage());
         }
         Digest digest = artifactDigest();
-        byte[] bundleBytes = readCapped(bundle, Bundle.MAX_BYTES, "--bundle");
+        byte[] bundleBytes = CappedRead.file(bundle, Bundle.MAX_BYTES, "--bundle");
         VerifiedBundle verified;
         try {
             verified = new BundleVerifier(root).verify(Bundle.parse(bundleBytes), policy, digest);
@@ -160,16 +161,6 @@ final class VerifyBundleCommand extends ContextCommand {
             in.transferTo(OutputStream.nullOutputStream());
         }
         return Digest.sha256FromRaw(sha256.digest());
-    }
-
-    private static byte[] readCapped(Path file, int maxBytes, String option) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] bytes = in.readNBytes(maxBytes + 1);
-            if (bytes.length > maxBytes) {
-                throw new IOException(option + " " + file + ": larger than " + maxBytes + " bytes, not read");
-            }
-            return bytes;
-        }
     }
 
     private static String describe(VerifiedBundle.Signer signer) {

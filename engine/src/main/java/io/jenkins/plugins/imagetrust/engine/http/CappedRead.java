@@ -2,6 +2,8 @@ package io.jenkins.plugins.imagetrust.engine.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -44,6 +46,16 @@ public final class CappedRead {
             throw new TooLargeException(what, maxBytes);
         }
         return bytes;
+    }
+
+    /**
+     * All of {@code file}, or {@link TooLargeException} naming {@code what} and the file when it holds more than
+     * {@code maxBytes} bytes (a file that grows while it is read is caught too: the cap is on what is read).
+     */
+    public static byte[] file(Path file, long maxBytes, String what) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return readAtMost(in, maxBytes, what + " " + file);
+        }
     }
 
     /** The first {@code maxBytes} bytes of {@code in} (all of it when shorter); the rest is left unread. */

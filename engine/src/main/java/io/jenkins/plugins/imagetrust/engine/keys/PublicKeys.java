@@ -16,6 +16,9 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
  * private keys: ECDSA P-256/P-384, RSA of at least 2048 bits, Ed25519.
  */
 public final class PublicKeys {
+    /** The largest PEM text a key is read from: a file holding more is refused before it is parsed. */
+    public static final int MAX_PEM_BYTES = Pem.MAX_PEM_BYTES;
+
     private static final String PUBLIC_KEY = "PUBLIC KEY";
     private static final String CERTIFICATE = "CERTIFICATE";
 

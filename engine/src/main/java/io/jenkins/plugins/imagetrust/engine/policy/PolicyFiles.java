@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.files.FileErrors;
+import io.jenkins.plugins.imagetrust.engine.http.CappedRead;
 import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureScheme;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Instant;
@@ -41,10 +41,10 @@ public final class PolicyFiles {
     /** Reads a policy file; {@code publicKeyFile} entries resolve against the file's folder. */
     public static TrustPolicy read(Path file) throws PolicyException {
         try {
-            if (Files.size(file) > MAX_POLICY_BYTES) {
-                throw new PolicyException("policy file " + file + " is larger than " + MAX_POLICY_BYTES + " bytes");
-            }
-            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toAbsolutePath().getParent(), file.toString());
+            byte[] bytes = CappedRead.file(file, MAX_POLICY_BYTES, "policy file");
+            return parse(new String(bytes, StandardCharsets.UTF_8), file.toAbsolutePath().getParent(), file.toString());
+        } catch (CappedRead.TooLargeException e) {
+            throw new PolicyException(e.getMessage(), e);
         } catch (IOException e) {
             throw new PolicyException("cannot read policy file " + file + ": " + FileErrors.describe(e), e);
         }
@@ -145,7 +145,9 @@ public final class PolicyFiles {
             }
             Path file = baseDir.resolve(text(node, "publicKeyFile", where));
             try {
-                pem = Files.readString(file, StandardCharsets.US_ASCII);
+                pem = new String(CappedRead.file(file, PublicKeys.MAX_PEM_BYTES, "publicKeyFile"), StandardCharsets.US_ASCII);
+            } catch (CappedRead.TooLargeException e) {
+                throw new PolicyException(where + ": " + e.getMessage(), e);
             } catch (IOException e) {
                 throw new PolicyException(where + ": cannot read publicKeyFile " + file + ": " + FileErrors.describe(e), e);
             }

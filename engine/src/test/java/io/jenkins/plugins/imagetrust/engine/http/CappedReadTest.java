@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The one capped read: exact cap accepted, one byte more refused by name, an endless stream stops at the cap. */
 class CappedReadTest {
@@ -59,5 +62,16 @@ class CappedReadTest {
         ByteArrayInputStream in = new ByteArrayInputStream("hello, world".getBytes(StandardCharsets.US_ASCII));
         assertThat(CappedRead.prefix(in, 5)).asString().isEqualTo("hello");
         assertThat(in.available()).isEqualTo(7);
+    }
+
+    @Test
+    void aFileIsReadWhenAtTheCapAndRefusedNamingItWhenLarger(@TempDir Path folder) throws Exception {
+        Path file = folder.resolve("policy.yaml");
+        Files.write(file, new byte[100]);
+
+        assertThat(CappedRead.file(file, 100, "policy file")).hasSize(100);
+        assertThatThrownBy(() -> CappedRead.file(file, 99, "policy file"))
+                .isInstanceOf(CappedRead.TooLargeException.class)
+                .hasMessage("policy file " + file + " is larger than 99 bytes");
     }
 }

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.notary.store;
 
+import io.jenkins.plugins.imagetrust.engine.http.CappedRead;
+import io.jenkins.plugins.imagetrust.engine.notary.TufVerifier;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -36,7 +38,7 @@ public final class DirectoryTrustCache implements TrustCache {
     public Optional<byte[]> trustedRoot(String gun) {
         Path file = repositoryDir(gun).resolve(ROOT_FILE);
         try {
-            return Files.isRegularFile(file) ? Optional.of(Files.readAllBytes(file)) : Optional.empty();
+            return Files.isRegularFile(file) ? Optional.of(CappedRead.file(file, TufVerifier.Limits.DEFAULT.rootBytes(), "the cached root")) : Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the trust cache " + file, e);
         }
