@@ -1,5 +1,8 @@
 package io.jenkins.plugins.imagetrust.engine;
 
+import io.jenkins.plugins.imagetrust.engine.attestation.Envelope;
+import io.jenkins.plugins.imagetrust.engine.attestation.Predicate;
+import io.jenkins.plugins.imagetrust.engine.attestation.Statement;
 import io.jenkins.plugins.imagetrust.engine.cosign.CosignStorages;
 import io.jenkins.plugins.imagetrust.engine.daemon.DaemonException;
 import io.jenkins.plugins.imagetrust.engine.daemon.DigestResolver;
@@ -24,10 +27,12 @@ import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureStorage;
+import io.jenkins.plugins.imagetrust.engine.signature.SignedAttestation;
 import io.jenkins.plugins.imagetrust.engine.signature.StoredSignature;
 import io.jenkins.plugins.imagetrust.engine.signature.StoredSignatures;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -97,7 +102,7 @@ public final class ImageSigner {
      */
     public SignResult sign(SignRequest request) throws RegistryException, KeyException, SigningException, DaemonException, TagMovedException {
         ImageReference image = request.image();
-        if (notary != null && image.tag().isEmpty()) {
+        if (notary != null && request.signatures() && image.tag().isEmpty()) {
             throw new SigningException("Docker Content Trust signs tags: " + image + " has none, so it cannot be published to Notary");
         }
         ResolvedDigest resolved = resolver.resolve(image);
@@ -110,48 +115,86 @@ public final class ImageSigner {
                 : registry.resolve(image.repositoryOnly().withDigest(digest));
         StoredSignatures own;
         List<SignedManifest> children = List.of();
+        List<StoredSignature> attested = Collections.synchronizedList(new ArrayList<>());
         if (request.recursive() && MediaTypes.isIndex(signed.mediaType())) {
-            IndexSigned both = signIndexAndListed(image, repository, signed, request);
+            IndexSigned both = signIndexAndListed(image, repository, signed, request, attested);
             own = both.index();
             children = both.listed();
         } else {
-            own = confirm(image, repository, signed.digest(), writeSignatures(image, repository, signed, request));
+            List<SignedAttestation> attestations = signAttestations(request, List.of(Statement.Subject.of(image, signed.digest())));
+            own = confirm(image, repository, signed.digest(), writeSignatures(image, repository, signed, request, attestations, attested));
         }
-        boolean alreadyPresent = own.alreadyPresent();
-        listener.info("sign", (alreadyPresent ? "already signed " : "signed ") + image.repositoryOnly().withDigest(digest).pinned()
-                + " with key " + signer.keyId() + " (" + own.describe() + ")"
-                + (children.isEmpty() ? "" : ", and the " + children.size() + " manifests it lists"));
-        PublishResult notaryResult = notary == null ? null : publishToNotary(image, digest);
-        return new SignResult(image, digest, signer.keyId(), repository, notaryResult, format, own, children);
+        if (request.signatures()) {
+            listener.info("sign", (own.alreadyPresent() ? "already signed " : "signed ") + image.repositoryOnly().withDigest(digest).pinned()
+                    + " with key " + signer.keyId() + " (" + own.describe() + ")"
+                    + (children.isEmpty() ? "" : ", and the " + children.size() + " manifests it lists"));
+        }
+        if (!request.attestations().isEmpty()) {
+            listener.info("attest", "attested " + request.attestations().size() + " predicate(s) about " + image.repositoryOnly().withDigest(digest).pinned()
+                    + " with key " + signer.keyId() + " (" + attested.size() + " attestation(s) stored)");
+        }
+        PublishResult notaryResult = notary == null || !request.signatures() ? null : publishToNotary(image, digest);
+        return new SignResult(image, digest, signer.keyId(), repository, notaryResult, format, own, children, attested);
     }
 
-    /** One format's signature of one manifest, written and awaiting its settled confirmation. */
-    private record Write(SignatureStorage storage, PendingSignature pending) {
+    /**
+     * Each predicate of the request as an in-toto statement about {@code subjects}, signed once (the same envelope is
+     * written in every format and for every subject).
+     */
+    private List<SignedAttestation> signAttestations(SignRequest request, List<Statement.Subject> subjects) throws KeyException {
+        List<SignedAttestation> out = new ArrayList<>();
+        for (Predicate predicate : request.attestations()) {
+            byte[] statement = Statement.write(subjects, predicate.predicateType(), predicate.predicate());
+            out.add(Envelope.signStatement(signer, statement).toSignedAttestation(signer.publicKey()));
+        }
+        return out;
     }
 
-    /** One manifest's signatures in the formats asked for, in the order written. */
-    private record Written(List<Write> writes) {
+    /** One format's signature (or attestation) of one manifest, written and awaiting its settled confirmation. */
+    private record Write(SignatureStorage storage, PendingSignature pending, boolean attestation) {
+        String what() {
+            return storage.format().id() + (attestation ? " attestation" : " signature");
+        }
+    }
+
+    /**
+     * One manifest's signatures and attestations in the formats asked for, in the order written; confirmed
+     * attestations go to {@code attested}, the sign call's list.
+     */
+    private record Written(List<Write> writes, List<StoredSignature> attested) {
         List<PendingSignature> pendings() {
             return writes.stream().map(Write::pending).toList();
         }
     }
 
-    /** Writes one manifest's signatures in every format the request asks for; {@link #confirm} confirms them. */
-    private Written writeSignatures(ImageReference image, ImageReference repository, Descriptor subject, SignRequest request)
-            throws RegistryException, KeyException, SigningException {
+    /**
+     * Writes one manifest's signatures and then its attestations in every format the request asks for;
+     * {@link #confirm} confirms them all after one settle delay.
+     */
+    private Written writeSignatures(ImageReference image, ImageReference repository, Descriptor subject, SignRequest request,
+            List<SignedAttestation> attestations, List<StoredSignature> attested) throws RegistryException, KeyException, SigningException {
         Set<SignatureFormat> formats = request.signatureFormat().writes();
         SignatureEquivalence equivalence = new SignatureEquivalence(request.perRunAnnotations());
         List<Write> writes = new ArrayList<>();
         for (SignatureStorage storage : storages) {
-            if (formats.contains(storage.format())) {
+            if (formats.contains(storage.format()) && request.signatures()) {
                 try {
-                    writes.add(new Write(storage, storage.write(image, repository, subject, signer, request.annotations(), equivalence)));
+                    writes.add(new Write(storage, storage.write(image, repository, subject, signer, request.annotations(), equivalence), false));
                 } catch (RegistryException | SignaturePublishException e) {
-                    throw writeFailed(image, repository, subject.digest(), writes, storage, e);
+                    throw writeFailed(image, repository, subject.digest(), writes, new Write(storage, null, false), e);
                 }
             }
         }
-        return new Written(writes);
+        for (SignatureStorage storage : storages) {
+            for (SignedAttestation attestation : formats.contains(storage.format()) ? attestations : List.<SignedAttestation>of()) {
+                try {
+                    writes.add(new Write(storage, storage.writeAttestation(repository, subject, attestation), true));
+                } catch (RegistryException | SignaturePublishException e) {
+                    throw writeFailed(image, repository, subject.digest(), writes, new Write(storage, null, true), e);
+                }
+            }
+        }
+        return new Written(writes, attested);
     }
 
     /**
@@ -175,9 +218,10 @@ public final class ImageSigner {
         List<Write> writes = written.writes();
         for (int i = 0; i < writes.size(); i++) {
             try {
-                stored.add(writes.get(i).pending().confirm());
+                StoredSignature confirmed = writes.get(i).pending().confirm();
+                (writes.get(i).attestation() ? written.attested() : stored).add(confirmed);
             } catch (RegistryException | SignaturePublishException e) {
-                throw writeFailed(image, repository, digest, writes.subList(0, i), writes.get(i).storage(), e);
+                throw writeFailed(image, repository, digest, writes.subList(0, i), writes.get(i), e);
             }
         }
         return StoredSignatures.of(stored);
@@ -200,14 +244,17 @@ public final class ImageSigner {
      * signature may already be stored: a runtime checks the platform manifest it pulls, so that platform is refused
      * all the same. Either way {@link IndexSigningException} names each failure with its platform.
      */
-    private IndexSigned signIndexAndListed(ImageReference image, ImageReference repository, Descriptor index, SignRequest request)
-            throws RegistryException, KeyException, SigningException {
+    private IndexSigned signIndexAndListed(ImageReference image, ImageReference repository, Descriptor index, SignRequest request,
+            List<StoredSignature> attested) throws RegistryException, KeyException, SigningException {
         Manifest indexManifest = registry.fetchManifest(image.repositoryOnly(), index.digest().toString())
                 .orElseThrow(() -> new SigningException(image.repositoryOnly().withDigest(index.digest()).pinned()
                         + " disappeared from the registry before the manifests it lists could be read"));
         List<PlatformManifest> listed = IndexWalker.manifestsUnder(registry, image.repositoryOnly(), indexManifest, listener);
+        List<SignedAttestation> attestations = signAttestations(request,
+                Statement.subjectsForIndex(image, index.digest(), listed.stream().map(PlatformManifest::digest).toList()));
         if (listed.isEmpty()) {
-            return new IndexSigned(confirm(image, repository, index.digest(), writeSignatures(image, repository, index, request)), List.of());
+            return new IndexSigned(confirm(image, repository, index.digest(), writeSignatures(image, repository, index, request, attestations, attested)),
+                    List.of());
         }
         listener.info("sign", image.repositoryOnly().withDigest(index.digest()).pinned() + " is an image index: signing the "
                 + listed.size() + " manifests it lists (" + platforms(listed) + ") and then the index");
@@ -215,7 +262,7 @@ public final class ImageSigner {
         try {
             List<Future<Written>> writing = new ArrayList<>();
             for (PlatformManifest manifest : listed) {
-                writing.add(pool.submit(() -> writeSignatures(image, repository, manifest.descriptor(), request)));
+                writing.add(pool.submit(() -> writeSignatures(image, repository, manifest.descriptor(), request, attestations, attested)));
             }
             List<ListedWrite> writes = new ArrayList<>();
             boolean allWritten = true;
@@ -230,7 +277,7 @@ public final class ImageSigner {
             Written own = null;
             if (allWritten) {
                 try {
-                    own = writeSignatures(image, repository, index, request);
+                    own = writeSignatures(image, repository, index, request, attestations, attested);
                 } catch (RegistryException | KeyException | SigningException e) {
                     // what landed is confirmed (and logged as signed) before the index's failure is reported
                     for (Future<SignedManifest> confirmation : confirmListed(image, repository, writes, pool)) {
@@ -348,7 +395,7 @@ public final class ImageSigner {
      * reject OCI artifact manifests); without them, the failure is thrown as it is.
      */
     private SigningException writeFailed(ImageReference image, ImageReference repository, Digest digest, List<Write> before,
-            SignatureStorage failed, Exception failure) throws RegistryException, KeyException, SigningException {
+            Write failed, Exception failure) throws RegistryException, KeyException, SigningException {
         if (before.isEmpty()) {
             if (failure instanceof RegistryException registryFailure) {
                 throw registryFailure;
@@ -363,11 +410,11 @@ public final class ImageSigner {
             } catch (SignaturePublishException e) {
                 throw new SigningException(e.getMessage(), e);
             }
-            stored.add(signature.format().id() + " signature of " + image.repositoryOnly().withDigest(digest).pinned() + " is stored at "
+            stored.add(write.what() + " of " + image.repositoryOnly().withDigest(digest).pinned() + " is stored at "
                     + signature.location(repository));
         }
-        return new SigningException("the " + String.join(" and the ", stored) + ", but " + failed.writeFailure() + ": " + failure.getMessage(),
-                failure);
+        String failedWhat = failed.attestation() ? "writing the " + failed.what() + " failed" : failed.storage().writeFailure();
+        return new SigningException("the " + String.join(" and the ", stored) + ", but " + failedWhat + ": " + failure.getMessage(), failure);
     }
 
     /** After the cosign signature is stored: sign tag → (digest, manifest length) into the repository's Notary targets. */

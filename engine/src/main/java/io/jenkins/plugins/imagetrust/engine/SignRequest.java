@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.engine;
 
+import io.jenkins.plugins.imagetrust.engine.attestation.Predicate;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
@@ -25,6 +26,8 @@ public final class SignRequest {
     private final SignatureFormat signatureFormat;
     private final Set<String> perRunAnnotations;
     private final boolean recursive;
+    private final List<Predicate> attestations;
+    private final boolean signatures;
 
     private SignRequest(Builder b) {
         this.image = b.image;
@@ -34,6 +37,11 @@ public final class SignRequest {
         this.signatureFormat = b.signatureFormat;
         this.perRunAnnotations = Set.copyOf(b.perRunAnnotations);
         this.recursive = b.recursive;
+        this.attestations = List.copyOf(b.attestations);
+        this.signatures = b.signatures;
+        if (!signatures && attestations.isEmpty()) {
+            throw new IllegalArgumentException("a request without signatures must carry at least one attestation");
+        }
     }
 
     public static Builder builder(ImageReference image) {
@@ -75,6 +83,16 @@ public final class SignRequest {
         return recursive;
     }
 
+    /** The predicates to attest about the image, written in the same call as the signatures; empty unless set. */
+    public List<Predicate> attestations() {
+        return attestations;
+    }
+
+    /** Whether the image is signed (true unless set): false only attests ({@code ImageAttester}). */
+    public boolean signatures() {
+        return signatures;
+    }
+
     /** Builds a {@link SignRequest}. */
     public static final class Builder {
         private final ImageReference image;
@@ -84,6 +102,8 @@ public final class SignRequest {
         private SignatureFormat signatureFormat = SignatureFormat.BOTH;
         private final Set<String> perRunAnnotations = new HashSet<>();
         private boolean recursive = true;
+        private final List<Predicate> attestations = new ArrayList<>();
+        private boolean signatures = true;
 
         private Builder(ImageReference image) {
             this.image = Objects.requireNonNull(image);
@@ -152,6 +172,24 @@ public final class SignRequest {
          */
         public Builder recursive(boolean value) {
             this.recursive = value;
+            return this;
+        }
+
+        /**
+         * Predicates to attest about the image in the same call (one settle for everything written): each becomes one
+         * in-toto statement, signed once with the signing key and written in every format asked for. Its subjects are the
+         * image; for an index signed recursively, the index and every manifest it lists, and the one envelope is stored
+         * with each of them (so that a verifier starting from the index or from the platform manifest it pulls finds it).
+         */
+        public Builder attestations(Collection<Predicate> values) {
+            attestations.clear();
+            attestations.addAll(values);
+            return this;
+        }
+
+        /** Whether to sign the image (true, the default) or only write its {@link #attestations}. */
+        public Builder signatures(boolean value) {
+            this.signatures = value;
             return this;
         }
 

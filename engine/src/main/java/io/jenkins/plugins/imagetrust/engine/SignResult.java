@@ -7,6 +7,7 @@ import io.jenkins.plugins.imagetrust.engine.notary.PublishResult;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.signature.StoredSignature;
 import io.jenkins.plugins.imagetrust.engine.signature.StoredSignatures;
 import java.util.List;
 import java.util.Objects;
@@ -24,14 +25,18 @@ import java.util.Optional;
  * @param signatures the signature in each format written ({@link SignatureFormat#writes()})
  * @param manifests when {@code digest} is an image index signed recursively: every manifest it lists (nested indexes
  *        and their manifests included, buildx attestation manifests left out), each signed like the index; else empty
+ * @param attestations the attestations written ({@link SignRequest#attestations()}), each format's, for the image and (for an
+ *        index) each manifest it lists, in the order written; empty when none were asked for
  */
 public record SignResult(ImageReference image, Digest digest, KeyId keyId, ImageReference signatureRepository, PublishResult notaryResult,
-        SignatureFormat signatureFormat, StoredSignatures signatures, List<SignedManifest> manifests) {
+        SignatureFormat signatureFormat, StoredSignatures signatures, List<SignedManifest> manifests,
+        List<StoredSignature> attestations) {
 
     public SignResult {
         Objects.requireNonNull(signatureFormat, "signatureFormat");
         Objects.requireNonNull(signatures, "signatures");
         manifests = List.copyOf(manifests);
+        attestations = List.copyOf(attestations);
     }
 
     /**
@@ -39,7 +44,7 @@ public record SignResult(ImageReference image, Digest digest, KeyId keyId, Image
      * written.
      */
     public boolean alreadyPresent() {
-        return signatures.alreadyPresent();
+        return signatures.alreadyPresent() && attestations.stream().allMatch(StoredSignature::alreadyPresent);
     }
 
     /** What was published to Notary (the tag's verified resolution, role version), when {@code ImageSigner.Builder.notary} was set. */

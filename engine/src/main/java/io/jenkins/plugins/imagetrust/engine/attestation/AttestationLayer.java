@@ -1,13 +1,13 @@
 package io.jenkins.plugins.imagetrust.engine.attestation;
 
-import io.jenkins.plugins.imagetrust.engine.json.JsonText;
 import io.jenkins.plugins.imagetrust.engine.cosign.ReferrerManifest;
 import io.jenkins.plugins.imagetrust.engine.cosign.SignatureManifest;
+import io.jenkins.plugins.imagetrust.engine.json.JsonText;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
+import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * One attestation as a layer of cosign's legacy attestation manifest, the tag {@code sha256-<hex>.att} (an OCI
@@ -27,9 +27,9 @@ import java.util.TreeMap;
  */
 public record AttestationLayer(byte[] content, String mediaType, Map<String, String> annotations) {
     /** The layer media type (cosign {@code pkg/types} {@code DssePayloadType}). */
-    public static final String MEDIA_TYPE = "application/vnd.dsse.envelope.v1+json";
+    public static final String MEDIA_TYPE = MediaTypes.DSSE_ENVELOPE;
     /** The layer annotation naming the statement's predicate type. */
-    public static final String PREDICATE_TYPE_ANNOTATION = "predicateType";
+    public static final String PREDICATE_TYPE_ANNOTATION = SignatureManifest.PREDICATE_TYPE_ANNOTATION;
     /** The tag suffix of cosign's attestation manifest (cosign {@code pkg/oci/remote} {@code AttestationTagSuffix}). */
     public static final String TAG_SUFFIX = ".att";
 
@@ -48,17 +48,14 @@ public record AttestationLayer(byte[] content, String mediaType, Map<String, Str
         return new AttestationLayer(envelope.toJson(), MEDIA_TYPE, annotations(predicateTypeOf(envelope)));
     }
 
-    /** The layer annotations for a statement of {@code predicateType}, in key order. */
+    /** The layer annotations for a statement of {@code predicateType}, in key order ({@link SignatureManifest#attestationAnnotations}). */
     public static Map<String, String> annotations(String predicateType) {
-        Map<String, String> annotations = new TreeMap<>();
-        annotations.put(SignatureManifest.SIGNATURE_ANNOTATION, "");
-        annotations.put(PREDICATE_TYPE_ANNOTATION, predicateType);
-        return annotations;
+        return SignatureManifest.attestationAnnotations(predicateType);
     }
 
     /** The tag of {@code image}'s attestation manifest: {@code sha256-<hex>.att}. */
     public static String tag(Digest image) {
-        return image.tagForm() + TAG_SUFFIX;
+        return image.attestationTag();
     }
 
     /**
@@ -69,9 +66,7 @@ public record AttestationLayer(byte[] content, String mediaType, Map<String, Str
      * predicate URI).
      */
     public static Map<String, String> referrerAnnotations(Instant created, String predicateType) {
-        Map<String, String> annotations = new TreeMap<>(ReferrerManifest.dsseAnnotations(created));
-        annotations.put(ReferrerManifest.PREDICATE_TYPE_ANNOTATION, predicateType);
-        return annotations;
+        return ReferrerManifest.attestationAnnotations(created, predicateType);
     }
 
     /** The predicate type of the statement inside {@code envelope}, which must be an in-toto envelope. */

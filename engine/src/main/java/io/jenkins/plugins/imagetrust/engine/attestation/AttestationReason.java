@@ -5,6 +5,8 @@ package io.jenkins.plugins.imagetrust.engine.attestation;
  * JSON reports); the detail text beside it says the facts of the case.
  */
 public enum AttestationReason {
+    /** The attestation's layer or bundle could not be fetched intact (missing blob, wrong size, over the cap, unlistable referrers). */
+    ATTESTATION_UNREADABLE("the attestation could not be read from the registry"),
     /** The DSSE envelope is not JSON, misses a member, is not base64, or is over its size cap. */
     ENVELOPE_MALFORMED("the DSSE envelope is malformed"),
     /** No trusted key verifies any signature of the envelope over its PAE: unknown key, or altered bytes. */

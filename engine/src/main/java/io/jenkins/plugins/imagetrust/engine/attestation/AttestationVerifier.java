@@ -1,10 +1,13 @@
 package io.jenkins.plugins.imagetrust.engine.attestation;
 
+import io.jenkins.plugins.imagetrust.engine.cosign.SigstoreBundle;
 import io.jenkins.plugins.imagetrust.engine.json.JsonText;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureVerifier;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
+import io.jenkins.plugins.imagetrust.engine.signature.AttestationCandidate;
+import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +48,33 @@ public final class AttestationVerifier {
             return rejected(e.reason(), e.getMessage(), Optional.empty(), Optional.empty());
         }
         return verify(envelope, image, keys, now, predicateTypes);
+    }
+
+    /**
+     * Verifies an attestation a storage found ({@code SignatureStorage.findAttestations}): a {@code .att} layer's
+     * envelope, or a bundle's; one that could not be read is {@code ATTESTATION_UNREADABLE}, a bundle that does not
+     * parse {@code ENVELOPE_MALFORMED}.
+     */
+    public static AttestationOutcome verify(AttestationCandidate candidate, Digest image, List<TrustedKey> keys, Instant now,
+            Set<String> predicateTypes) {
+        return switch (candidate.kind()) {
+            case UNREADABLE -> rejected(AttestationReason.ATTESTATION_UNREADABLE, candidate.problem(), Optional.empty(), Optional.empty());
+            case DSSE_ENVELOPE -> verify(candidate.content(), image, keys, now, predicateTypes);
+            case SIGSTORE_BUNDLE -> {
+                SigstoreBundle bundle;
+                try {
+                    bundle = SigstoreBundle.parse(candidate.content());
+                } catch (MalformedSignatureException e) {
+                    yield rejected(AttestationReason.ENVELOPE_MALFORMED, "the bundle does not parse: " + e.getMessage(), Optional.empty(),
+                            Optional.empty());
+                }
+                if (!(bundle.content() instanceof SigstoreBundle.DsseContent dsse)) {
+                    yield rejected(AttestationReason.ENVELOPE_MALFORMED, "the bundle holds a message signature, not a DSSE envelope",
+                            Optional.empty(), Optional.empty());
+                }
+                yield verify(Envelope.of(dsse), image, keys, now, predicateTypes);
+            }
+        };
     }
 
     /**

@@ -10,6 +10,7 @@ import io.jenkins.plugins.imagetrust.engine.cosign.SigstoreBundle;
 import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
+import io.jenkins.plugins.imagetrust.engine.signature.SignedAttestation;
 import java.io.IOException;
 import java.security.PublicKey;
 import java.util.ArrayList;
@@ -179,6 +180,22 @@ public final class Envelope {
                     + "' and " + signatures.size() + " signatures");
         }
         return SigstoreBundle.createDsse(payload, signatures.get(0).sig(), publicKey);
+    }
+
+    /**
+     * This envelope as the storage formats write it (the {@code .att} layer's JSON and the bundle for
+     * {@code publicKey}), for {@code SignatureStorage.writeAttestation}.
+     *
+     * @throws IllegalStateException when the envelope is not one in-toto signature over a statement that parses
+     */
+    public SignedAttestation toSignedAttestation(PublicKey publicKey) {
+        String predicateType;
+        try {
+            predicateType = AttestationLayer.predicateTypeOf(this);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return new SignedAttestation(predicateType, toJson(), toBundle(publicKey));
     }
 
     /** The bytes every signature is over: {@code PAE(payloadType, payload)}. */

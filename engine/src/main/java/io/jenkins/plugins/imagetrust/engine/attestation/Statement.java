@@ -124,8 +124,24 @@ public final class Statement {
         if (predicate == null || !predicate.isObject()) {
             throw new IllegalArgumentException("the predicate must be a JSON object");
         }
+        ObjectNode root = tree(TYPE_V1, subjects, predicateType, predicate);
+        byte[] bytes;
+        try {
+            bytes = JsonMappers.attestations().writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the predicate cannot be written: " + e.getOriginalMessage(), e);
+        }
+        try {
+            parse(bytes);
+        } catch (AttestationException e) {
+            throw new IllegalArgumentException("the statement would not be readable: " + e.getMessage(), e);
+        }
+        return bytes;
+    }
+
+    private static ObjectNode tree(String type, List<Subject> subjects, String predicateType, JsonNode predicate) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
-        root.put("_type", TYPE_V1);
+        root.put("_type", type);
         ArrayNode subjectArray = root.putArray("subject");
         for (Subject subject : subjects) {
             ObjectNode node = subjectArray.addObject();
@@ -139,18 +155,12 @@ public final class Statement {
         }
         root.put("predicateType", predicateType);
         root.set("predicate", predicate);
-        byte[] bytes;
-        try {
-            bytes = JsonMappers.attestations().writeValueAsBytes(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("the predicate cannot be written: " + e.getOriginalMessage(), e);
-        }
-        try {
-            parse(bytes);
-        } catch (AttestationException e) {
-            throw new IllegalArgumentException("the statement would not be readable: " + e.getMessage(), e);
-        }
-        return bytes;
+        return root;
+    }
+
+    /** The statement as a JSON tree, in the member order {@link #write} uses (its {@code _type} as read), for reports. */
+    public ObjectNode toJsonTree() {
+        return tree(type, subjects, predicateType, predicate.deepCopy());
     }
 
     /**

@@ -17,6 +17,7 @@ import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureExceptio
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
+import io.jenkins.plugins.imagetrust.engine.signature.SignedAttestation;
 import io.jenkins.plugins.imagetrust.engine.signature.StoredSignature;
 import java.time.Clock;
 import java.util.List;
@@ -133,8 +134,29 @@ public final class BundlePublisher {
         }
         byte[] signature = signer.sign(Dsse.pae(Dsse.IN_TOTO_PAYLOAD_TYPE, statement));
         byte[] bundle = SigstoreBundle.createDsse(statement, signature, signer.publicKey());
+        return attach(repository, subject, bundle, ReferrerManifest.dsseAnnotations(clock.instant()), "sign", "bundle");
+    }
+
+    /**
+     * Attaches {@code attestation}'s bundle to {@code subject} as a referrer whose {@code dev.sigstore.bundle.predicateType}
+     * is the attestation's predicate type ({@link ReferrerManifest#attestationAnnotations}), as cosign 3's
+     * {@code attest} does; returns once attached, before the settled confirmation of the fallback tag. Every call
+     * attaches a new referrer (its signature and creation time differ), as cosign does.
+     */
+    public PendingWrite<Published> writeAttestation(ImageReference repository, Descriptor subject, SignedAttestation attestation)
+            throws RegistryException, KeyException, SignaturePublishException {
+        Map<String, String> annotations = ReferrerManifest.attestationAnnotations(clock.instant(), attestation.predicateType());
+        return attach(repository, subject, attestation.bundle(), annotations, "attest", "attestation bundle");
+    }
+
+    /**
+     * Pushes {@code bundle} and its referrer manifest by digest; without the referrers API, lists the manifest in the
+     * fallback tag through {@link TagUpdate} (confirmed later).
+     */
+    private PendingWrite<Published> attach(ImageReference repository, Descriptor subject, byte[] bundle, Map<String, String> manifestAnnotations,
+            String event, String what) throws RegistryException, KeyException, SignaturePublishException {
+        Digest digest = subject.digest();
         Digest bundleDigest = Digest.sha256(bundle);
-        Map<String, String> manifestAnnotations = ReferrerManifest.dsseAnnotations(clock.instant());
         byte[] manifest = ReferrerManifest.create(new Descriptor(MediaTypes.SIGSTORE_BUNDLE, bundleDigest, bundle.length), subject, manifestAnnotations);
         Digest manifestDigest = Digest.sha256(manifest);
         PushedManifest pushed = tagUpdate.pushThroughBlobRaces("bundle referrer", () -> {
@@ -147,7 +169,7 @@ public final class BundlePublisher {
                 throw new SignaturePublishException("the registry indexed the bundle referrer " + manifestDigest + " under subject "
                         + pushed.subject().get() + ", not " + digest);
             }
-            listener.info("sign", "attached bundle " + manifestDigest.shortForm() + " to " + digest.shortForm() + " in " + repository.name()
+            listener.info(event, "attached " + what + " " + manifestDigest.shortForm() + " to " + digest.shortForm() + " in " + repository.name()
                     + " (the registry's referrers API indexed it)");
             return PendingWrite.done(new Published(manifestDigest, bundleDigest, false, Optional.empty()));
         }
@@ -157,13 +179,13 @@ public final class BundlePublisher {
                 current -> index(current).filter(i -> i.contains(manifestDigest)),
                 current -> {
                     ReferrersIndex base = index(current).orElseGet(ReferrersIndex::empty);
-                    listener.debug("sign", "writing referrer " + (base.size() + 1) + " to " + repository.name() + ":" + tag);
+                    listener.debug(event, "writing referrer " + (base.size() + 1) + " to " + repository.name() + ":" + tag);
                     ReferrersIndex next = base.with(entry, MediaTypes.SIGSTORE_BUNDLE, manifestAnnotations);
                     return new TagUpdate.Next<>(next.toBytes(), MediaTypes.OCI_INDEX, next);
                 });
         return PendingWrite.of(pending, outcome -> {
             warnIfBeyondTheReadLimit(repository, tag, outcome.value(), manifestDigest);
-            listener.info("sign", "attached bundle " + manifestDigest.shortForm() + " to " + digest.shortForm() + " in " + repository.name()
+            listener.info(event, "attached " + what + " " + manifestDigest.shortForm() + " to " + digest.shortForm() + " in " + repository.name()
                     + " (no referrers API: listed in the fallback tag " + tag + ")");
             return new Published(manifestDigest, bundleDigest, false, Optional.of(tag));
         });

@@ -8,6 +8,7 @@ import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import io.jenkins.plugins.imagetrust.engine.signature.AttestationCandidate;
 import io.jenkins.plugins.imagetrust.engine.signature.Claims;
 import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
@@ -46,9 +47,9 @@ public final class BundleSignatureReader {
     }
 
     /** One bundle referrer: where it is, and the parsed bundle or why it could not be read. */
-    record Found(String source, Digest referrer, Digest bundleDigest, SigstoreBundle bundle, RejectionReason problem, String detail) {
+    record Found(String source, Digest referrer, Digest bundleDigest, SigstoreBundle bundle, byte[] bytes, RejectionReason problem, String detail) {
         static Found problem(String source, Digest referrer, Digest bundleDigest, RejectionReason problem, String detail) {
-            return new Found(source, referrer, bundleDigest, null, problem, detail);
+            return new Found(source, referrer, bundleDigest, null, null, problem, detail);
         }
     }
 
@@ -69,6 +70,23 @@ public final class BundleSignatureReader {
                 candidates.addAll(dsseCandidates(found, dsse));
             } else {
                 candidates.add(messageCandidate(found, (SigstoreBundle.MessageSignatureContent) found.bundle().content(), imageRepository, digest, manifest));
+            }
+        }
+        return candidates;
+    }
+
+    /**
+     * The DSSE bundles attached to {@code digest} in {@code repository}, as attestation candidates (their bytes
+     * digest-checked, unparsed beyond the bundle; the statement is judged by the {@code attestation} package), and the
+     * bundle referrers that could not be read. Message-signature bundles are image signatures, not attestations: skipped.
+     */
+    public List<AttestationCandidate> readAttestations(ImageReference repository, Digest digest) throws RegistryException {
+        List<AttestationCandidate> candidates = new ArrayList<>();
+        for (Found found : find(repository, digest)) {
+            if (found.problem() != null) {
+                candidates.add(AttestationCandidate.unreadable(SignatureFormat.BUNDLE, found.source(), found.detail()));
+            } else if (found.bundle().content() instanceof SigstoreBundle.DsseContent) {
+                candidates.add(AttestationCandidate.read(SignatureFormat.BUNDLE, found.source(), found.bytes(), AttestationCandidate.Kind.SIGSTORE_BUNDLE));
             }
         }
         return candidates;
@@ -234,7 +252,7 @@ public final class BundleSignatureReader {
                     "the bundle has " + bytes.length + " bytes, the layer declares " + size));
         }
         try {
-            return Optional.of(new Found(source, referrer.get(), bundleDigest, SigstoreBundle.parse(bytes), null, null));
+            return Optional.of(new Found(source, referrer.get(), bundleDigest, SigstoreBundle.parse(bytes), bytes, null, null));
         } catch (MalformedSignatureException e) {
             return Optional.of(Found.problem(source, referrer.get(), bundleDigest, e.reason(), e.getMessage()));
         }

@@ -8,6 +8,7 @@ import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import io.jenkins.plugins.imagetrust.engine.signature.AttestationCandidate;
 import io.jenkins.plugins.imagetrust.engine.signature.PendingSignature;
 import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
@@ -15,6 +16,7 @@ import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureStorage;
+import io.jenkins.plugins.imagetrust.engine.signature.SignedAttestation;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +65,25 @@ public final class BundleSignatureStorage implements SignatureStorage {
             listener.warning("fetch-signatures", "the bundle signatures of " + digest.shortForm() + " could not be read: " + e.getMessage());
             return List.of(SignatureCandidate.unusable(SignatureFormat.BUNDLE, "bundle:" + signatureRepository.name(), null,
                     RejectionReason.PAYLOAD_UNAVAILABLE, "the referrers could not be read: " + e.getMessage()));
+        }
+    }
+
+    /** Attaches the envelope's bundle as a referrer ({@link BundlePublisher#writeAttestation}). */
+    @Override
+    public PendingSignature writeAttestation(ImageReference signatureRepository, Descriptor subject, SignedAttestation attestation)
+            throws RegistryException, KeyException, SignaturePublishException {
+        return publisher.writeAttestation(signatureRepository, subject, attestation);
+    }
+
+    /** As {@link #find}: referrers that cannot be listed are one unreadable candidate saying why. */
+    @Override
+    public List<AttestationCandidate> findAttestations(ImageReference signatureRepository, Digest digest) {
+        try {
+            return reader.readAttestations(signatureRepository, digest);
+        } catch (RegistryException e) {
+            listener.warning("fetch-attestations", "the attestation bundles of " + digest.shortForm() + " could not be read: " + e.getMessage());
+            return List.of(AttestationCandidate.unreadable(SignatureFormat.BUNDLE, "bundle:" + signatureRepository.name(),
+                    "the referrers could not be read: " + e.getMessage()));
         }
     }
 }

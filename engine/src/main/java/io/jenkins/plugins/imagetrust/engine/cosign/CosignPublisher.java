@@ -15,6 +15,7 @@ import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureExceptio
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
+import io.jenkins.plugins.imagetrust.engine.signature.SignedAttestation;
 import io.jenkins.plugins.imagetrust.engine.signature.StoredSignature;
 import java.util.List;
 import java.util.Map;
@@ -119,6 +120,40 @@ public final class CosignPublisher {
             } else {
                 listener.info("sign", "stored the signature at " + signatureRepository.name() + ":" + tag);
             }
+            return outcome.value();
+        });
+    }
+
+    /**
+     * Appends {@code attestation}'s envelope as one layer of the {@code sha256-<hex>.att} manifest of {@code digest} in
+     * {@code signatureRepository}, through the same two-phase {@link TagUpdate} as the {@code .sig} tag (earlier layers
+     * kept verbatim, merge and retry, settled confirmation). A layer with the same envelope bytes already there adds
+     * nothing; an envelope signed again (ECDSA signatures differ every time) is a new layer, as cosign appends it.
+     */
+    public PendingWrite<Published> writeAttestation(ImageReference signatureRepository, Digest digest, SignedAttestation attestation)
+            throws RegistryException, KeyException, SignaturePublishException {
+        byte[] envelope = attestation.envelope();
+        Digest envelopeDigest = Digest.sha256(envelope);
+        String tag = digest.attestationTag();
+        TagUpdate.Pending<Published> pending = tagUpdate.write(signatureRepository, tag, "attestation manifest",
+                current -> current.isEmpty() ? Optional.empty()
+                        : SignatureManifest.parse(current.get().bytes()).layers().stream()
+                                .filter(layer -> layer.digest().filter(envelopeDigest::equals).isPresent())
+                                .findFirst()
+                                .map(layer -> new Published(envelopeDigest, tag, true, current.get().digest())),
+                current -> {
+                    registry.pushBlob(signatureRepository, envelope); // again on a retry: a concurrent upload may have hidden it
+                    SignatureManifest base = current.isPresent() ? SignatureManifest.parse(current.get().bytes()) : SignatureManifest.empty();
+                    SignatureManifest next = base.withAttestation(envelopeDigest, envelope.length, attestation.predicateType());
+                    byte[] config = next.configBlob();
+                    Digest configDigest = registry.pushBlob(signatureRepository, config);
+                    byte[] manifest = next.toBytes(configDigest, config.length);
+                    listener.debug("attest", "writing attestation " + (base.size() + 1) + " to " + signatureRepository.name() + ":" + tag);
+                    return new TagUpdate.Next<>(manifest, MediaTypes.OCI_MANIFEST, new Published(envelopeDigest, tag, false, Digest.sha256(manifest)));
+                });
+        return PendingWrite.of(pending, outcome -> {
+            listener.info("attest", (outcome.alreadyPresent() ? "the attestation is already stored at " : "stored the attestation at ")
+                    + signatureRepository.name() + ":" + tag);
             return outcome.value();
         });
     }

@@ -8,12 +8,14 @@ import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import io.jenkins.plugins.imagetrust.engine.signature.AttestationCandidate;
 import io.jenkins.plugins.imagetrust.engine.signature.PendingSignature;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureStorage;
+import io.jenkins.plugins.imagetrust.engine.signature.SignedAttestation;
 import java.util.List;
 import java.util.Map;
 
@@ -24,10 +26,12 @@ import java.util.Map;
 public final class LegacySignatureStorage implements SignatureStorage {
     private final CosignPublisher publisher;
     private final CosignSignatureReader reader;
+    private final CosignAttestationReader attestationReader;
 
     public LegacySignatureStorage(RegistryClient registry, ProgressListener listener) {
         this.publisher = new CosignPublisher(registry, listener);
         this.reader = new CosignSignatureReader(registry, listener);
+        this.attestationReader = new CosignAttestationReader(registry, listener);
     }
 
     @Override
@@ -50,5 +54,17 @@ public final class LegacySignatureStorage implements SignatureStorage {
     public List<SignatureCandidate> find(ImageReference imageRepository, ImageReference signatureRepository, Digest digest)
             throws RegistryException {
         return reader.read(signatureRepository, digest);
+    }
+
+    /** Appends the envelope to the {@code sha256-<hex>.att} manifest ({@link CosignPublisher#writeAttestation}). */
+    @Override
+    public PendingSignature writeAttestation(ImageReference signatureRepository, Descriptor subject, SignedAttestation attestation)
+            throws RegistryException, KeyException, SignaturePublishException {
+        return publisher.writeAttestation(signatureRepository, subject.digest(), attestation);
+    }
+
+    @Override
+    public List<AttestationCandidate> findAttestations(ImageReference signatureRepository, Digest digest) throws RegistryException {
+        return attestationReader.read(signatureRepository, digest);
     }
 }

@@ -78,6 +78,18 @@ public final class ReferrerManifest {
         return annotations;
     }
 
+    /**
+     * The manifest annotations of an attestation bundle referrer: those of a signature bundle with
+     * {@code dev.sigstore.bundle.predicateType} set to the attestation's predicate type, as cosign 3 writes it (cosign
+     * {@code pkg/oci/remote/write.go} {@code WriteAttestationNewBundleFormat(d, bundle, predicateType)}, called from
+     * {@code attest.go} with the predicate URI).
+     */
+    public static Map<String, String> attestationAnnotations(Instant created, String predicateType) {
+        Map<String, String> annotations = dsseAnnotations(created);
+        annotations.put(PREDICATE_TYPE_ANNOTATION, predicateType);
+        return annotations;
+    }
+
     /** The manifest bytes attaching the bundle blob {@code bundle} to {@code subject}. */
     public static byte[] create(Descriptor bundle, Descriptor subject, Map<String, String> annotations) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();

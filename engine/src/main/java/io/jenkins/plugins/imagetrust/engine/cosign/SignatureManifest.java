@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The OCI manifest at {@code sha256-<hex>.sig}: one layer per signature. Layers are kept as the JSON the
@@ -24,6 +26,8 @@ import java.util.Optional;
 public final class SignatureManifest {
     /** cosign's layer annotation holding the base64 signature. */
     public static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
+    /** cosign's attestation layer annotation naming the statement's predicate type (unsigned: a hint only). */
+    public static final String PREDICATE_TYPE_ANNOTATION = "predicateType";
     /** More layers than this is not a signature manifest but an attack on the verifier's time. */
     public static final int MAX_LAYERS = 1000;
     private static final ObjectMapper MAPPER = JsonMappers.noDuplicateKeys();
@@ -84,11 +88,38 @@ public final class SignatureManifest {
 
     /** A new manifest with one more simple-signing layer. */
     public SignatureManifest withSignature(Digest payloadDigest, long payloadSize, byte[] signature) {
+        return withLayer(MediaTypes.COSIGN_SIMPLE_SIGNING, payloadDigest, payloadSize,
+                Map.of(SIGNATURE_ANNOTATION, Base64.getEncoder().encodeToString(signature)));
+    }
+
+    /**
+     * A new manifest with one more attestation layer (in the {@code .att} manifest): a DSSE envelope blob, annotated
+     * as cosign's {@code attest} does ({@link #attestationAnnotations}).
+     */
+    public SignatureManifest withAttestation(Digest envelopeDigest, long envelopeSize, String predicateType) {
+        return withLayer(MediaTypes.DSSE_ENVELOPE, envelopeDigest, envelopeSize, attestationAnnotations(predicateType));
+    }
+
+    /**
+     * The annotations of an attestation layer, in key order: {@code {"dev.cosignproject.cosign/signature":"",
+     * "predicateType":URI}} (cosign {@code attest.go} {@code static.WithAnnotations({"predicateType": …})}; cosign
+     * {@code pkg/oci/static/signature.go}: an attestation is {@code NewSignature(envelope, "")}, whose annotations
+     * always hold the empty signature: the signature lives inside the envelope).
+     */
+    public static Map<String, String> attestationAnnotations(String predicateType) {
+        Map<String, String> annotations = new TreeMap<>();
+        annotations.put(SIGNATURE_ANNOTATION, "");
+        annotations.put(PREDICATE_TYPE_ANNOTATION, predicateType);
+        return annotations;
+    }
+
+    private SignatureManifest withLayer(String mediaType, Digest digest, long size, Map<String, String> annotations) {
         ObjectNode layer = JsonNodeFactory.instance.objectNode();
-        layer.put("mediaType", MediaTypes.COSIGN_SIMPLE_SIGNING);
-        layer.put("digest", payloadDigest.toString());
-        layer.put("size", payloadSize);
-        layer.putObject("annotations").put(SIGNATURE_ANNOTATION, Base64.getEncoder().encodeToString(signature));
+        layer.put("mediaType", mediaType);
+        layer.put("digest", digest.toString());
+        layer.put("size", size);
+        ObjectNode annotationNode = layer.putObject("annotations");
+        annotations.forEach(annotationNode::put);
         List<ObjectNode> next = new ArrayList<>(layers);
         next.add(layer);
         return new SignatureManifest(next);

@@ -105,6 +105,11 @@ public final class Digest {
         return tagForm() + ".sig";
     }
 
+    /** cosign's legacy attestation tag for this digest: {@code sha256-<hex>.att}. */
+    public String attestationTag() {
+        return tagForm() + ".att";
+    }
+
     /** {@code sha256-<hex>}: the OCI referrers fallback tag, and the stem of cosign's tags. */
     public String tagForm() {
         return algorithm + "-" + hex;

@@ -11,6 +11,8 @@ public final class MediaTypes {
     public static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
     public static final String OCI_EMPTY = "application/vnd.oci.empty.v1+json";
     public static final String COSIGN_SIMPLE_SIGNING = "application/vnd.dev.cosign.simplesigning.v1+json";
+    /** A DSSE envelope, the layer of cosign's legacy attestation manifest (cosign {@code types.DssePayloadType}). */
+    public static final String DSSE_ENVELOPE = "application/vnd.dsse.envelope.v1+json";
     public static final String SIGSTORE_BUNDLE = "application/vnd.dev.sigstore.bundle.v0.3+json";
 
     /** Every manifest and index type, in the order sent in {@code Accept} when resolving a reference. */

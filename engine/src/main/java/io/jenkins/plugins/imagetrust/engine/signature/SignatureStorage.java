@@ -41,4 +41,25 @@ public interface SignatureStorage {
      * @throws RegistryException when the registry cannot be asked at all, so that the verification is incomplete
      */
     List<SignatureCandidate> find(ImageReference imageRepository, ImageReference signatureRepository, Digest digest) throws RegistryException;
+
+    /**
+     * Writes {@code attestation} (signed already, see {@link SignedAttestation}) for {@code subject} to
+     * {@code signatureRepository}, beside the signatures, through the same two-phase write as {@link #write}: returns
+     * before the write is confirmed, so that one {@link PendingSignature#settleAll} covers every signature and
+     * attestation of one call. Added with issue 16; a format that stores no attestations refuses.
+     */
+    default PendingSignature writeAttestation(ImageReference signatureRepository, Descriptor subject, SignedAttestation attestation)
+            throws RegistryException, KeyException, SignaturePublishException {
+        throw new SignaturePublishException("the " + format().id() + " format stores no attestations");
+    }
+
+    /**
+     * The attestations of {@code digest} stored in {@code signatureRepository}, read intact but not verified; one that
+     * cannot be read is a candidate saying why. Empty when there are none (and for a format that stores none).
+     *
+     * @throws RegistryException when the registry cannot be asked at all
+     */
+    default List<AttestationCandidate> findAttestations(ImageReference signatureRepository, Digest digest) throws RegistryException {
+        return List.of();
+    }
 }
