@@ -46,9 +46,18 @@ public final class BundleSignatureReader {
     }
 
     /** One bundle referrer: where it is, and the parsed bundle or why it could not be read. */
-    record Found(String source, Digest referrer, Digest bundleDigest, SigstoreBundle bundle, RejectionReason problem, String detail) {
+    record Found(String source, Digest referrer, Digest bundleDigest, SigstoreBundle bundle, RejectionReason problem, String detail,
+            byte[] bytes) {
         static Found problem(String source, Digest referrer, Digest bundleDigest, RejectionReason problem, String detail) {
-            return new Found(source, referrer, bundleDigest, null, problem, detail);
+            return new Found(source, referrer, bundleDigest, null, problem, detail, null);
+        }
+
+        /** The candidate with this bundle's keyless material when its material is a certificate. */
+        SignatureCandidate keylessWhenCertified(SignatureCandidate candidate, Digest image, Optional<byte[]> manifest) {
+            if (candidate.problemReason().isPresent() || !bundle.certificateMaterial()) {
+                return candidate;
+            }
+            return candidate.withKeyless((verifier, identity) -> verifier.verifyBundle(bytes, identity, image, manifest));
         }
     }
 
@@ -66,9 +75,11 @@ public final class BundleSignatureReader {
             if (found.problem() != null) {
                 candidates.add(SignatureCandidate.unusable(SignatureFormat.BUNDLE, found.source(), found.bundleDigest(), found.problem(), found.detail()));
             } else if (found.bundle().content() instanceof SigstoreBundle.DsseContent dsse) {
-                candidates.addAll(dsseCandidates(found, dsse));
+                dsseCandidates(found, dsse).forEach(c -> candidates.add(found.keylessWhenCertified(c, digest, Optional.empty())));
             } else {
-                candidates.add(messageCandidate(found, (SigstoreBundle.MessageSignatureContent) found.bundle().content(), imageRepository, digest, manifest));
+                SignatureCandidate candidate = messageCandidate(found, (SigstoreBundle.MessageSignatureContent) found.bundle().content(),
+                        imageRepository, digest, manifest);
+                candidates.add(found.keylessWhenCertified(candidate, digest, Optional.ofNullable(manifest[0])));
             }
         }
         return candidates;
@@ -234,7 +245,7 @@ public final class BundleSignatureReader {
                     "the bundle has " + bytes.length + " bytes, the layer declares " + size));
         }
         try {
-            return Optional.of(new Found(source, referrer.get(), bundleDigest, SigstoreBundle.parse(bytes), null, null));
+            return Optional.of(new Found(source, referrer.get(), bundleDigest, SigstoreBundle.parse(bytes), null, null, bytes));
         } catch (MalformedSignatureException e) {
             return Optional.of(Found.problem(source, referrer.get(), bundleDigest, e.reason(), e.getMessage()));
         }
