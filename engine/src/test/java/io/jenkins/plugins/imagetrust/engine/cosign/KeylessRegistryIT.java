@@ -2,8 +2,6 @@ package io.jenkins.plugins.imagetrust.engine.cosign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.ImageSigner;
 import io.jenkins.plugins.imagetrust.engine.ImageVerifier;
 import io.jenkins.plugins.imagetrust.engine.SignRequest;
@@ -16,31 +14,25 @@ import io.jenkins.plugins.imagetrust.engine.policy.TrustedIdentity;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
-import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
-import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
-import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.sigstore.SignerPolicy;
-import io.jenkins.plugins.imagetrust.engine.sigstore.TrustedRoot;
-import io.jenkins.plugins.imagetrust.engine.testing.CosignKeylessLayouts;
+import io.jenkins.plugins.imagetrust.engine.testing.KeylessImages;
+import io.jenkins.plugins.imagetrust.engine.testing.KeylessImages.Layout;
+import io.jenkins.plugins.imagetrust.engine.testing.KeylessImages.Signing;
 import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
 import io.jenkins.plugins.imagetrust.engine.testing.TestImages;
 import io.jenkins.plugins.imagetrust.engine.testing.TestSigstore;
 import io.jenkins.plugins.imagetrust.engine.testing.TestSigstore.KeyType;
-import io.jenkins.plugins.imagetrust.engine.testing.TestSigstore.LeafBuilder;
 import io.jenkins.plugins.imagetrust.engine.testing.TestSigstore.LogKey;
 import io.jenkins.plugins.imagetrust.engine.verify.SignatureCheck;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -53,105 +45,16 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Keyless-signed images on a real docker-registry (no referrers API), in both layouts cosign writes: the legacy
  * {@code sha256-<hex>.sig} manifest whose layer carries the certificate, chain and Rekor bundle annotations, and the
  * v0.3 Sigstore bundle attached as an OCI referrer through the fallback tag. The material is made by a test Sigstore
- * ({@link TestSigstore}, laid out by {@link CosignKeylessLayouts}); verification goes through {@link ImageVerifier}
+ * ({@link TestSigstore}, stored by {@link KeylessImages}); verification goes through {@link ImageVerifier}
  * with a policy of trusted identities. Every failure class is an attack row beside its control.
  */
 class KeylessRegistryIT {
     @RegisterExtension
     static final RegistryFixture REGISTRY = new RegistryFixture();
     static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final String WORKFLOW = "https://github.com/example/app/.github/workflows/release.yml@refs/heads/main";
 
     private final RegistryClient registry = RegistryClient.builder().build();
-
-    /** How the keyless signature is stored. */
-    enum Layout {
-        LEGACY, BUNDLE
-    }
-
-    /** One keyless signing, each part changeable; {@link #push} signs and stores it. */
-    final class Signing {
-        final TestSigstore sigstore = new TestSigstore(NOW);
-        final Layout layout;
-        UnaryOperator<LeafBuilder> leaf = b -> b;
-        Instant integratedTime = NOW;
-        LogKey setSigner = sigstore.rekor();
-        /** The digest the signature names; by default the image's own. */
-        Optional<Digest> signs = Optional.empty();
-
-        Signing(Layout layout) {
-            this.layout = layout;
-        }
-
-        void push(ImageReference image, Digest digest) throws Exception {
-            TestSigstore.Leaf signer = leaf.apply(sigstore.leaf(KeyType.P256)).build();
-            Digest named = signs.orElse(digest);
-            if (layout == Layout.LEGACY) {
-                pushLegacy(image, digest, named, signer);
-            } else {
-                pushBundle(image, digest, named, signer);
-            }
-        }
-
-        private void pushLegacy(ImageReference image, Digest digest, Digest named, TestSigstore.Leaf signer) throws Exception {
-            byte[] payload = CosignKeylessLayouts.simpleSigningPayload(image.repositoryOnly().toString(), named.toString());
-            byte[] signature = TestSigstore.sign(signer.keys().getPrivate(), payload);
-            TestSigstore.LogEntry entry = sigstore.log(TestSigstore.hashedRekordBody(TestSigstore.sha256(payload), signature,
-                    signer.certificate()), integratedTime, setSigner, sigstore.rekor());
-            CosignKeylessLayouts.LegacyLayer layer = CosignKeylessLayouts.legacyLayer(payload, signature, signer.certificate(),
-                    List.of(sigstore.fulcioIntermediate().certificate(), sigstore.fulcioRoot().certificate()), Optional.of(entry),
-                    Optional.empty());
-            pushSigManifest(image, digest, layer);
-        }
-
-        private void pushBundle(ImageReference image, Digest digest, Digest named, TestSigstore.Leaf signer) throws Exception {
-            byte[] statement = CosignKeylessLayouts.cosignSignStatement(image.repositoryOnly().toString(), named.hex());
-            byte[] signature = TestSigstore.sign(signer.keys().getPrivate(), CosignKeylessLayouts.pae(statement));
-            TestSigstore.LogEntry entry = sigstore.log(TestSigstore.dsseBody(statement, signature, signer.certificate()), integratedTime,
-                    setSigner, sigstore.rekor());
-            byte[] bundle = CosignKeylessLayouts.bundle(3, signer.certificate(), List.of(entry), "dsse", List.of(),
-                    new CosignKeylessLayouts.Dsse(statement, signature), true);
-            Manifest subject = registry.fetchManifest(image.repositoryOnly(), digest.toString()).orElseThrow();
-            attach(image, new Descriptor(subject.mediaType(), digest, subject.bytes().length), bundle);
-        }
-
-        TrustedRoot root() throws Exception {
-            return TrustedRoot.parse(sigstore.trustedRootJson());
-        }
-    }
-
-    /**
-     * The {@code .sig} manifest as cosign writes it: an OCI manifest whose config lists the layer, and one simple-signing
-     * layer carrying the keyless annotations (cosign {@code pkg/oci/static/signature.go}, {@code pkg/oci/mutate}).
-     */
-    private void pushSigManifest(ImageReference image, Digest digest, CosignKeylessLayouts.LegacyLayer layer) throws Exception {
-        ImageReference repository = image.repositoryOnly();
-        Digest payloadDigest = registry.pushBlob(repository, layer.payload());
-        SignatureManifest withLayer = SignatureManifest.empty().withSignature(payloadDigest, layer.payload().length,
-                Base64.getDecoder().decode(layer.base64Signature()));
-        byte[] config = withLayer.configBlob();
-        Digest configDigest = registry.pushBlob(repository, config);
-        ObjectNode manifest = (ObjectNode) JSON.readTree(withLayer.toBytes(configDigest, config.length));
-        ObjectNode annotations = ((ObjectNode) manifest.get("layers").get(0)).putObject("annotations");
-        layer.annotations().forEach(annotations::put);
-        registry.pushManifest(repository, digest.signatureTag(), JSON.writeValueAsBytes(manifest), MediaTypes.OCI_MANIFEST);
-    }
-
-    /** Attaches {@code bundle} to {@code subject} as cosign 3 does on a registry without the referrers API. */
-    private void attach(ImageReference image, Descriptor subject, byte[] bundle) throws Exception {
-        ImageReference repository = image.repositoryOnly();
-        Digest bundleDigest = registry.pushBlob(repository, bundle);
-        registry.pushBlob(repository, ReferrerManifest.EMPTY_CONFIG);
-        Map<String, String> annotations = ReferrerManifest.dsseAnnotations(NOW);
-        byte[] manifest = ReferrerManifest.create(new Descriptor(MediaTypes.SIGSTORE_BUNDLE, bundleDigest, bundle.length), subject, annotations);
-        Digest manifestDigest = registry.pushManifest(repository, Digest.sha256(manifest).toString(), manifest, MediaTypes.OCI_MANIFEST);
-        String tag = RegistryClient.referrersFallbackTag(subject.digest());
-        Optional<Manifest> current = registry.fetchManifest(repository, tag);
-        ReferrersIndex base = current.isPresent() ? ReferrersIndex.parse(current.get().bytes()) : ReferrersIndex.empty();
-        registry.pushManifest(repository, tag, base.with(new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifest.length),
-                MediaTypes.SIGSTORE_BUNDLE, annotations).toBytes(), MediaTypes.OCI_INDEX);
-    }
 
     static SignerPolicy.CertificateIdentity workflow() {
         return new SignerPolicy.CertificateIdentity(SignerPolicy.Matcher.exact(WORKFLOW), SignerPolicy.Matcher.exact(TestSigstore.GITHUB_ISSUER));
@@ -164,7 +67,7 @@ class KeylessRegistryIT {
             UnaryOperator<TrustedIdentity.Builder> window) throws Exception {
         ImageReference image = REGISTRY.reference("keyless" + (++counter) + "/app:1.0");
         Digest digest = TestImages.push(registry, image, "keyless " + counter);
-        Signing signing = new Signing(layout);
+        Signing signing = new Signing(registry, NOW, layout);
         change.accept(signing);
         signing.push(image, digest);
         TrustedIdentity trusted = window.apply(TrustedIdentity.builder("release", identity, "test-root", signing.root())).build();
@@ -272,7 +175,7 @@ class KeylessRegistryIT {
     void withoutATrustedIdentityAKeylessSignatureCountsForNothing() throws Exception {
         ImageReference image = REGISTRY.reference("keyless-nokey/app:1.0");
         Digest digest = TestImages.push(registry, image, "keyless no identity");
-        new Signing(Layout.LEGACY).push(image, digest);
+        new Signing(registry, NOW, Layout.LEGACY).push(image, digest);
         try (Signer other = new InMemorySigner(KeyPairs.generate(KeyAlgorithm.ECDSA_P256))) {
             VerificationReport report = verify(image, TrustPolicy.builder().key(TrustedKey.builder("k", other.publicKey()).build()).build());
             assertThat(report.trusted()).isFalse();
@@ -288,7 +191,7 @@ class KeylessRegistryIT {
     void oneKeyAndOneIdentityMakeTwoVotes(Layout layout) throws Exception {
         ImageReference image = REGISTRY.reference("mixed-" + layout.name().toLowerCase() + "/app:1.0");
         Digest digest = TestImages.push(registry, image, "mixed " + layout);
-        Signing signing = new Signing(layout);
+        Signing signing = new Signing(registry, NOW, layout);
         signing.push(image, digest);
         TrustedIdentity identity = TrustedIdentity.builder("release", workflow(), "test-root", signing.root()).build();
         try (Signer key = new InMemorySigner(KeyPairs.generate(KeyAlgorithm.ECDSA_P256))) {
