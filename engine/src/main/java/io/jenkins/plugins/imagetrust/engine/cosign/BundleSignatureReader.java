@@ -51,6 +51,14 @@ public final class BundleSignatureReader {
         static Found problem(String source, Digest referrer, Digest bundleDigest, RejectionReason problem, String detail) {
             return new Found(source, referrer, bundleDigest, null, null, problem, detail);
         }
+
+        /** The candidate with this bundle's keyless material when its material is a certificate. */
+        SignatureCandidate keylessWhenCertified(SignatureCandidate candidate, Digest image, Optional<byte[]> manifest) {
+            if (candidate.problemReason().isPresent() || !bundle.certificateMaterial()) {
+                return candidate;
+            }
+            return candidate.withKeyless((verifier, identity) -> verifier.verifyBundle(bytes, identity, image, manifest));
+        }
     }
 
     /**
@@ -67,9 +75,11 @@ public final class BundleSignatureReader {
             if (found.problem() != null) {
                 candidates.add(SignatureCandidate.unusable(SignatureFormat.BUNDLE, found.source(), found.bundleDigest(), found.problem(), found.detail()));
             } else if (found.bundle().content() instanceof SigstoreBundle.DsseContent dsse) {
-                candidates.addAll(dsseCandidates(found, dsse));
+                dsseCandidates(found, dsse).forEach(c -> candidates.add(found.keylessWhenCertified(c, digest, Optional.empty())));
             } else {
-                candidates.add(messageCandidate(found, (SigstoreBundle.MessageSignatureContent) found.bundle().content(), imageRepository, digest, manifest));
+                SignatureCandidate candidate = messageCandidate(found, (SigstoreBundle.MessageSignatureContent) found.bundle().content(),
+                        imageRepository, digest, manifest);
+                candidates.add(found.keylessWhenCertified(candidate, digest, Optional.ofNullable(manifest[0])));
             }
         }
         return candidates;

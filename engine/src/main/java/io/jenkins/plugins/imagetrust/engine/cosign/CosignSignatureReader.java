@@ -11,8 +11,10 @@ import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
 import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.sigstore.LegacySignatureLayer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -92,7 +94,15 @@ public final class CosignSignatureReader {
             return unusable(source, payloadDigest.get(), RejectionReason.PAYLOAD_UNAVAILABLE,
                     "payload has " + payload.length + " bytes, the layer declares " + layer.size());
         }
-        return SimpleSigningPayload.candidate(source, payloadDigest.get(), payload, signature.get());
+        SignatureCandidate candidate = SimpleSigningPayload.candidate(source, payloadDigest.get(), payload, signature.get());
+        Map<String, String> annotations = layer.annotations();
+        if (!annotations.containsKey(LegacySignatureLayer.CERTIFICATE_ANNOTATION)) {
+            return candidate;
+        }
+        // cosign's keyless form: the certificate, its log entry and timestamps ride in the layer's annotations.
+        String base64Signature = annotations.get(SignatureManifest.SIGNATURE_ANNOTATION);
+        byte[] verifiedPayload = payload;
+        return candidate.withKeyless((verifier, identity) -> verifier.verifyLegacyLayer(verifiedPayload, base64Signature, annotations, identity));
     }
 
     private static SignatureCandidate unusable(String source, Digest payloadDigest, RejectionReason problem, String detail) {

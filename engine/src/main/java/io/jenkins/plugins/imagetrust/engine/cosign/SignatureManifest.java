@@ -14,6 +14,7 @@ import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -183,6 +184,17 @@ public final class SignatureManifest {
 
         public long size() {
             return node.path("size").asLong(-1);
+        }
+
+        /** The layer's string annotations (others are left out), in document order. */
+        public Map<String, String> annotations() {
+            Map<String, String> out = new LinkedHashMap<>();
+            node.path("annotations").fields().forEachRemaining(e -> {
+                if (e.getValue().isTextual()) {
+                    out.put(e.getKey(), e.getValue().asText());
+                }
+            });
+            return out;
         }
 
         /** The decoded signature, or empty when the annotation is absent or not base64. */

@@ -84,10 +84,12 @@ public final class SigstoreBundle {
     public static final int MAX_SIGNATURES = 16;
 
     private final Optional<String> publicKeyHint;
+    private final boolean certificateMaterial;
     private final Content content;
 
-    private SigstoreBundle(Optional<String> publicKeyHint, Content content) {
+    private SigstoreBundle(Optional<String> publicKeyHint, boolean certificateMaterial, Content content) {
         this.publicKeyHint = publicKeyHint;
+        this.certificateMaterial = certificateMaterial;
         this.content = content;
     }
 
@@ -142,7 +144,9 @@ public final class SigstoreBundle {
             throw malformed("the bundle must hold exactly one of dsseEnvelope and messageSignature");
         }
         Content content = envelope != null ? dsse(envelope) : messageSignature(message);
-        return new SigstoreBundle(hint.isTextual() ? Optional.of(hint.asText()) : Optional.empty(), content);
+        JsonNode material = root.path("verificationMaterial");
+        boolean certificate = material.has("certificate") || material.has("x509CertificateChain");
+        return new SigstoreBundle(hint.isTextual() ? Optional.of(hint.asText()) : Optional.empty(), certificate, content);
     }
 
     private static DsseContent dsse(JsonNode envelope) throws MalformedSignatureException {
@@ -201,6 +205,11 @@ public final class SigstoreBundle {
                 throw new MalformedSignatureException(reason, what + " is not base64");
             }
         }
+    }
+
+    /** Whether the verification material is a (Fulcio) certificate: a keyless signature. */
+    public boolean certificateMaterial() {
+        return certificateMaterial;
     }
 
     /** The key hint, when the material is a public key (never trusted, shown only). */

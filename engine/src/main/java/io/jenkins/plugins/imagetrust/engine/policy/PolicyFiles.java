@@ -11,12 +11,17 @@ import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureScheme;
+import io.jenkins.plugins.imagetrust.engine.sigstore.SignerPolicy;
+import io.jenkins.plugins.imagetrust.engine.sigstore.SigstoreException;
+import io.jenkins.plugins.imagetrust.engine.sigstore.TrustedRoot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -32,7 +37,9 @@ public final class PolicyFiles {
     public static final int MAX_POLICY_BYTES = 1 << 20;
     private static final int FORMAT_VERSION = 1;
     private static final Set<String> TOP_FIELDS = Set.of("version", "mode", "threshold", "identity", "requiredAnnotations", "requireAllPlatforms",
-            "keys");
+            "keys", "trustedIdentities", "trustedRoots");
+    private static final Set<String> IDENTITY_FIELDS = Set.of("name", "issuer", "issuerRegExp", "subject", "subjectRegExp", "trustedRoot",
+            "extensions", "notBefore", "notAfter", "revoked");
     private static final Set<String> KEY_FIELDS = Set.of("name", "id", "publicKey", "publicKeyFile", "scheme", "notBefore", "notAfter", "revoked");
 
     private PolicyFiles() {
@@ -50,7 +57,7 @@ public final class PolicyFiles {
         }
     }
 
-    /** Parses JSON or YAML policy text. {@code baseDir} resolves {@code publicKeyFile}; null forbids it. */
+    /** Parses JSON or YAML policy text. {@code baseDir} resolves {@code publicKeyFile} and {@code trustedRoots}; null forbids them. */
     public static TrustPolicy parse(String text, Path baseDir) throws PolicyException {
         return parse(text, baseDir, "policy");
     }
@@ -112,12 +119,28 @@ public final class PolicyFiles {
             }
         }
         JsonNode keys = root.get("keys");
-        if (keys == null || !keys.isArray() || keys.isEmpty()) {
+        JsonNode identities = root.get("trustedIdentities");
+        if (keys == null && identities == null) {
+            throw new PolicyException("policy 'keys' must list at least one trusted key (or 'trustedIdentities' one trusted identity)");
+        }
+        if (keys != null && (!keys.isArray() || keys.isEmpty() && identities == null)) {
             throw new PolicyException("policy 'keys' must list at least one trusted key");
         }
         int index = 0;
-        for (JsonNode key : keys) {
+        for (JsonNode key : keys == null ? List.<JsonNode>of() : keys) {
             builder.key(trustedKey(key, index++, baseDir));
+        }
+        if (identities != null) {
+            if (!identities.isArray() || identities.isEmpty()) {
+                throw new PolicyException("policy 'trustedIdentities' must list at least one trusted identity");
+            }
+            Map<String, TrustedRoot> roots = trustedRoots(root.get("trustedRoots"), baseDir);
+            index = 0;
+            for (JsonNode identity : identities) {
+                builder.identity(trustedIdentity(identity, index++, roots));
+            }
+        } else if (root.has("trustedRoots")) {
+            throw new PolicyException("policy 'trustedRoots' is set but no 'trustedIdentities' use them");
         }
         try {
             return builder.build();
@@ -173,11 +196,7 @@ public final class PolicyFiles {
             builder.notAfter(time(node, "notAfter", where));
         }
         if (node.has("revoked")) {
-            JsonNode revoked = node.get("revoked");
-            if (!revoked.isBoolean()) {
-                throw new PolicyException(where + ": 'revoked' must be true or false");
-            }
-            builder.revoked(revoked.booleanValue());
+            builder.revoked(bool(node, "revoked", where));
         }
         TrustedKey key;
         try {
@@ -189,6 +208,106 @@ public final class PolicyFiles {
             throw new PolicyException(where + ": 'id' " + node.get("id").asText() + " does not match the public key, whose id is " + key.id());
         }
         return key;
+    }
+
+    /** {@code trustedRoots: {name: path}}, each a {@code trusted_root.json} relative to the policy file's folder. */
+    private static Map<String, TrustedRoot> trustedRoots(JsonNode node, Path baseDir) throws PolicyException {
+        if (node == null || !node.isObject() || node.isEmpty()) {
+            throw new PolicyException("policy 'trustedRoots' must map at least one name to a trusted_root.json file");
+        }
+        if (baseDir == null) {
+            throw new PolicyException("policy 'trustedRoots' is not allowed here (no folder to read the files from)");
+        }
+        Map<String, TrustedRoot> roots = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            String where = "trustedRoots." + entry.getKey();
+            if (!entry.getValue().isTextual() || entry.getValue().asText().isBlank()) {
+                throw new PolicyException(where + " must be the path of a trusted_root.json file");
+            }
+            Path file = baseDir.resolve(entry.getValue().asText());
+            try {
+                roots.put(entry.getKey(), TrustedRoot.parse(CappedRead.file(file, TrustedRoot.MAX_BYTES, "trusted root")));
+            } catch (CappedRead.TooLargeException e) {
+                throw new PolicyException(where + ": " + e.getMessage(), e);
+            } catch (IOException e) {
+                throw new PolicyException(where + ": cannot read " + file + ": " + FileErrors.describe(e), e);
+            } catch (SigstoreException e) {
+                throw new PolicyException(where + ": " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return roots;
+    }
+
+    private static TrustedIdentity trustedIdentity(JsonNode node, int index, Map<String, TrustedRoot> roots) throws PolicyException {
+        String where = "trustedIdentities[" + index + "]";
+        if (!node.isObject()) {
+            throw new PolicyException(where + " must be an object with 'name', 'issuer', 'subject' and 'trustedRoot'");
+        }
+        rejectUnknown(node, IDENTITY_FIELDS, where);
+        String name = text(node, "name", where);
+        where = where + " ('" + name + "')";
+        SignerPolicy.Matcher subject = matcher(node, "subject", where);
+        SignerPolicy.Matcher issuer = matcher(node, "issuer", where);
+        Map<String, SignerPolicy.Matcher> extensions = new LinkedHashMap<>();
+        JsonNode rules = node.get("extensions");
+        if (rules != null) {
+            if (!rules.isObject()) {
+                throw new PolicyException(where + ": 'extensions' must map Fulcio extension names to the values they must have");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = rules.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> rule = it.next();
+                if (!rule.getValue().isTextual()) {
+                    throw new PolicyException(where + ": 'extensions." + rule.getKey() + "' must be a string");
+                }
+                extensions.put(rule.getKey(), SignerPolicy.Matcher.exact(rule.getValue().asText()));
+            }
+        }
+        String rootName = text(node, "trustedRoot", where);
+        TrustedRoot root = roots.get(rootName);
+        if (root == null) {
+            throw new PolicyException(where + ": 'trustedRoot' '" + rootName + "' is not in 'trustedRoots' (" + roots.keySet() + ")");
+        }
+        try {
+            TrustedIdentity.Builder builder = TrustedIdentity.builder(name, new SignerPolicy.CertificateIdentity(subject, issuer, extensions),
+                    rootName, root);
+            if (node.has("notBefore")) {
+                builder.notBefore(time(node, "notBefore", where));
+            }
+            if (node.has("notAfter")) {
+                builder.notAfter(time(node, "notAfter", where));
+            }
+            if (node.has("revoked")) {
+                builder.revoked(bool(node, "revoked", where));
+            }
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new PolicyException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Exactly one of {@code field} (exact) and {@code fieldRegExp} (a regular expression matching the whole value). */
+    private static SignerPolicy.Matcher matcher(JsonNode node, String field, String where) throws PolicyException {
+        String regExp = field + "RegExp";
+        if (node.has(field) == node.has(regExp)) {
+            throw new PolicyException(where + " needs exactly one of '" + field + "' and '" + regExp + "'");
+        }
+        if (node.has(field)) {
+            return SignerPolicy.Matcher.exact(text(node, field, where));
+        }
+        try {
+            return SignerPolicy.Matcher.regex(text(node, regExp, where));
+        } catch (IllegalArgumentException e) {
+            throw new PolicyException(where + ": '" + regExp + "' " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean bool(JsonNode node, String field, String where) throws PolicyException {
+        JsonNode value = node.get(field);
+        if (!value.isBoolean()) {
+            throw new PolicyException(where + ": '" + field + "' must be true or false");
+        }
+        return value.booleanValue();
     }
 
     /** A validity bound: a date or an RFC 3339 instant, as {@link TrustedKey#parseTime} reads them. */
@@ -263,7 +382,29 @@ public final class PolicyFiles {
             key.notAfter().ifPresent(t -> k.put("notAfter", t.toString()));
             k.put("revoked", key.revoked());
         }
+        if (!policy.identities().isEmpty()) {
+            // The roots are named, not embedded: whoever reads the tree back supplies 'trustedRoots'.
+            ArrayNode identities = root.putArray("trustedIdentities");
+            for (TrustedIdentity identity : policy.identities()) {
+                ObjectNode i = identities.addObject();
+                i.put("name", identity.name());
+                matcherField(i, "subject", identity.identity().subject());
+                matcherField(i, "issuer", identity.identity().issuer());
+                if (!identity.identity().extensions().isEmpty()) {
+                    ObjectNode extensions = i.putObject("extensions");
+                    identity.identity().extensions().forEach((name, m) -> extensions.put(name, m.text()));
+                }
+                i.put("trustedRoot", identity.trustedRootName());
+                identity.notBefore().ifPresent(t -> i.put("notBefore", t.toString()));
+                identity.notAfter().ifPresent(t -> i.put("notAfter", t.toString()));
+                i.put("revoked", identity.revoked());
+            }
+        }
         return root;
+    }
+
+    private static void matcherField(ObjectNode node, String field, SignerPolicy.Matcher matcher) {
+        node.put(matcher.regex() ? field + "RegExp" : field, matcher.text());
     }
 
     public static String toJson(TrustPolicy policy) {

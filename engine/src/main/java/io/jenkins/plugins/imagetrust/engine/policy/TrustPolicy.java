@@ -8,15 +8,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * What makes an image trusted: at least {@code threshold} distinct trusted keys, each usable now, signed its
+ * What makes an image trusted: at least {@code threshold} distinct trusted keys or identities (keyless signers), each
+ * usable now, signed its
  * digest with payloads that satisfy the identity rule and carry the required annotations. One model for the CLI
  * (policy files, see {@link PolicyFiles}) and the plugin (global configuration and step parameters).
  */
 public final class TrustPolicy {
     private final List<TrustedKey> keys;
+    private final List<TrustedIdentity> identities;
     private final int threshold;
     private final Map<String, String> requiredAnnotations;
     private final EnforcementMode mode;
@@ -25,24 +28,32 @@ public final class TrustPolicy {
 
     private TrustPolicy(Builder b) {
         this.keys = List.copyOf(b.keys);
+        this.identities = List.copyOf(b.identities);
         this.threshold = b.threshold;
         this.requiredAnnotations = Map.copyOf(b.requiredAnnotations);
         this.mode = b.mode;
         this.identity = b.identity;
         this.requireAllPlatforms = b.requireAllPlatforms;
-        if (keys.isEmpty()) {
-            throw new IllegalArgumentException("a trust policy needs at least one trusted key");
+        if (keys.isEmpty() && identities.isEmpty()) {
+            throw new IllegalArgumentException("a trust policy needs at least one trusted key or identity");
         }
         if (threshold < 1) {
             throw new IllegalArgumentException("threshold must be at least 1, not " + threshold);
         }
-        if (threshold > keys.size()) {
-            throw new IllegalArgumentException("threshold " + threshold + " can never be met with " + keys.size() + " trusted key(s)");
+        if (threshold > keys.size() + identities.size()) {
+            throw new IllegalArgumentException("threshold " + threshold + " can never be met with " + keys.size() + " trusted key(s)"
+                    + (identities.isEmpty() ? "" : " and " + identities.size() + " trusted identities"));
         }
         Set<KeyId> seen = new HashSet<>();
         for (TrustedKey key : keys) {
             if (!seen.add(key.id())) {
                 throw new IllegalArgumentException("key " + key.id() + " is listed twice (as '" + key.name() + "')");
+            }
+        }
+        Set<String> names = new HashSet<>();
+        for (TrustedIdentity identity : identities) {
+            if (!names.add(identity.name())) {
+                throw new IllegalArgumentException("identity '" + identity.name() + "' is listed twice");
             }
         }
     }
@@ -54,6 +65,7 @@ public final class TrustPolicy {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.keys.addAll(keys);
+        b.identities.addAll(identities);
         b.threshold = threshold;
         b.requiredAnnotations.putAll(requiredAnnotations);
         b.mode = mode;
@@ -64,6 +76,11 @@ public final class TrustPolicy {
 
     public List<TrustedKey> keys() {
         return keys;
+    }
+
+    /** The trusted keyless signers; each counts as one vote toward the threshold, like one key. */
+    public List<TrustedIdentity> identities() {
+        return identities;
     }
 
     public int threshold() {
@@ -90,28 +107,36 @@ public final class TrustPolicy {
         return requireAllPlatforms;
     }
 
-    /** This policy trusting only the keys whose id or name is in {@code idsOrNames}; unknown entries are an error. */
+    /**
+     * This policy trusting only the keys whose id or name, and the identities whose name, is in {@code idsOrNames};
+     * unknown entries are an error.
+     */
     public TrustPolicy restrictedTo(Collection<String> idsOrNames) {
         List<TrustedKey> chosen = new ArrayList<>();
+        List<TrustedIdentity> chosenIdentities = new ArrayList<>();
         for (String wanted : idsOrNames) {
-            TrustedKey match = keys.stream()
-                    .filter(k -> k.id().hex().equals(wanted) || k.name().equals(wanted))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("no trusted key has the id or name '" + wanted + "'"));
-            if (!chosen.contains(match)) {
-                chosen.add(match);
+            Optional<TrustedKey> key = keys.stream().filter(k -> k.id().hex().equals(wanted) || k.name().equals(wanted)).findFirst();
+            Optional<TrustedIdentity> identity = identities.stream().filter(i -> i.name().equals(wanted)).findFirst();
+            if (key.isEmpty() && identity.isEmpty()) {
+                throw new IllegalArgumentException("no trusted key has the id or name '" + wanted + "'"
+                        + (identities.isEmpty() ? "" : ", and no trusted identity that name"));
             }
+            key.filter(k -> !chosen.contains(k)).ifPresent(chosen::add);
+            identity.filter(i -> !chosenIdentities.contains(i)).ifPresent(chosenIdentities::add);
         }
         Builder b = toBuilder();
         b.keys.clear();
         b.keys.addAll(chosen);
-        b.threshold = Math.min(threshold, chosen.size());
+        b.identities.clear();
+        b.identities.addAll(chosenIdentities);
+        b.threshold = Math.min(threshold, chosen.size() + chosenIdentities.size());
         return b.build();
     }
 
     /** Builds a {@link TrustPolicy}. Defaults: threshold 1, mode enforce, identity same-repository. */
     public static final class Builder {
         private final List<TrustedKey> keys = new ArrayList<>();
+        private final List<TrustedIdentity> identities = new ArrayList<>();
         private int threshold = 1;
         private final Map<String, String> requiredAnnotations = new LinkedHashMap<>();
         private EnforcementMode mode = EnforcementMode.ENFORCE;
@@ -134,6 +159,17 @@ public final class TrustPolicy {
 
         public Builder keys(Collection<TrustedKey> values) {
             values.forEach(this::key);
+            return this;
+        }
+
+        /** Trusts a keyless signer: one vote toward the threshold, like one key. */
+        public Builder identity(TrustedIdentity identity) {
+            identities.add(Objects.requireNonNull(identity));
+            return this;
+        }
+
+        public Builder identities(Collection<TrustedIdentity> values) {
+            values.forEach(this::identity);
             return this;
         }
 

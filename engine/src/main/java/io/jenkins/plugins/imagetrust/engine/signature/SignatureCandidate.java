@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param problem set when the signed bytes or signature could not be obtained; the candidate is then rejected with it
  * @param problemDetail the facts of the problem
  * @param format the format it was found in
+ * @param keyless its keyless material (a Fulcio certificate …), when it has some; null otherwise
  */
 public record SignatureCandidate(
         String source,
@@ -26,7 +27,8 @@ public record SignatureCandidate(
         ClaimsReader claims,
         RejectionReason problem,
         String problemDetail,
-        SignatureFormat format) {
+        SignatureFormat format,
+        KeylessMaterial keyless) {
 
     /** Reads the claims of a candidate's signed bytes, which the format alone knows how to parse. */
     @FunctionalInterface
@@ -46,14 +48,26 @@ public record SignatureCandidate(
     public static SignatureCandidate signed(SignatureFormat format, String source, Digest payloadDigest, byte[] signedBytes,
             byte[] signature, ClaimsReader claims) {
         return new SignatureCandidate(source, Objects.requireNonNull(payloadDigest), Objects.requireNonNull(signedBytes),
-                Objects.requireNonNull(signature), Objects.requireNonNull(claims), null, null, format);
+                Objects.requireNonNull(signature), Objects.requireNonNull(claims), null, null, format, null);
     }
 
     /** A signature of {@code format} that could not be obtained intact. */
     public static SignatureCandidate unusable(SignatureFormat format, String source, Digest payloadDigest, RejectionReason problem,
             String detail) {
         return new SignatureCandidate(source, payloadDigest, null, null, null, Objects.requireNonNull(problem), Objects.requireNonNull(detail),
-                format);
+                format, null);
+    }
+
+    /** This intact signature, made with a Fulcio certificate whose material {@code material} verifies. */
+    public SignatureCandidate withKeyless(KeylessMaterial material) {
+        if (problem != null) {
+            throw new IllegalStateException("an unusable candidate has no keyless material");
+        }
+        return new SignatureCandidate(source, payloadDigest, signedBytes, signature, claims, null, null, format, Objects.requireNonNull(material));
+    }
+
+    public Optional<KeylessMaterial> keylessMaterial() {
+        return Optional.ofNullable(keyless);
     }
 
     public Optional<RejectionReason> problemReason() {

@@ -4,6 +4,7 @@ import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
+import io.jenkins.plugins.imagetrust.engine.sigstore.FulcioIdentity;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,6 +22,7 @@ import java.util.Optional;
  * @param annotations the payload's {@code optional} strings (a bundle: its statement subject's annotations), when the
  *        signature verified
  * @param format the format the signature was found in: {@link SignatureFormat#LEGACY} or {@link SignatureFormat#BUNDLE}
+ * @param keyless the trusted identity a keyless signature verified under and the certificate identity that signed, if any
  */
 public record SignatureCheck(
         String source,
@@ -31,9 +33,24 @@ public record SignatureCheck(
         Optional<RejectionReason> reason,
         String detail,
         Map<String, String> annotations,
-        SignatureFormat format) {
+        SignatureFormat format,
+        Optional<KeylessSigner> keyless) {
+
+    /** Who signed keylessly: the trusted identity of the policy, and what the certificate names. */
+    public record KeylessSigner(String identityName, FulcioIdentity certificate) {
+        public KeylessSigner {
+            Objects.requireNonNull(identityName);
+            Objects.requireNonNull(certificate);
+        }
+
+        /** {@code SAN (issuer ISSUER)}. */
+        public String describe() {
+            return certificate.subjectAlternativeName().orElse("?") + " (issuer " + certificate.issuer().orElse("?") + ")";
+        }
+    }
 
     public SignatureCheck {
+        Objects.requireNonNull(keyless);
         Objects.requireNonNull(format);
         Objects.requireNonNull(source);
         Objects.requireNonNull(keyId);
@@ -44,6 +61,12 @@ public record SignatureCheck(
         if (counted == reason.isPresent()) {
             throw new IllegalArgumentException("a counted signature has no reason, and a rejected one has one");
         }
+    }
+
+    /** A check of a signature made with a key. */
+    public SignatureCheck(String source, Digest payloadDigest, Optional<KeyId> keyId, Optional<String> keyName, boolean counted,
+            Optional<RejectionReason> reason, String detail, Map<String, String> annotations, SignatureFormat format) {
+        this(source, payloadDigest, keyId, keyName, counted, reason, detail, annotations, format, Optional.empty());
     }
 
     /** A check of a legacy ({@code .sig}) signature. */

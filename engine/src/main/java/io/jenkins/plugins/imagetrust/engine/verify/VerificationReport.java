@@ -139,12 +139,30 @@ public final class VerificationReport {
         return keys;
     }
 
+    /** The distinct trusted identities (keyless signers) whose signatures counted, by name. */
+    public Set<String> countedIdentities() {
+        Set<String> names = new LinkedHashSet<>();
+        signatures.stream().filter(SignatureCheck::counted).forEach(s -> s.keyless().ifPresent(k -> names.add(k.identityName())));
+        return names;
+    }
+
+    /** How many votes counted: distinct keys plus distinct identities. */
+    private int countedVotes() {
+        return countedKeys().size() + countedIdentities().size();
+    }
+
+    /** "trusted key(s)", or "trusted key(s) or identities" once an identity is involved. */
+    private String signerWords() {
+        boolean identities = signatures.stream().anyMatch(s -> s.keyless().isPresent());
+        return identities ? "trusted key(s) or identities" : "trusted key(s)";
+    }
+
     /** One human line: what was verified, by which keys, or why not. */
     public String summary() {
         String subject = image.repositoryOnly() + (image.tag().map(t -> ":" + t).orElse("")) + "@" + digest
                 + (index == null ? "" : " (" + (platform == null ? "unknown platform" : platform.toString()) + " of " + index.shortForm() + ")");
         return reason().map(why -> "NOT verified " + subject + ": " + why)
-                .orElseGet(() -> "verified " + subject + ": signed by " + countedKeys().size() + " trusted key(s), " + threshold
+                .orElseGet(() -> "verified " + subject + ": signed by " + countedVotes() + " " + signerWords() + ", " + threshold
                         + " required " + keyList()
                         + (platformReports.isEmpty() ? "" : ", and the " + platformReports.size() + " platform manifests it lists"));
     }
@@ -168,15 +186,15 @@ public final class VerificationReport {
                     .append(": ").append(r.reason().orElse("")));
             return Optional.of(out.toString());
         }
-        StringBuilder out = new StringBuilder(countedKeys().size() + " trusted key(s) signed, " + threshold + " required");
-        if (!countedKeys().isEmpty()) {
+        StringBuilder out = new StringBuilder(countedVotes() + " " + signerWords() + " signed, " + threshold + " required");
+        if (countedVotes() > 0) {
             out.append(' ').append(keyList());
         }
         if (!keysNotCounted.isEmpty()) {
             out.append("; no counted signature by ").append(String.join(", ", keysNotCounted));
         }
         Set<String> reasons = new LinkedHashSet<>();
-        signatures.stream().filter(s -> !s.counted() && s.reason().filter(r -> r == RejectionReason.DUPLICATE_KEY).isEmpty())
+        signatures.stream().filter(s -> !s.counted() && s.reason().filter(r -> r == RejectionReason.DUPLICATE_KEY || r == RejectionReason.DUPLICATE_IDENTITY).isEmpty())
                 .forEach(s -> reasons.add(s.reason().map(Enum::name).orElse("") + ": " + s.detail()));
         reasons.forEach(r -> out.append("; ").append(r));
         return Optional.of(out.toString());
@@ -187,7 +205,8 @@ public final class VerificationReport {
         for (SignatureCheck s : signatures) {
             if (s.counted()) {
                 out.append(out.length() > 1 ? ", " : "").append(s.keyName().orElse("?")).append(' ')
-                        .append(s.keyId().map(KeyId::shortForm).orElse(""));
+                        .append(s.keyId().map(KeyId::shortForm).orElse(""))
+                        .append(s.keyless().map(SignatureCheck.KeylessSigner::describe).orElse(""));
             }
         }
         return out.append(']').toString();
@@ -204,6 +223,7 @@ public final class VerificationReport {
         root.put("mode", mode.id());
         root.put("threshold", threshold);
         root.put("countedKeys", countedKeys().size());
+        root.put("countedIdentities", countedIdentities().size());
         root.put("verifiedAt", verifiedAt.toString());
         ArrayNode list = root.putArray("signatures");
         for (SignatureCheck check : signatures) {
@@ -213,6 +233,12 @@ public final class VerificationReport {
             s.put("payloadDigest", check.payloadDigest() == null ? null : check.payloadDigest().toString());
             s.put("keyId", check.keyId().map(KeyId::hex).orElse(null));
             s.put("keyName", check.keyName().orElse(null));
+            check.keyless().ifPresent(k -> {
+                ObjectNode identity = s.putObject("certificateIdentity");
+                identity.put("trustedIdentity", k.identityName());
+                identity.put("subject", k.certificate().subjectAlternativeName().orElse(null));
+                identity.put("issuer", k.certificate().issuer().orElse(null));
+            });
             s.put("counted", check.counted());
             s.put("reason", check.reason().map(Enum::name).orElse(null));
             s.put("detail", check.detail());

@@ -1,0 +1,141 @@
+package io.jenkins.plugins.imagetrust.engine.policy;
+
+import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
+import io.jenkins.plugins.imagetrust.engine.sigstore.KeylessVerifier;
+import io.jenkins.plugins.imagetrust.engine.sigstore.SignerPolicy;
+import io.jenkins.plugins.imagetrust.engine.sigstore.TrustedRoot;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A keyless signer the policy trusts: a certificate identity (SAN and OIDC issuer, exact or by regular expression, plus
+ * optional Fulcio extension rules) vouched for by a pinned {@link TrustedRoot}. It counts toward the threshold as one
+ * vote, like one {@link TrustedKey}, with the same revocation flag and a validity window judged at verification time
+ * by the injected clock, both ends inclusive.
+ */
+public final class TrustedIdentity {
+    private final String name;
+    private final SignerPolicy.CertificateIdentity identity;
+    private final String trustedRootName;
+    private final KeylessVerifier verifier;
+    private final Instant notBefore;
+    private final Instant notAfter;
+    private final boolean revoked;
+
+    private TrustedIdentity(Builder b) {
+        this.name = b.name;
+        this.identity = b.identity;
+        this.trustedRootName = b.trustedRootName;
+        this.verifier = new KeylessVerifier(b.trustedRoot);
+        this.notBefore = b.notBefore;
+        this.notAfter = b.notAfter;
+        this.revoked = b.revoked;
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("a trusted identity needs a name");
+        }
+        if (notBefore != null && notAfter != null && notAfter.isBefore(notBefore)) {
+            throw new IllegalArgumentException("identity '" + name + "': notAfter " + notAfter + " is before notBefore " + notBefore);
+        }
+    }
+
+    /**
+     * @param name how the policy and reports name it
+     * @param identity the certificate rules
+     * @param trustedRootName how the policy names the root (for reports)
+     * @param trustedRoot the root its certificates, logs and timestamps must chain to
+     */
+    public static Builder builder(String name, SignerPolicy.CertificateIdentity identity, String trustedRootName, TrustedRoot trustedRoot) {
+        return new Builder(name, identity, trustedRootName, trustedRoot);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public SignerPolicy.CertificateIdentity identity() {
+        return identity;
+    }
+
+    public String trustedRootName() {
+        return trustedRootName;
+    }
+
+    /** The verifier of its trusted root. */
+    public KeylessVerifier verifier() {
+        return verifier;
+    }
+
+    public Optional<Instant> notBefore() {
+        return Optional.ofNullable(notBefore);
+    }
+
+    public Optional<Instant> notAfter() {
+        return Optional.ofNullable(notAfter);
+    }
+
+    public boolean revoked() {
+        return revoked;
+    }
+
+    /** Why this identity cannot count at {@code now}, or empty if it can. Revocation wins over the window. */
+    public Optional<RejectionReason> unusableAt(Instant now) {
+        if (revoked) {
+            return Optional.of(RejectionReason.IDENTITY_REVOKED);
+        }
+        if (notBefore != null && now.isBefore(notBefore)) {
+            return Optional.of(RejectionReason.IDENTITY_NOT_YET_VALID);
+        }
+        if (notAfter != null && now.isAfter(notAfter)) {
+            return Optional.of(RejectionReason.IDENTITY_EXPIRED);
+        }
+        return Optional.empty();
+    }
+
+    /** {@code name (subject rule, issuer rule)} for log lines. */
+    public String label() {
+        return name + " (subject " + identity.subject() + ", issuer " + identity.issuer() + ")";
+    }
+
+    @Override
+    public String toString() {
+        return "TrustedIdentity[" + label() + ", root " + trustedRootName + (revoked ? ", revoked" : "") + "]";
+    }
+
+    /** Builds a {@link TrustedIdentity}; name, identity and root are required. */
+    public static final class Builder {
+        private final String name;
+        private final SignerPolicy.CertificateIdentity identity;
+        private final String trustedRootName;
+        private final TrustedRoot trustedRoot;
+        private Instant notBefore;
+        private Instant notAfter;
+        private boolean revoked;
+
+        private Builder(String name, SignerPolicy.CertificateIdentity identity, String trustedRootName, TrustedRoot trustedRoot) {
+            this.name = Objects.requireNonNull(name, "name");
+            this.identity = Objects.requireNonNull(identity, "identity");
+            this.trustedRootName = Objects.requireNonNull(trustedRootName, "trustedRootName");
+            this.trustedRoot = Objects.requireNonNull(trustedRoot, "trustedRoot");
+        }
+
+        public Builder notBefore(Instant value) {
+            this.notBefore = value;
+            return this;
+        }
+
+        public Builder notAfter(Instant value) {
+            this.notAfter = value;
+            return this;
+        }
+
+        public Builder revoked(boolean value) {
+            this.revoked = value;
+            return this;
+        }
+
+        public TrustedIdentity build() {
+            return new TrustedIdentity(this);
+        }
+    }
+}
