@@ -41,11 +41,12 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
     private static final String HSM_SECTION = "hsm";
 
     private List<TrustedPublicKey> trustedKeys = new ArrayList<>();
-    private List<TrustedIdentity> trustedIdentities = new ArrayList<>();
+    private List<KeylessIdentity> trustedIdentities = new ArrayList<>();
     private List<TrustedSigstoreRoot> trustedRoots = new ArrayList<>();
     private String defaultMode = MODE_ENFORCE;
     private String defaultSignatureFormat = SignatureFormat.BOTH.id();
     private int defaultThreshold = 1;
+    private boolean defaultProvenance = true;
     private String signatureRepository;
     private String insecureRegistries;
     private NotarySettings notary = NotarySettings.none();
@@ -161,12 +162,12 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
 
     /** Keyless signers whose Fulcio-certified signatures count like a trusted key's. */
     @NonNull
-    public List<TrustedIdentity> getTrustedIdentities() {
+    public List<KeylessIdentity> getTrustedIdentities() {
         return trustedIdentities == null ? List.of() : Collections.unmodifiableList(trustedIdentities);
     }
 
     @DataBoundSetter
-    public void setTrustedIdentities(List<TrustedIdentity> trustedIdentities) {
+    public void setTrustedIdentities(List<KeylessIdentity> trustedIdentities) {
         this.trustedIdentities = trustedIdentities == null ? new ArrayList<>() : new ArrayList<>(trustedIdentities);
         save();
     }
@@ -222,6 +223,20 @@ public class ImageTrustConfiguration extends GlobalConfiguration {
     @DataBoundSetter
     public void setDefaultThreshold(int defaultThreshold) {
         this.defaultThreshold = Math.max(1, defaultThreshold);
+        save();
+    }
+
+    /**
+     * Whether {@code signImage} also publishes signed SLSA provenance of the build (an in-toto attestation in every
+     * signature format written) when the step does not say; true by default.
+     */
+    public boolean isDefaultProvenance() {
+        return defaultProvenance;
+    }
+
+    @DataBoundSetter
+    public void setDefaultProvenance(boolean defaultProvenance) {
+        this.defaultProvenance = defaultProvenance;
         save();
     }
 

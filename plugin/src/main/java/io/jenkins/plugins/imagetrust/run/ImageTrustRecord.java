@@ -51,6 +51,10 @@ public final class ImageTrustRecord implements Serializable {
     private final String reason;
     /** The policy a verification was held to, as {@code EffectivePolicy.describe()} says it; null for signing. */
     private final String policy;
+    /** What a verified provenance says (builder, source commit), and the build it names; null without one. */
+    private final String provenance;
+
+    private final String provenanceUrl;
     // Null in records saved before multi-platform signing (XStream does not run constructors): read as empty.
     private final List<PlatformManifest> platforms;
 
@@ -125,10 +129,12 @@ public final class ImageTrustRecord implements Serializable {
         this.verdict = verdict;
         this.reason = reason;
         this.policy = null;
+        this.provenance = null;
+        this.provenanceUrl = null;
         this.platforms = new ArrayList<>(platforms);
     }
 
-    private ImageTrustRecord(ImageTrustRecord record, String policy) {
+    private ImageTrustRecord(ImageTrustRecord record, String policy, String provenance, String provenanceUrl) {
         this.operation = record.operation;
         this.image = record.image;
         this.digest = record.digest;
@@ -136,6 +142,8 @@ public final class ImageTrustRecord implements Serializable {
         this.verdict = record.verdict;
         this.reason = record.reason;
         this.policy = policy;
+        this.provenance = provenance;
+        this.provenanceUrl = provenanceUrl;
         this.platforms = record.platforms;
     }
 
@@ -148,7 +156,31 @@ public final class ImageTrustRecord implements Serializable {
     /** This record with the policy the verification was held to. */
     @NonNull
     public ImageTrustRecord withPolicy(@CheckForNull String policy) {
-        return new ImageTrustRecord(this, policy);
+        return new ImageTrustRecord(this, policy, provenance, provenanceUrl);
+    }
+
+    /**
+     * This record with the verified provenance: {@code description} such as "built by … from … at …" and the URL of
+     * the build that made the image (shown as a link only when it is http or https).
+     */
+    @NonNull
+    public ImageTrustRecord withProvenance(@NonNull String description, @CheckForNull String buildUrl) {
+        String link = buildUrl != null && (buildUrl.startsWith("https://") || buildUrl.startsWith("http://"))
+                ? buildUrl
+                : null;
+        return new ImageTrustRecord(this, policy, description, link);
+    }
+
+    @Exported
+    @CheckForNull
+    public String getProvenance() {
+        return provenance;
+    }
+
+    @Exported
+    @CheckForNull
+    public String getProvenanceUrl() {
+        return provenanceUrl;
     }
 
     @Exported

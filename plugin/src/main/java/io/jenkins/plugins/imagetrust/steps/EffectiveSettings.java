@@ -56,6 +56,11 @@ final class EffectiveSettings {
         }
     }
 
+    /** Whether {@code signImage} publishes SLSA provenance: the step's choice, else the global default. */
+    boolean provenance(@CheckForNull Boolean stepProvenance) {
+        return stepProvenance != null ? stepProvenance : global.isDefaultProvenance();
+    }
+
     /**
      * The global keys, threshold and mode narrowed by what the step asks for (see {@link EffectivePolicy#of}).
      *
@@ -64,15 +69,19 @@ final class EffectiveSettings {
     @NonNull
     EffectivePolicy policy(
             @NonNull List<String> stepKeys,
+            @NonNull List<String> stepIdentities,
             int stepThreshold,
             @CheckForNull String stepMode,
             @NonNull Map<String, String> stepAnnotations)
             throws AbortException {
         return EffectivePolicy.of(
                 global.getTrustedKeys(),
+                global.getTrustedIdentities(),
+                global.getTrustedRoots(),
                 global.getDefaultThreshold(),
                 ImageTrustConfiguration.parseMode(global.getDefaultMode()),
                 stepKeys,
+                stepIdentities,
                 stepThreshold,
                 stepMode,
                 stepAnnotations);

@@ -20,15 +20,21 @@ import io.jenkins.plugins.imagetrust.engine.ImageSigner;
 import io.jenkins.plugins.imagetrust.engine.SignRequest;
 import io.jenkins.plugins.imagetrust.engine.SignResult;
 import io.jenkins.plugins.imagetrust.engine.SignedManifest;
+import io.jenkins.plugins.imagetrust.engine.attestation.Predicate;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.notary.NotaryServer;
+import io.jenkins.plugins.imagetrust.engine.provenance.JenkinsBuild;
+import io.jenkins.plugins.imagetrust.engine.provenance.PredicateTypes;
+import io.jenkins.plugins.imagetrust.engine.provenance.SlsaProvenance;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
+import io.jenkins.plugins.imagetrust.provenance.BuildFacts;
 import io.jenkins.plugins.imagetrust.run.ImageTrustAction;
 import io.jenkins.plugins.imagetrust.run.ImageTrustRecord;
 import java.io.IOException;
 import java.io.Serial;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -71,6 +77,7 @@ public class SignImageStep extends ImageStep {
     private boolean notary;
     private String signatureFormat;
     private boolean recursive = true;
+    private Boolean provenance;
 
     @DataBoundConstructor
     public SignImageStep(String image) {
@@ -168,6 +175,20 @@ public class SignImageStep extends ImageStep {
         this.recursive = recursive;
     }
 
+    /**
+     * Also publish signed SLSA provenance of this build ({@code true}/{@code false}); empty for the global default
+     * (on unless an administrator turned it off).
+     */
+    @CheckForNull
+    public Boolean getProvenance() {
+        return provenance;
+    }
+
+    @DataBoundSetter
+    public void setProvenance(Boolean provenance) {
+        this.provenance = provenance;
+    }
+
     @Override
     public StepExecution start(StepContext context) throws Exception {
         return new Execution(this, context);
@@ -224,6 +245,7 @@ public class SignImageStep extends ImageStep {
             ImageReference image = ImageReference.parse(imageText);
             List<Digest> expected = expectedDigests(image, log);
             Map<String, String> annotations = annotations(run);
+            List<Predicate> attestations = provenance(run, settings, log);
 
             NotarySettings notarySettings = config.getNotary();
             if (step.notary && notarySettings.getServerUrl() == null) {
@@ -262,6 +284,7 @@ public class SignImageStep extends ImageStep {
                                 .perRunAnnotations(List.of(ANNOTATION_BUILD_NUMBER, ANNOTATION_BUILD_URL))
                                 .signatureFormat(format)
                                 .recursive(step.recursive)
+                                .attestations(attestations)
                                 .build());
                 return report(run, image, result);
             }
@@ -309,6 +332,24 @@ public class SignImageStep extends ImageStep {
                         + "): signing the digest the registry serves now for " + image);
                 return List.of();
             }
+        }
+
+        /**
+         * The build's SLSA provenance, when asked for. Asked for by the global default only, a Jenkins without a root URL
+         * signs without it (and says so); asked for by the step, that is an error.
+         */
+        private List<Predicate> provenance(Run<?, ?> run, EffectiveSettings settings, BuildLog log)
+                throws AbortException {
+            if (!settings.provenance(step.provenance)) {
+                return List.of();
+            }
+            if (Jenkins.get().getRootUrl() == null && step.provenance == null) {
+                log.line("no provenance published: the Jenkins URL is not set (Manage Jenkins › System), and the builder"
+                        + " id is made from it");
+                return List.of();
+            }
+            JenkinsBuild build = BuildFacts.of(run, List.of(), Instant.now());
+            return List.of(new Predicate(PredicateTypes.SLSA_PROVENANCE_V1, SlsaProvenance.predicate(build)));
         }
 
         private Map<String, String> annotations(Run<?, ?> run) throws AbortException {

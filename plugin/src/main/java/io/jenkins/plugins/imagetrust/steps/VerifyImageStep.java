@@ -1,5 +1,6 @@
 package io.jenkins.plugins.imagetrust.steps;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
@@ -11,8 +12,14 @@ import hudson.model.TaskListener;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.imagetrust.config.ImageTrustConfiguration;
+import io.jenkins.plugins.imagetrust.engine.AttestationReport;
+import io.jenkins.plugins.imagetrust.engine.AttestationVerification;
 import io.jenkins.plugins.imagetrust.engine.ImageVerifier;
+import io.jenkins.plugins.imagetrust.engine.attestation.AttestationRequirement;
+import io.jenkins.plugins.imagetrust.engine.attestation.PredicateRule;
+import io.jenkins.plugins.imagetrust.engine.attestation.VerifiedAttestation;
 import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
+import io.jenkins.plugins.imagetrust.engine.provenance.PredicateTypes;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Platform;
@@ -28,6 +35,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jenkinsci.plugins.workflow.actions.WarningAction;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -47,6 +55,11 @@ import org.kohsuke.stapler.verb.POST;
  */
 public class VerifyImageStep extends ImageStep {
     private List<String> keys = new ArrayList<>();
+    private List<String> identities = new ArrayList<>();
+    private boolean requireProvenance;
+    private String builderId;
+    private String builderIdPrefix;
+    private String sourceRepository;
     private int threshold;
     private Map<String, String> requiredAnnotations = new LinkedHashMap<>();
     private String mode;
@@ -65,16 +78,107 @@ public class VerifyImageStep extends ImageStep {
 
     @DataBoundSetter
     public void setKeys(List<String> keys) {
+        this.keys = cleaned(keys);
+    }
+
+    /** Names of trusted keyless identities to accept; empty for all (see {@code keys} for how the two narrow). */
+    @NonNull
+    public List<String> getIdentities() {
+        return new ArrayList<>(identities);
+    }
+
+    @DataBoundSetter
+    public void setIdentities(List<String> identities) {
+        this.identities = cleaned(identities);
+    }
+
+    private static List<String> cleaned(List<?> values) {
         List<String> cleaned = new ArrayList<>();
-        if (keys != null) {
-            for (Object key : keys) { // Groovy may hand over GStrings
-                String text = Util.fixEmptyAndTrim(String.valueOf(key));
+        if (values != null) {
+            for (Object value : values) { // Groovy may hand over GStrings
+                String text = Util.fixEmptyAndTrim(String.valueOf(value));
                 if (text != null) {
                     cleaned.add(text);
                 }
             }
         }
-        this.keys = cleaned;
+        return cleaned;
+    }
+
+    /**
+     * Also require signed SLSA provenance (v1) by the same trusted keys and threshold; implied by {@code builderId},
+     * {@code builderIdPrefix} and {@code sourceRepository}.
+     */
+    public boolean isRequireProvenance() {
+        return requireProvenance;
+    }
+
+    @DataBoundSetter
+    public void setRequireProvenance(boolean requireProvenance) {
+        this.requireProvenance = requireProvenance;
+    }
+
+    /** The provenance's builder id must equal this (for a Jenkins build: the job's URL). */
+    @CheckForNull
+    public String getBuilderId() {
+        return builderId;
+    }
+
+    @DataBoundSetter
+    public void setBuilderId(String builderId) {
+        this.builderId = Util.fixEmptyAndTrim(builderId);
+    }
+
+    /** The provenance's builder id must start with this (e.g. this controller's URL: any of its jobs). */
+    @CheckForNull
+    public String getBuilderIdPrefix() {
+        return builderIdPrefix;
+    }
+
+    @DataBoundSetter
+    public void setBuilderIdPrefix(String builderIdPrefix) {
+        this.builderIdPrefix = Util.fixEmptyAndTrim(builderIdPrefix);
+    }
+
+    /** The provenance's source repository must equal this, e.g. {@code https://git.example.com/team/app.git}. */
+    @CheckForNull
+    public String getSourceRepository() {
+        return sourceRepository;
+    }
+
+    @DataBoundSetter
+    public void setSourceRepository(String sourceRepository) {
+        this.sourceRepository = Util.fixEmptyAndTrim(sourceRepository);
+    }
+
+    /** The provenance requirement this step asks for, if any: SLSA v1, the policy's keys and threshold, the rules. */
+    Optional<AttestationRequirement> provenanceRequirement(EffectivePolicy policy) throws AbortException {
+        List<PredicateRule> rules = new ArrayList<>();
+        if (builderId != null) {
+            rules.add(new PredicateRule(PredicateRule.Field.BUILDER_ID, builderId));
+        }
+        if (builderIdPrefix != null) {
+            rules.add(new PredicateRule(PredicateRule.Field.BUILDER_ID_PREFIX, builderIdPrefix));
+        }
+        if (sourceRepository != null) {
+            rules.add(new PredicateRule(PredicateRule.Field.SOURCE_REPOSITORY, sourceRepository));
+        }
+        if (!requireProvenance && rules.isEmpty()) {
+            return Optional.empty();
+        }
+        if (policy.keyNames().isEmpty()) {
+            throw new AbortException("verifyImage requireProvenance: provenance is checked against trusted keys, and"
+                    + " this policy has none (keyless provenance is not verified yet)");
+        }
+        try {
+            return Optional.of(new AttestationRequirement(
+                    PredicateTypes.SLSA_PROVENANCE_V1,
+                    Math.min(policy.threshold(), policy.keyNames().size()),
+                    policy.keyNames(),
+                    rules));
+        } catch (IllegalArgumentException e) {
+            throw new AbortException("verifyImage provenance: " + e.getMessage());
+        }
     }
 
     /** Valid signatures from distinct keys needed; 0 for the global default. */
@@ -162,21 +266,34 @@ public class VerifyImageStep extends ImageStep {
             BuildLog log = new BuildLog(getContext().get(TaskListener.class));
             EffectivePolicy policy = null;
             VerificationReport report;
+            Optional<AttestationReport> provenance;
             try {
                 String image = step.requireImage();
                 EffectiveSettings settings = EffectiveSettings.current();
-                policy = settings.policy(step.keys, step.threshold, step.mode, step.requiredAnnotations);
-                report = verify(run, log, settings, policy, image);
+                policy = settings.policy(
+                        step.keys, step.identities, step.threshold, step.mode, step.requiredAnnotations);
+                Optional<AttestationRequirement> required = step.provenanceRequirement(policy);
+                try (RegistryAccess registry =
+                        RegistryAccess.open(run, step.getRegistryCredentialsId(), settings.global(), log)) {
+                    report = verify(registry, log, settings, policy, image);
+                    provenance = required.isEmpty()
+                            ? Optional.empty()
+                            : Optional.of(verifyProvenance(registry, log, settings, policy, required.get(), image));
+                }
             } catch (Exception e) {
                 // The image could not even be checked (bad input, a policy below the floor, registry down): that is a
                 // failure in either mode.
                 throw step.failed(run, log, policy == null ? null : policy.describe(), e);
             }
-            return conclude(run, log, policy, report);
+            return conclude(run, log, policy, report, provenance);
         }
 
         private VerificationReport verify(
-                Run<?, ?> run, BuildLog log, EffectiveSettings settings, EffectivePolicy policy, String imageText)
+                RegistryAccess registry,
+                BuildLog log,
+                EffectiveSettings settings,
+                EffectivePolicy policy,
+                String imageText)
                 throws Exception {
             ImageReference image = ImageReference.parse(imageText);
             Platform platform;
@@ -185,22 +302,45 @@ public class VerifyImageStep extends ImageStep {
             } catch (IllegalArgumentException e) {
                 throw new AbortException("verifyImage platform: " + e.getMessage());
             }
-            try (RegistryAccess registry =
-                    RegistryAccess.open(run, step.getRegistryCredentialsId(), settings.global(), log)) {
-                ImageVerifier.Builder verifier = ImageVerifier.builder()
-                        .registry(registry.client())
-                        .policy(policy.toTrustPolicy())
-                        .listener(log)
-                        .clock(Clock.systemUTC())
-                        .platform(platform);
-                settings.signatureRepository(step).ifPresent(verifier::signatureRepository);
-                return verifier.build().verify(image);
+            ImageVerifier.Builder verifier = ImageVerifier.builder()
+                    .registry(registry.client())
+                    .policy(policy.toTrustPolicy())
+                    .listener(log)
+                    .clock(Clock.systemUTC())
+                    .platform(platform);
+            settings.signatureRepository(step).ifPresent(verifier::signatureRepository);
+            return verifier.build().verify(image);
+        }
+
+        /** The image's SLSA provenance attestations, checked against the requirement with the policy's keys. */
+        private AttestationReport verifyProvenance(
+                RegistryAccess registry,
+                BuildLog log,
+                EffectiveSettings settings,
+                EffectivePolicy policy,
+                AttestationRequirement required,
+                String imageText)
+                throws Exception {
+            AttestationVerification.Builder verification = AttestationVerification.builder()
+                    .registry(registry.client())
+                    .keys(policy.toTrustPolicy().keys())
+                    .requirements(List.of(required))
+                    .listener(log)
+                    .clock(Clock.systemUTC());
+            if (step.platform != null) {
+                verification.platform(Platform.parse(step.platform));
             }
+            settings.signatureRepository(step).ifPresent(verification::signatureRepository);
+            return verification.build().verify(ImageReference.parse(imageText));
         }
 
         /** Log line, run action, build result and the step's value; throws in enforce mode when not trusted. */
         private Map<String, Object> conclude(
-                Run<?, ?> run, BuildLog log, EffectivePolicy policy, VerificationReport report)
+                Run<?, ?> run,
+                BuildLog log,
+                EffectivePolicy policy,
+                VerificationReport report,
+                Optional<AttestationReport> provenance)
                 throws IOException, InterruptedException {
             EnforcementMode mode = policy.mode();
             String pinned = report.image().withDigest(report.digest()).pinned();
@@ -221,21 +361,28 @@ public class VerifyImageStep extends ImageStep {
                 signature.put("format", check.format().id());
                 signatures.add(signature);
             }
-            String reason = report.trusted() ? null : report.reason().orElse("not trusted");
-            ImageTrustRecord.Verdict verdict = report.trusted()
+            boolean provenanceHolds = provenance.map(AttestationReport::satisfied).orElse(true);
+            boolean trusted = report.trusted() && provenanceHolds;
+            String reason = !report.trusted()
+                    ? report.reason().orElse("not trusted")
+                    : provenanceHolds ? null : "provenance: " + provenance.get().summary();
+            ImageTrustRecord.Verdict verdict = trusted
                     ? ImageTrustRecord.Verdict.VERIFIED
                     : mode == EnforcementMode.WARN ? ImageTrustRecord.Verdict.WARNED : ImageTrustRecord.Verdict.FAILED;
-            ImageTrustAction.record(
-                    run,
-                    new ImageTrustRecord(
-                                    "verify",
-                                    step.getImage(),
-                                    report.digest().toString(),
-                                    countedKeyIds,
-                                    verdict,
-                                    reason)
-                            .withPolicy(policy.describe()));
-            if (report.trusted()) {
+            ImageTrustRecord record = new ImageTrustRecord(
+                            "verify", step.getImage(), report.digest().toString(), countedKeyIds, verdict, reason)
+                    .withPolicy(policy.describe());
+            Optional<VerifiedAttestation> verifiedProvenance =
+                    provenance.flatMap(found -> found.verified().stream().findFirst());
+            if (verifiedProvenance.isPresent()) {
+                ObjectNode predicate = verifiedProvenance.get().statement().predicate();
+                String type = verifiedProvenance.get().statement().predicateType();
+                record = record.withProvenance(
+                        ProvenanceSummary.describe(type, predicate), ProvenanceSummary.buildUrl(predicate));
+                log.line("provenance: " + ProvenanceSummary.describe(type, predicate));
+            }
+            ImageTrustAction.record(run, record);
+            if (trusted) {
                 log.line("verified " + pinned + ": signed by " + String.join(", ", countedKeyIds) + " (policy: "
                         + policy.describe() + ")");
             } else {
@@ -262,7 +409,8 @@ public class VerifyImageStep extends ImageStep {
                 }
             }
             Map<String, Object> value = new HashMap<>();
-            value.put("verified", report.trusted());
+            value.put("verified", trusted);
+            value.put("provenance", verifiedProvenance.isPresent());
             value.put("digest", report.digest().toString());
             value.put("signatures", signatures);
             value.put("platform", report.platform().map(Platform::toString).orElse(null));

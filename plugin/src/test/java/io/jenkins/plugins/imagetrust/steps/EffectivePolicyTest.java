@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import hudson.AbortException;
 import io.jenkins.plugins.imagetrust.TestImages;
+import io.jenkins.plugins.imagetrust.config.KeylessIdentity;
 import io.jenkins.plugins.imagetrust.config.TrustedPublicKey;
 import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
@@ -28,7 +29,7 @@ class EffectivePolicyTest {
     @Test
     void withoutStepSettingsTheAdministratorsPolicyApplies() throws Exception {
         EffectivePolicy policy =
-                EffectivePolicy.of(adminKeys, 2, EnforcementMode.ENFORCE, List.of(), 0, null, Map.of());
+                of(adminKeys, 2, EnforcementMode.ENFORCE, List.of(), 0, null, Map.of());
 
         TrustPolicy engine = policy.toTrustPolicy();
         assertThat(engine.keys()).extracting(TrustedKey::name).containsExactly("release", "backup");
@@ -41,7 +42,7 @@ class EffectivePolicyTest {
     void aStepMayRaiseTheThresholdRequireAnnotationsAndEnforce() throws Exception {
         String backupPrefix = adminKeys.get(1).getKeyId().substring(0, 12);
 
-        EffectivePolicy policy = EffectivePolicy.of(
+        EffectivePolicy policy = of(
                 adminKeys,
                 1,
                 EnforcementMode.WARN,
@@ -61,19 +62,19 @@ class EffectivePolicyTest {
     @Test
     void aStepMayNarrowTheKeysButTheThresholdStays() throws Exception {
         EffectivePolicy narrowed =
-                EffectivePolicy.of(adminKeys, 1, EnforcementMode.WARN, List.of("backup"), 0, null, Map.of());
+                of(adminKeys, 1, EnforcementMode.WARN, List.of("backup"), 0, null, Map.of());
         assertThat(narrowed.toTrustPolicy().keys()).extracting(TrustedKey::name).containsExactly("backup");
         assertThat(narrowed.describe()).isEqualTo("warn, 1 of backup");
 
         EffectivePolicy tooFew =
-                EffectivePolicy.of(adminKeys, 2, EnforcementMode.ENFORCE, List.of("backup"), 0, null, Map.of());
+                of(adminKeys, 2, EnforcementMode.ENFORCE, List.of("backup"), 0, null, Map.of());
         assertThatThrownBy(tooFew::toTrustPolicy).hasMessageContaining("threshold 2 can never be met");
     }
 
     @Test
     void aThresholdBelowTheAdministratorsIsRefusedNamingIt() {
         assertThatThrownBy(
-                        () -> EffectivePolicy.of(adminKeys, 2, EnforcementMode.ENFORCE, List.of(), 1, null, Map.of()))
+                        () -> of(adminKeys, 2, EnforcementMode.ENFORCE, List.of(), 1, null, Map.of()))
                 .isInstanceOf(AbortException.class)
                 .hasMessage("verifyImage threshold 1 is below the minimum of 2 set in Manage Jenkins › System › Image"
                         + " Trust");
@@ -82,32 +83,105 @@ class EffectivePolicyTest {
     @Test
     void warnCannotRelaxAnEnforcedPolicyButMayStandWhereTheAdministratorWarns() throws Exception {
         assertThatThrownBy(
-                        () -> EffectivePolicy.of(adminKeys, 1, EnforcementMode.ENFORCE, List.of(), 0, "warn", Map.of()))
+                        () -> of(adminKeys, 1, EnforcementMode.ENFORCE, List.of(), 0, "warn", Map.of()))
                 .isInstanceOf(AbortException.class)
                 .hasMessageStartingWith(
                         "verifyImage mode 'warn' would relax the enforce mode set in Manage Jenkins › System › Image Trust");
 
-        assertThat(EffectivePolicy.of(adminKeys, 1, EnforcementMode.WARN, List.of(), 0, "WARN", Map.of())
+        assertThat(of(adminKeys, 1, EnforcementMode.WARN, List.of(), 0, "WARN", Map.of())
                         .mode())
                 .isEqualTo(EnforcementMode.WARN);
     }
 
     @Test
     void aStepCannotAddAKeyOrNameAnUnknownMode() {
-        assertThatThrownBy(() -> EffectivePolicy.of(
+        assertThatThrownBy(() -> of(
                         adminKeys, 1, EnforcementMode.ENFORCE, List.of("release", "attacker"), 0, null, Map.of()))
                 .isInstanceOf(AbortException.class)
                 .hasMessageContaining("no trusted key is named \"attacker\"");
         assertThatThrownBy(() ->
-                        EffectivePolicy.of(adminKeys, 1, EnforcementMode.ENFORCE, List.of(), 0, "audit", Map.of()))
+                        of(adminKeys, 1, EnforcementMode.ENFORCE, List.of(), 0, "audit", Map.of()))
                 .isInstanceOf(AbortException.class)
                 .hasMessageContaining("audit");
     }
 
     @Test
     void withoutTrustedKeysNothingCanBeVerified() {
-        assertThatThrownBy(() -> EffectivePolicy.of(List.of(), 1, EnforcementMode.WARN, List.of(), 0, null, Map.of()))
+        assertThatThrownBy(() -> of(List.of(), 1, EnforcementMode.WARN, List.of(), 0, null, Map.of()))
                 .isInstanceOf(AbortException.class)
                 .hasMessageContaining("no trusted keys");
+    }
+
+    @Test
+    void aStepMayChooseAmongTheIdentitiesButNeverAddOne() throws Exception {
+        List<KeylessIdentity> adminIdentities = List.of(identity("distroless"), identity("chainguard"));
+
+        EffectivePolicy chosen = EffectivePolicy.of(
+                adminKeys,
+                adminIdentities,
+                List.of(),
+                1,
+                EnforcementMode.ENFORCE,
+                List.of(),
+                List.of("distroless"),
+                0,
+                null,
+                Map.of());
+        assertThat(chosen.describe()).isEqualTo("enforce, 1 of distroless");
+        assertThat(chosen.keyNames()).isEmpty();
+
+        assertThatThrownBy(() -> EffectivePolicy.of(
+                        adminKeys,
+                        adminIdentities,
+                        List.of(),
+                        1,
+                        EnforcementMode.ENFORCE,
+                        List.of(),
+                        List.of("attacker"),
+                        0,
+                        null,
+                        Map.of()))
+                .isInstanceOf(AbortException.class)
+                .hasMessageContaining("no trusted identity is named \"attacker\"");
+    }
+
+    @Test
+    void anIdentityWithoutARootItCanUseIsRefusedNamingIt() throws Exception {
+        EffectivePolicy policy = EffectivePolicy.of(
+                List.of(),
+                List.of(identity("distroless")),
+                List.of(),
+                1,
+                EnforcementMode.ENFORCE,
+                List.of(),
+                List.of(),
+                0,
+                null,
+                Map.of());
+
+        assertThatThrownBy(policy::toTrustPolicy)
+                .isInstanceOf(AbortException.class)
+                .hasMessageContaining("trusted identity 'distroless' names no trusted root");
+    }
+
+    private static KeylessIdentity identity(String name) {
+        KeylessIdentity identity = new KeylessIdentity(name);
+        identity.setIssuer("https://token.actions.githubusercontent.com");
+        identity.setSubjectRegExp("https://github\\.com/example/" + name + "/.*");
+        return identity;
+    }
+
+    /** The policy of a page without keyless identities or roots. */
+    private static EffectivePolicy of(
+            List<TrustedPublicKey> keys,
+            int threshold,
+            EnforcementMode mode,
+            List<String> stepKeys,
+            int stepThreshold,
+            String stepMode,
+            Map<String, String> annotations)
+            throws AbortException {
+        return EffectivePolicy.of(
+                keys, List.of(), List.of(), threshold, mode, stepKeys, List.of(), stepThreshold, stepMode, annotations);
     }
 }

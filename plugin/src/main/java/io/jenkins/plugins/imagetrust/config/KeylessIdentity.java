@@ -21,7 +21,7 @@ import org.kohsuke.stapler.verb.POST;
  * each exact or a regular expression matching the whole value, checked against one of the page's trusted roots. It
  * counts in the same threshold as keys, with the same validity window and revocation.
  */
-public class TrustedIdentity implements Describable<TrustedIdentity> {
+public class KeylessIdentity implements Describable<KeylessIdentity> {
     private final String name;
     private String trustedRoot;
     private String issuer;
@@ -33,7 +33,7 @@ public class TrustedIdentity implements Describable<TrustedIdentity> {
     private boolean revoked;
 
     @DataBoundConstructor
-    public TrustedIdentity(String name) {
+    public KeylessIdentity(String name) {
         this.name = Util.fixEmptyAndTrim(name);
     }
 
@@ -149,11 +149,11 @@ public class TrustedIdentity implements Describable<TrustedIdentity> {
     /** The form of one trusted identity. */
     @Extension
     @Symbol("trustedIdentity")
-    public static final class DescriptorImpl extends Descriptor<TrustedIdentity> {
+    public static final class DescriptorImpl extends Descriptor<KeylessIdentity> {
         @NonNull
         @Override
         public String getDisplayName() {
-            return Messages.TrustedIdentity_DisplayName();
+            return Messages.KeylessIdentity_DisplayName();
         }
 
         @POST
@@ -190,7 +190,7 @@ public class TrustedIdentity implements Describable<TrustedIdentity> {
             boolean hasExact = Util.fixEmptyAndTrim(exact) != null;
             String expression = Util.fixEmptyAndTrim(regex);
             if (hasExact == (expression != null)) {
-                return FormValidation.error(Messages.TrustedIdentity_ExactlyOne(field));
+                return FormValidation.error(Messages.KeylessIdentity_ExactlyOne(field));
             }
             if (expression != null) {
                 try {
