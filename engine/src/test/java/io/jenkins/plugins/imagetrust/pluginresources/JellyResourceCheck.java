@@ -85,8 +85,7 @@ final class JellyResourceCheck {
         while (field.find()) {
             String fieldName = field.group(2);
             String where = name + ":" + lineOf(text, field.start());
-            if (!NESTED_PROPERTY_TAG.equals(field.group(1))
-                    && !Files.isRegularFile(view.resolveSibling("help-" + fieldName + ".html"))) {
+            if (!NESTED_PROPERTY_TAG.equals(field.group(1)) && !hasHelp(view, fieldName)) {
                 problems.add(where + ": field '" + fieldName + "' has no help-" + fieldName + ".html");
             }
             String getterProblem = getterProblem(view, fieldName);
@@ -150,6 +149,28 @@ final class JellyResourceCheck {
         }
         return "field '" + fieldName + "' has no public get" + capitalised + "() or is" + capitalised + "() in "
                 + source.getFileName();
+    }
+
+    /**
+     * Whether the field has a {@code help-x.html} beside the view or in the folder of a superclass in the same package:
+     * Jenkins' {@code Descriptor.getHelpFile} looks there too, so steps share the help of the parameters they inherit.
+     */
+    private boolean hasHelp(Path view, String fieldName) throws IOException {
+        String help = "help-" + fieldName + ".html";
+        if (Files.isRegularFile(view.resolveSibling(help))) {
+            return true;
+        }
+        Path source = javaSources.resolve(resources.relativize(view.getParent()) + ".java");
+        for (Path declaring = Files.isRegularFile(source) ? superclassSource(source) : null;
+                declaring != null;
+                declaring = superclassSource(declaring)) {
+            String relative = javaSources.relativize(declaring).toString();
+            Path folder = resources.resolve(relative.substring(0, relative.length() - ".java".length()));
+            if (Files.isRegularFile(folder.resolve(help))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The source of the class {@code source} extends when it sits in the same package, else null. */

@@ -7,14 +7,11 @@ import hudson.EnvVars;
 import hudson.Extension;
 import hudson.FilePath;
 import hudson.Util;
-import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.FormValidation;
-import hudson.util.ListBoxModel;
 import io.jenkins.plugins.imagetrust.config.ImageTrustConfiguration;
 import io.jenkins.plugins.imagetrust.config.NotarySettings;
-import io.jenkins.plugins.imagetrust.credentials.ImageSigningKeyCredentials;
 import io.jenkins.plugins.imagetrust.credentials.SignerFactory;
 import io.jenkins.plugins.imagetrust.engine.ImageSigner;
 import io.jenkins.plugins.imagetrust.engine.SignRequest;
@@ -41,12 +38,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jenkins.model.Jenkins;
-import org.jenkinsci.plugins.plaincredentials.FileCredentials;
-import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
-import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -62,58 +56,22 @@ import org.kohsuke.stapler.verb.POST;
  * signed with an index ({@code digest}, {@code reference}, {@code platform}, {@code parent}, {@code signatureTag},
  * {@code referrerDigest}).
  */
-public class SignImageStep extends ImageStep {
+public class SignImageStep extends SigningStep {
     /** Annotations every signature carries, naming the build that made it; a step cannot override them. */
     static final String ANNOTATION_JOB = "jenkins.io/job";
 
     static final String ANNOTATION_BUILD_NUMBER = "jenkins.io/build-number";
     static final String ANNOTATION_BUILD_URL = "jenkins.io/build-url";
 
-    private String credentialsId;
-    private String passphraseCredentialsId;
-    private boolean hsm;
     private Map<String, String> annotations = new LinkedHashMap<>();
     private String digest;
     private boolean notary;
-    private String signatureFormat;
     private boolean recursive = true;
     private Boolean provenance;
 
     @DataBoundConstructor
     public SignImageStep(String image) {
         super(image);
-    }
-
-    /** An "Image signing key" or a "Secret file" credential holding the private key. */
-    @CheckForNull
-    public String getCredentialsId() {
-        return credentialsId;
-    }
-
-    @DataBoundSetter
-    public void setCredentialsId(String credentialsId) {
-        this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
-    }
-
-    /** A "Secret text" credential with the passphrase of a "Secret file" key. */
-    @CheckForNull
-    public String getPassphraseCredentialsId() {
-        return passphraseCredentialsId;
-    }
-
-    @DataBoundSetter
-    public void setPassphraseCredentialsId(String passphraseCredentialsId) {
-        this.passphraseCredentialsId = Util.fixEmptyAndTrim(passphraseCredentialsId);
-    }
-
-    /** Sign with the hardware security module configured on the global page instead of a credential. */
-    public boolean isHsm() {
-        return hsm;
-    }
-
-    @DataBoundSetter
-    public void setHsm(boolean hsm) {
-        this.hsm = hsm;
     }
 
     /** Extra key/value pairs signed with the image (cosign annotations), e.g. {@code [git: env.GIT_COMMIT]}. */
@@ -125,20 +83,6 @@ public class SignImageStep extends ImageStep {
     @DataBoundSetter
     public void setAnnotations(Map<String, String> annotations) {
         this.annotations = StepSupport.stringMap(annotations);
-    }
-
-    /**
-     * {@code both} (empty: the default), {@code legacy} (the {@code .sig} tag only) or {@code bundle} (the cosign 3
-     * Sigstore bundle attached as an OCI referrer only).
-     */
-    @CheckForNull
-    public String getSignatureFormat() {
-        return signatureFormat;
-    }
-
-    @DataBoundSetter
-    public void setSignatureFormat(String signatureFormat) {
-        this.signatureFormat = Util.fixEmptyAndTrim(signatureFormat);
     }
 
     /** Sign exactly this digest (the registry must still serve it under the image's tag). */
@@ -235,13 +179,10 @@ public class SignImageStep extends ImageStep {
 
         private Map<String, Object> sign(Run<?, ?> run, BuildLog log) throws Exception {
             String imageText = step.requireImage();
-            if ((step.credentialsId == null) == !step.hsm) {
-                throw new AbortException(
-                        "signImage needs exactly one of credentialsId: '<signing key credential>' or hsm: true");
-            }
+            step.requireOneKey();
             EffectiveSettings settings = EffectiveSettings.current();
             ImageTrustConfiguration config = settings.global();
-            SignatureFormat format = settings.signatureFormat(step.signatureFormat);
+            SignatureFormat format = settings.signatureFormat(step.getSignatureFormat());
             ImageReference image = ImageReference.parse(imageText);
             List<Digest> expected = expectedDigests(image, log);
             Map<String, String> annotations = annotations(run);
@@ -254,9 +195,7 @@ public class SignImageStep extends ImageStep {
             }
             String notaryRootId = step.notary ? notarySettings.getRootCredentialsId() : null;
             try (RegistryAccess registry = RegistryAccess.open(run, step.getRegistryCredentialsId(), config, log);
-                    Signer signer = step.hsm
-                            ? SignerFactory.fromHsm(run, config)
-                            : SignerFactory.fromCredentials(run, step.credentialsId, step.passphraseCredentialsId);
+                    Signer signer = step.signer(run, config);
                     Signer notaryRoot =
                             notaryRootId == null ? null : SignerFactory.fromCredentials(run, notaryRootId, null)) {
                 ImageSigner.Builder signing = ImageSigner.builder()
@@ -426,7 +365,7 @@ public class SignImageStep extends ImageStep {
 
     /** {@code signImage} in the Snippet Generator and the Pipeline DSL. */
     @Extension
-    public static final class DescriptorImpl extends ImageStepDescriptor {
+    public static final class DescriptorImpl extends SigningStepDescriptor {
         @Override
         public String getFunctionName() {
             return "signImage";
@@ -436,34 +375,6 @@ public class SignImageStep extends ImageStep {
         @Override
         public String getDisplayName() {
             return Messages.SignImageStep_DisplayName();
-        }
-
-        @POST
-        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
-            ListBoxModel keys = StepSupport.credentialItems(item, credentialsId, ImageSigningKeyCredentials.class);
-            ListBoxModel files = StepSupport.credentialItems(item, null, FileCredentials.class);
-            for (ListBoxModel.Option file : files) {
-                if (!file.value.isEmpty() && keys.stream().noneMatch(o -> o.value.equals(file.value))) {
-                    keys.add(file);
-                }
-            }
-            return keys;
-        }
-
-        @POST
-        public ListBoxModel doFillPassphraseCredentialsIdItems(
-                @AncestorInPath Item item, @QueryParameter String passphraseCredentialsId) {
-            return StepSupport.credentialItems(item, passphraseCredentialsId, StringCredentials.class);
-        }
-
-        @POST
-        public ListBoxModel doFillSignatureFormatItems() {
-            return ImageTrustConfiguration.signatureFormatItems(Messages.SignImageStep_GlobalFormat());
-        }
-
-        @POST
-        public FormValidation doCheckSignatureFormat(@QueryParameter String value) {
-            return ImageChecks.checkOptional(value, SignatureFormat::fromId);
         }
 
         @POST

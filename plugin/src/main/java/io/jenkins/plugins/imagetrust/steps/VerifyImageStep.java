@@ -15,8 +15,11 @@ import io.jenkins.plugins.imagetrust.config.ImageTrustConfiguration;
 import io.jenkins.plugins.imagetrust.engine.AttestationReport;
 import io.jenkins.plugins.imagetrust.engine.AttestationVerification;
 import io.jenkins.plugins.imagetrust.engine.ImageVerifier;
+import io.jenkins.plugins.imagetrust.engine.attestation.AttestationFinding;
 import io.jenkins.plugins.imagetrust.engine.attestation.AttestationRequirement;
 import io.jenkins.plugins.imagetrust.engine.attestation.PredicateRule;
+import io.jenkins.plugins.imagetrust.engine.attestation.RejectedAttestation;
+import io.jenkins.plugins.imagetrust.engine.attestation.RequirementResult;
 import io.jenkins.plugins.imagetrust.engine.attestation.VerifiedAttestation;
 import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
 import io.jenkins.plugins.imagetrust.engine.provenance.PredicateTypes;
@@ -382,6 +385,7 @@ public class VerifyImageStep extends ImageStep {
                 log.line("provenance: " + ProvenanceSummary.describe(type, predicate));
             }
             ImageTrustAction.record(run, record);
+            provenance.filter(found -> !found.satisfied()).ifPresent(found -> logUncounted(log, found));
             if (trusted) {
                 log.line("verified " + pinned + ": signed by " + String.join(", ", countedKeyIds) + " (policy: "
                         + policy.describe() + ")");
@@ -416,6 +420,21 @@ public class VerifyImageStep extends ImageStep {
             value.put("platform", report.platform().map(Platform::toString).orElse(null));
             value.put("index", report.index().map(Digest::toString).orElse(null));
             return value;
+        }
+    }
+
+    /** Why each provenance attestation found did not count, as the signatures' reasons are logged. */
+    private static void logUncounted(BuildLog log, AttestationReport provenance) {
+        for (RequirementResult result : provenance.evaluation().results()) {
+            for (AttestationFinding finding : result.findings()) {
+                if (!finding.counted()) {
+                    log.line("  provenance did not count: "
+                            + finding.reason().map(Enum::name).orElse("?") + " " + finding.detail());
+                }
+            }
+        }
+        for (RejectedAttestation rejected : provenance.evaluation().rejected()) {
+            log.line("  attestation rejected: " + rejected.reason().name() + " " + rejected.detail());
         }
     }
 

@@ -119,7 +119,7 @@ class ProvenancePipelineTest {
         other.setDefinition(new CpsFlowDefinition(
                 "verifyImage image: '" + image + "', builderId: 'https://elsewhere.example.test/job/app/'\n", true));
         WorkflowRun refused = j.buildAndAssertStatus(Result.FAILURE, other);
-        j.assertLogContains("BUILDER_ID_MISMATCH", refused);
+        j.assertLogContains("provenance did not count: BUILDER_ID_MISMATCH", refused);
     }
 
     @Test
@@ -147,6 +147,49 @@ class ProvenancePipelineTest {
                 true));
         WorkflowRun build = j.buildAndAssertStatus(Result.FAILURE, job);
         j.assertLogContains("provenance:", build);
+    }
+
+    @Test
+    void attestImageAttachesAnSbomFromTheWorkspace(JenkinsRule j) throws Exception {
+        CredentialsProvider.lookupStores(j.jenkins)
+                .iterator()
+                .next()
+                .addCredentials(
+                        Domain.global(),
+                        new ImageSigningKeyCredentials(
+                                CredentialsScope.GLOBAL,
+                                "release-key",
+                                "release signing key",
+                                Secret.fromString(TestImages.privateKeyPem()),
+                                Secret.fromString(TestImages.KEY_PASSPHRASE)));
+        String image = REGISTRY.host() + "/prov/sbom:1.0";
+        Digest pushed = TestImages.push(REGISTRY.reference("prov/sbom:1.0"), "sbom app");
+
+        WorkflowJob job = j.createProject(WorkflowJob.class, "sbom");
+        job.setDefinition(new CpsFlowDefinition(
+                "node {\n"
+                        + "  writeFile file: 'sbom.spdx.json', text: '{\"spdxVersion\":\"SPDX-2.3\",\"name\":\"app\"}'\n"
+                        + "  def a = attestImage image: '" + image + "', predicate: 'sbom.spdx.json',"
+                        + " predicateType: 'spdxjson', credentialsId: 'release-key'\n"
+                        + "  echo \"ATTESTED ${a.digest} ${a.predicateType}\"\n"
+                        + "  attestImage image: '" + image + "', predicate: 'missing.json', predicateType: 'spdxjson',"
+                        + " credentialsId: 'release-key'\n"
+                        + "}\n",
+                true));
+        WorkflowRun build = j.buildAndAssertStatus(Result.FAILURE, job);
+
+        j.assertLogContains("ATTESTED " + pushed + " https://spdx.dev/Document", build);
+        j.assertLogContains("attestImage predicate: no file missing.json in the workspace", build);
+        AttestationReport stored = AttestationVerification.builder()
+                .registry(RegistryClient.builder().build())
+                .keys(List.of(TrustedKey.builder("release", PublicKeys.parse(TestImages.publicKeyPem()))
+                        .build()))
+                .requirements(List.of(AttestationRequirement.of("spdxjson")))
+                .build()
+                .verify(REGISTRY.reference("prov/sbom@" + pushed));
+        assertThat(stored.satisfied()).isTrue();
+        assertThat(stored.verified().get(0).statement().predicate().path("spdxVersion").asText())
+                .isEqualTo("SPDX-2.3");
     }
 
     /** A revision shaped like the git plugin's: its commit behind a public {@code getHash()}. */
