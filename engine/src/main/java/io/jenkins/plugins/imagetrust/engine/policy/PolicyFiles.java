@@ -32,7 +32,7 @@ public final class PolicyFiles {
     public static final int MAX_POLICY_BYTES = 1 << 20;
     private static final int FORMAT_VERSION = 1;
     private static final Set<String> TOP_FIELDS = Set.of("version", "mode", "threshold", "identity", "requiredAnnotations", "requireAllPlatforms",
-            "keys");
+            "keys", "requiredAttestations");
     private static final Set<String> KEY_FIELDS = Set.of("name", "id", "publicKey", "publicKeyFile", "scheme", "notBefore", "notAfter", "revoked");
 
     private PolicyFiles() {
@@ -110,6 +110,13 @@ public final class PolicyFiles {
                 }
                 builder.requiredAnnotation(entry.getKey(), entry.getValue().asText());
             }
+        }
+        JsonNode attestations = root.get("requiredAttestations");
+        if (attestations != null && !attestations.isNull()) {
+            if (!attestations.isArray()) {
+                throw new PolicyException("policy 'requiredAttestations' must be a list of requirements");
+            }
+            builder.requiredAttestations((ArrayNode) attestations); // judged by the attestation package (AttestationRequirement.of)
         }
         JsonNode keys = root.get("keys");
         if (keys == null || !keys.isArray() || keys.isEmpty()) {
@@ -260,6 +267,9 @@ public final class PolicyFiles {
             key.notBefore().ifPresent(t -> k.put("notBefore", t.toString()));
             key.notAfter().ifPresent(t -> k.put("notAfter", t.toString()));
             k.put("revoked", key.revoked());
+        }
+        if (!policy.requiredAttestations().isEmpty()) {
+            root.set("requiredAttestations", policy.requiredAttestations());
         }
         return root;
     }
