@@ -9,16 +9,12 @@ import io.jenkins.plugins.imagetrust.engine.attestation.AttestationRequirement;
 import io.jenkins.plugins.imagetrust.engine.attestation.RequirementResult;
 import io.jenkins.plugins.imagetrust.engine.attestation.VerifiedAttestation;
 import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
-import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
-import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
 import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
 import io.jenkins.plugins.imagetrust.engine.policy.PolicyFiles;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
-import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import io.jenkins.plugins.imagetrust.engine.provenance.PredicateTypes;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Platform;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,12 +148,7 @@ final class VerifyAttestationCommand extends ContextCommand {
     private TrustPolicy keysPolicy() throws Exception {
         TrustPolicy.Builder builder = TrustPolicy.builder();
         for (String key : trust.keys) {
-            try {
-                builder.key(TrustedKey.builder(KeyReferences.name(key), PublicKeys.parse(new String(KeyReferences.read(context, key), StandardCharsets.US_ASCII)))
-                        .build());
-            } catch (KeyException e) {
-                throw new KeyException(key + ": " + e.getMessage(), e);
-            }
+            builder.key(KeyReferences.trustedKey(context, key));
         }
         try {
             return builder.build();
