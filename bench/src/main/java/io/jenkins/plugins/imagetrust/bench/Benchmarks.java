@@ -16,7 +16,7 @@ import java.util.Set;
  *
  * <pre>java -jar bench/target/image-trust-bench.jar [--smoke] [--iterations N] [--warmup N] [--bulk-images N]
  *     [--bulk-rounds N] [--concurrency N] [--cli-iterations N] [--trust-iterations N] [--project-root DIR]
- *     [--only sign,verify,bulk,cli,trust,index,concurrent]</pre>
+ *     [--only sign,verify,bulk,cli,trust,index,concurrent,provenance]</pre>
  */
 public final class Benchmarks {
     private Benchmarks() {
@@ -42,7 +42,7 @@ public final class Benchmarks {
     }
 
     /**
-     * Runs benchmarks 1 to 6 (those {@code config} asks for); the CLI ones only where the launcher and jar are built,
+     * Runs benchmarks 1 to 7 (those {@code config} asks for); the CLI ones only where the launcher and jar are built,
      * 5 only where dockerd, docker, notary-server and notary-signer are installed and this is root (else a printed reason).
      */
     public static List<Result> run(BenchConfig config) throws Exception {
@@ -66,6 +66,9 @@ public final class Benchmarks {
             }
             if (config.runs("concurrent")) {
                 results.add(report(new ConcurrentSignersBenchmark(env, config).run()));
+            }
+            if (config.runs("provenance")) {
+                results.add(report(new ProvenanceSignBenchmark(env, config).run()));
             }
             CliStartupBenchmark cli = new CliStartupBenchmark(env, config, workDir);
             String unavailable = cli.unavailableReason();

@@ -10,7 +10,8 @@ import picocli.CommandLine;
         scope = CommandLine.ScopeType.INHERIT, // -h/--help and -V/--version on every subcommand too
         versionProvider = ImageTrustCommand.Version.class,
         description = "Sign container images by digest and verify them against trusted keys.",
-        subcommands = {GenerateKeyPairCommand.class, SignCommand.class, VerifyCommand.class, DigestCommand.class, NotaryCommand.class,
+        subcommands = {GenerateKeyPairCommand.class, SignCommand.class, VerifyCommand.class, AttestCommand.class, VerifyAttestationCommand.class,
+                DigestCommand.class, NotaryCommand.class,
                 PublicKeyCommand.class,
                 VerifyBundleCommand.class,
                 CommandLine.HelpCommand.class},

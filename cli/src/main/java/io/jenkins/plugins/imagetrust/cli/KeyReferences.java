@@ -1,7 +1,9 @@
 package io.jenkins.plugins.imagetrust.cli;
 
 import io.jenkins.plugins.imagetrust.engine.http.CappedRead;
+import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.PublicKeys;
+import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,6 +32,15 @@ final class KeyReferences {
             return value.getBytes(StandardCharsets.UTF_8);
         }
         return CappedRead.file(Path.of(reference), PublicKeys.MAX_PEM_BYTES, "--key");
+    }
+
+    /** The trusted public key {@code reference} names (PKIX PEM or X.509 certificate), named as {@link #name} says. */
+    static TrustedKey trustedKey(CliContext context, String reference) throws IOException, CliUsageException, KeyException {
+        try {
+            return TrustedKey.builder(name(reference), PublicKeys.parse(new String(read(context, reference), StandardCharsets.US_ASCII))).build();
+        } catch (KeyException e) {
+            throw new KeyException(reference + ": " + e.getMessage(), e);
+        }
     }
 
     /** How reports name the key: a file by its file name, a variable as {@code env://VAR}. */

@@ -186,7 +186,10 @@ public final class ImageSigner {
             }
         }
         for (SignatureStorage storage : storages) {
-            for (SignedAttestation attestation : formats.contains(storage.format()) ? attestations : List.<SignedAttestation>of()) {
+            if (!formats.contains(storage.format())) {
+                continue;
+            }
+            for (SignedAttestation attestation : attestations) {
                 try {
                     writes.add(new Write(storage, storage.writeAttestation(repository, subject, attestation), true));
                 } catch (RegistryException | SignaturePublishException e) {

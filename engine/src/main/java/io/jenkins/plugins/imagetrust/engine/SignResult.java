@@ -26,7 +26,7 @@ import java.util.Optional;
  * @param manifests when {@code digest} is an image index signed recursively: every manifest it lists (nested indexes
  *        and their manifests included, buildx attestation manifests left out), each signed like the index; else empty
  * @param attestations the attestations written ({@link SignRequest#attestations()}), each format's, for the image and (for an
- *        index) each manifest it lists, in the order written; empty when none were asked for
+ *        index) each manifest it lists, in the order confirmed; empty when none were asked for
  */
 public record SignResult(ImageReference image, Digest digest, KeyId keyId, ImageReference signatureRepository, PublishResult notaryResult,
         SignatureFormat signatureFormat, StoredSignatures signatures, List<SignedManifest> manifests,

@@ -161,6 +161,8 @@ class AttestationRegistryTest {
         // the attestation does not disturb the signature: still trusted, in the format written
         VerificationReport signatures = ImageVerifier.builder().registry(registry).policy(policy).build().verify(image);
         assertThat(signatures.trusted()).as(signatures.summary()).isTrue();
+        assertThat(signatures.signatures()).as("the attestation is not listed as a signature").singleElement()
+                .satisfies(check -> assertThat(check.counted()).isTrue());
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
+import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import io.jenkins.plugins.imagetrust.engine.provenance.PredicateTypes;
 import io.jenkins.plugins.imagetrust.engine.provenance.SlsaFields;
@@ -136,6 +137,18 @@ public record AttestationRequirement(String predicateType, int threshold, List<S
             requirements.add(parseOne(node.get(i), POLICY_FIELD + "[" + i + "]", trustedKeyNames));
         }
         return requirements;
+    }
+
+    /**
+     * The {@code requiredAttestations} of a policy read from a file ({@link TrustPolicy#requiredAttestations()}), judged
+     * against the policy's trusted keys as {@link #parse(JsonNode, Set)} does.
+     *
+     * @throws IllegalArgumentException one line naming the bad field
+     */
+    public static List<AttestationRequirement> of(TrustPolicy policy) {
+        Set<String> names = new LinkedHashSet<>();
+        policy.keys().forEach(key -> names.add(key.name()));
+        return parse(policy.requiredAttestations(), names);
     }
 
     /** The same from plain Java values (maps, lists, strings, numbers), e.g. a policy read by another parser. */

@@ -47,9 +47,20 @@ public final class BundleSignatureReader {
     }
 
     /** One bundle referrer: where it is, and the parsed bundle or why it could not be read. */
-    record Found(String source, Digest referrer, Digest bundleDigest, SigstoreBundle bundle, byte[] bytes, RejectionReason problem, String detail) {
+    record Found(String source, Digest referrer, Digest bundleDigest, SigstoreBundle bundle, byte[] bytes, String predicateTypeHint,
+            RejectionReason problem, String detail) {
         static Found problem(String source, Digest referrer, Digest bundleDigest, RejectionReason problem, String detail) {
-            return new Found(source, referrer, bundleDigest, null, null, problem, detail);
+            return new Found(source, referrer, bundleDigest, null, null, null, problem, detail);
+        }
+
+        /**
+         * Whether the referrer's unsigned {@code dev.sigstore.bundle.predicateType} annotation says it is an attestation,
+         * not an image signature (cosign 3 writes the predicate URI there for {@code attest}): left out of the
+         * signatures, which can only make an image less trusted, never more. cosign 2.6 wrote the signature type for
+         * attestations too; those are read and rejected by their statement.
+         */
+        boolean announcedAttestation() {
+            return predicateTypeHint != null && !InTotoStatement.COSIGN_SIGN_PREDICATE_TYPE.equals(predicateTypeHint);
         }
 
         /** The candidate with this bundle's keyless material when its material is a certificate. */
@@ -72,7 +83,9 @@ public final class BundleSignatureReader {
         List<SignatureCandidate> candidates = new ArrayList<>();
         byte[][] manifest = new byte[1][];
         for (Found found : find(signatureRepository, digest)) {
-            if (found.problem() != null) {
+            if (found.problem() == null && found.announcedAttestation()) {
+                listener.debug("fetch-signatures", found.source() + " is an attestation (" + found.predicateTypeHint() + "), not a signature");
+            } else if (found.problem() != null) {
                 candidates.add(SignatureCandidate.unusable(SignatureFormat.BUNDLE, found.source(), found.bundleDigest(), found.problem(), found.detail()));
             } else if (found.bundle().content() instanceof SigstoreBundle.DsseContent dsse) {
                 dsseCandidates(found, dsse).forEach(c -> candidates.add(found.keylessWhenCertified(c, digest, Optional.empty())));
@@ -262,7 +275,8 @@ public final class BundleSignatureReader {
                     "the bundle has " + bytes.length + " bytes, the layer declares " + size));
         }
         try {
-            return Optional.of(new Found(source, referrer.get(), bundleDigest, SigstoreBundle.parse(bytes), bytes, null, null));
+            return Optional.of(new Found(source, referrer.get(), bundleDigest, SigstoreBundle.parse(bytes), bytes,
+                    parsed.annotations().get(ReferrerManifest.PREDICATE_TYPE_ANNOTATION), null, null));
         } catch (MalformedSignatureException e) {
             return Optional.of(Found.problem(source, referrer.get(), bundleDigest, e.reason(), e.getMessage()));
         }

@@ -37,7 +37,7 @@ public final class PolicyFiles {
     public static final int MAX_POLICY_BYTES = 1 << 20;
     private static final int FORMAT_VERSION = 1;
     private static final Set<String> TOP_FIELDS = Set.of("version", "mode", "threshold", "identity", "requiredAnnotations", "requireAllPlatforms",
-            "keys", "trustedIdentities", "trustedRoots");
+            "keys", "trustedIdentities", "trustedRoots", "requiredAttestations");
     private static final Set<String> IDENTITY_FIELDS = Set.of("name", "issuer", "issuerRegExp", "subject", "subjectRegExp", "trustedRoot",
             "extensions", "notBefore", "notAfter", "revoked");
     private static final Set<String> KEY_FIELDS = Set.of("name", "id", "publicKey", "publicKeyFile", "scheme", "notBefore", "notAfter", "revoked");
@@ -117,6 +117,13 @@ public final class PolicyFiles {
                 }
                 builder.requiredAnnotation(entry.getKey(), entry.getValue().asText());
             }
+        }
+        JsonNode attestations = root.get("requiredAttestations");
+        if (attestations != null && !attestations.isNull()) {
+            if (!attestations.isArray()) {
+                throw new PolicyException("policy 'requiredAttestations' must be a list of requirements");
+            }
+            builder.requiredAttestations((ArrayNode) attestations); // judged by the attestation package (AttestationRequirement.of)
         }
         JsonNode keys = root.get("keys");
         JsonNode identities = root.get("trustedIdentities");
@@ -399,6 +406,9 @@ public final class PolicyFiles {
                 identity.notAfter().ifPresent(t -> i.put("notAfter", t.toString()));
                 i.put("revoked", identity.revoked());
             }
+        }
+        if (!policy.requiredAttestations().isEmpty()) {
+            root.set("requiredAttestations", policy.requiredAttestations());
         }
         return root;
     }

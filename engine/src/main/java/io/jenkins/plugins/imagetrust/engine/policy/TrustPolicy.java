@@ -1,5 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.policy;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,6 +27,7 @@ public final class TrustPolicy {
     private final EnforcementMode mode;
     private final IdentityRule identity;
     private final boolean requireAllPlatforms;
+    private final ArrayNode requiredAttestations;
 
     private TrustPolicy(Builder b) {
         this.keys = List.copyOf(b.keys);
@@ -34,6 +37,7 @@ public final class TrustPolicy {
         this.mode = b.mode;
         this.identity = b.identity;
         this.requireAllPlatforms = b.requireAllPlatforms;
+        this.requiredAttestations = b.requiredAttestations.deepCopy();
         if (keys.isEmpty() && identities.isEmpty()) {
             throw new IllegalArgumentException("a trust policy needs at least one trusted key or identity");
         }
@@ -70,6 +74,7 @@ public final class TrustPolicy {
         b.requiredAnnotations.putAll(requiredAnnotations);
         b.mode = mode;
         b.identity = identity;
+        b.requiredAttestations = requiredAttestations.deepCopy();
         b.requireAllPlatforms = requireAllPlatforms;
         return b;
     }
@@ -133,6 +138,15 @@ public final class TrustPolicy {
         return b.build();
     }
 
+    /**
+     * The policy file's {@code requiredAttestations} as written (an array, empty when none): this package does not know
+     * attestations, so it keeps the tree; {@code attestation.AttestationRequirement.of(TrustPolicy)} reads it against
+     * the policy's keys.
+     */
+    public ArrayNode requiredAttestations() {
+        return requiredAttestations.deepCopy();
+    }
+
     /** Builds a {@link TrustPolicy}. Defaults: threshold 1, mode enforce, identity same-repository. */
     public static final class Builder {
         private final List<TrustedKey> keys = new ArrayList<>();
@@ -142,8 +156,15 @@ public final class TrustPolicy {
         private EnforcementMode mode = EnforcementMode.ENFORCE;
         private IdentityRule identity = IdentityRule.SAME_REPOSITORY;
         private boolean requireAllPlatforms;
+        private ArrayNode requiredAttestations = JsonNodeFactory.instance.arrayNode();
 
         private Builder() {
+        }
+
+        /** The {@code requiredAttestations} tree of a policy file (see {@link TrustPolicy#requiredAttestations()}). */
+        public Builder requiredAttestations(ArrayNode value) {
+            this.requiredAttestations = value.deepCopy();
+            return this;
         }
 
         /** Verifying an index also verifies every platform manifest it lists; see {@link TrustPolicy#requireAllPlatforms()}. */
