@@ -342,9 +342,10 @@ public class SignImageStep extends SigningStep {
                             result.digest().toString(),
                             List.of(keyId),
                             ImageTrustRecord.Verdict.SIGNED,
-                            result.allAlreadyPresent()
+                            signaturesStood(result)
                                     ? "already signed by this key with the same annotations (an earlier build's"
-                                            + " signature stands; nothing added)"
+                                            + " signature stands; nothing added"
+                                            + (result.attestations().isEmpty() ? ")" : "; this build's provenance added)")
                                     : null,
                             platforms));
             Map<String, Object> value = new HashMap<>();
@@ -361,6 +362,12 @@ public class SignImageStep extends SigningStep {
                             value.put("notaryRole", published.resolution().role()));
             return value;
         }
+    }
+
+    /** Whether every signature asked for was already there (attestations, made per build, are not counted). */
+    private static boolean signaturesStood(SignResult result) {
+        return result.signatures().alreadyPresent()
+                && result.manifests().stream().allMatch(SignedManifest::alreadyPresent);
     }
 
     /** {@code signImage} in the Snippet Generator and the Pipeline DSL. */
