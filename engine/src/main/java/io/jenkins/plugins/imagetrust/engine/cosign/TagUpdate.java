@@ -54,6 +54,12 @@ final class TagUpdate {
         static final TagLocks JVM = new TagLocks();
 
         private final ReentrantLock[] locks = new ReentrantLock[256];
+        /** The last write this set's holders made per tag (slots as the locks: a collision only forgets one). */
+        private final OwnWrite[] lastWrites = new OwnWrite[256];
+
+        /** A write of {@code where} that landed with {@code digest}, whose settle delay ends at {@code settledAt}. */
+        private record OwnWrite(String where, Digest digest, long settledAt) {
+        }
 
         /** A set of its own: publishers holding different sets behave like separate processes (tests only). */
         TagLocks() {
@@ -64,7 +70,26 @@ final class TagUpdate {
 
         /** The lock of {@code tag} in {@code repository}; reentrant, so a caller may hold it around {@link #run}. */
         ReentrantLock lock(ImageReference repository, String tag) {
-            return locks[Math.floorMod((repository.name() + ":" + tag).hashCode(), locks.length)];
+            return locks[slot(repository, tag)];
+        }
+
+        private int slot(ImageReference repository, String tag) {
+            return Math.floorMod((repository.name() + ":" + tag).hashCode(), locks.length);
+        }
+
+        synchronized void wrote(ImageReference repository, String tag, Digest digest, long settledAt) {
+            lastWrites[slot(repository, tag)] = new OwnWrite(repository.name() + ":" + tag, digest, settledAt);
+        }
+
+        /**
+         * Whether {@code digest} is the tag's state as a later write from this set left it, and that write's settle
+         * delay has passed: a tag moved by our own next write (the signature's and the attestations' bundles share the
+         * fallback tag) needs no second settle, its state is as settled as that write's own confirmation will find it.
+         */
+        synchronized boolean settledOwnWrite(ImageReference repository, String tag, Digest digest) {
+            OwnWrite last = lastWrites[slot(repository, tag)];
+            return last != null && last.where().equals(repository.name() + ":" + tag) && last.digest().equals(digest)
+                    && System.nanoTime() - last.settledAt() >= 0;
         }
     }
 
@@ -282,6 +307,7 @@ final class TagUpdate {
                 settle = settings.minSettle().compareTo(wanted) >= 0 ? settings.minSettle() : wanted;
                 settledAt = landed + settle.toNanos();
                 written = next;
+                settings.locks().wrote(repository, tag, Digest.sha256(next.manifest()), settledAt);
                 return;
             }
             throw new SignaturePublishException("could not store the " + what + " at " + where() + ": after " + attempt + " attempts in "
@@ -306,6 +332,9 @@ final class TagUpdate {
                 Optional<Manifest> state = read(repository, tag);
                 if (find(state).isEmpty() || System.nanoTime() - deadline >= 0) {
                     return false;
+                }
+                if (now.isPresent() && settings.locks().settledOwnWrite(repository, tag, now.get())) {
+                    return true; // moved by our own later write, settled already, and it holds our entry
                 }
                 expected = state.map(Manifest::digest);
                 listener.debug("sign", where() + " moved after our write and still holds our entry; confirming again");
