@@ -16,7 +16,7 @@ import java.util.Set;
  *
  * <pre>java -jar bench/target/image-trust-bench.jar [--smoke] [--iterations N] [--warmup N] [--bulk-images N]
  *     [--bulk-rounds N] [--concurrency N] [--cli-iterations N] [--trust-iterations N] [--project-root DIR]
- *     [--only sign,verify,bulk,cli,trust,index,concurrent]</pre>
+ *     [--only sign,verify,bulk,cli,trust,index,concurrent,keyless]</pre>
  */
 public final class Benchmarks {
     private Benchmarks() {
@@ -66,6 +66,9 @@ public final class Benchmarks {
             }
             if (config.runs("concurrent")) {
                 results.add(report(new ConcurrentSignersBenchmark(env, config).run()));
+            }
+            if (config.runs("keyless")) {
+                results.add(report(new KeylessVerifyBenchmark(env, config).run()));
             }
             CliStartupBenchmark cli = new CliStartupBenchmark(env, config, workDir);
             String unavailable = cli.unavailableReason();
