@@ -14,7 +14,8 @@ import java.util.Set;
 public record BenchConfig(int warmup, int iterations, int bulkImages, int bulkRounds, int concurrency, int cliWarmup,
         int cliIterations, int trustIterations, Path projectRoot, Set<String> only) {
     /** The benchmarks by name, for {@code --only}. */
-    public static final Set<String> NAMES = Set.of("sign", "verify", "bulk", "cli", "trust", "index", "concurrent", "provenance");
+    public static final Set<String> NAMES = Set.of("sign", "verify", "bulk", "cli", "trust", "index", "concurrent", "provenance",
+            "keyless");
 
     public BenchConfig {
         positive(iterations, "iterations");

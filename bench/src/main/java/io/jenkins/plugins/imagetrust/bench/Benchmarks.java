@@ -16,7 +16,7 @@ import java.util.Set;
  *
  * <pre>java -jar bench/target/image-trust-bench.jar [--smoke] [--iterations N] [--warmup N] [--bulk-images N]
  *     [--bulk-rounds N] [--concurrency N] [--cli-iterations N] [--trust-iterations N] [--project-root DIR]
- *     [--only sign,verify,bulk,cli,trust,index,concurrent,provenance]</pre>
+ *     [--only sign,verify,bulk,cli,trust,index,concurrent,provenance,keyless]</pre>
  */
 public final class Benchmarks {
     private Benchmarks() {
@@ -69,6 +69,9 @@ public final class Benchmarks {
             }
             if (config.runs("provenance")) {
                 results.add(report(new ProvenanceSignBenchmark(env, config).run()));
+            }
+            if (config.runs("keyless")) {
+                results.add(report(new KeylessVerifyBenchmark(env, config).run()));
             }
             CliStartupBenchmark cli = new CliStartupBenchmark(env, config, workDir);
             String unavailable = cli.unavailableReason();

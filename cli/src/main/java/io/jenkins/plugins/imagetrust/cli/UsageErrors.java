@@ -18,8 +18,8 @@ import picocli.CommandLine.Model.OptionSpec;
 final class UsageErrors {
     /** cosign options that have no counterpart here, with what to do instead. */
     private static final Map<String, String> COSIGN_ONLY = Map.of(
-            "--certificate-identity", "keyless (Fulcio certificate) signatures are not supported; verify with --key or --policy",
-            "--certificate-oidc-issuer", "keyless (Fulcio certificate) signatures are not supported; verify with --key or --policy",
+            "--certificate-identity", "keyless signing is not supported (sign with --key); keyless signatures are checked by verify",
+            "--certificate-oidc-issuer", "keyless signing is not supported (sign with --key); keyless signatures are checked by verify",
             "--rekor-url", "Image Trust writes and reads no transparency log; leave it out",
             "--fulcio-url", "keyless (Fulcio certificate) signing is not supported; sign with --key",
             "--identity-token", "keyless (Fulcio certificate) signing is not supported; sign with --key",

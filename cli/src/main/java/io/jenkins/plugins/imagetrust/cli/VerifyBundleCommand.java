@@ -20,9 +20,11 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -42,21 +44,8 @@ final class VerifyBundleCommand extends ContextCommand {
     @Option(names = "--bundle", required = true, paramLabel = "FILE", description = "The Sigstore bundle (JSON) to verify.")
     Path bundle;
 
-    @Option(names = "--certificate-identity", paramLabel = "IDENTITY",
-            description = "The signer's identity: the certificate's SAN (URI or e-mail), exactly.")
-    String identity;
-
-    @Option(names = "--certificate-identity-regexp", paramLabel = "REGEX",
-            description = "The same as a regular expression that must match the whole SAN.")
-    String identityRegexp;
-
-    @Option(names = "--certificate-oidc-issuer", paramLabel = "URL",
-            description = "The OIDC issuer the certificate names (Fulcio's issuer extension), exactly.")
-    String issuer;
-
-    @Option(names = "--certificate-oidc-issuer-regexp", paramLabel = "REGEX",
-            description = "The same as a regular expression that must match the whole issuer.")
-    String issuerRegexp;
+    @Mixin
+    CertificateIdentityOptions certificate = new CertificateIdentityOptions();
 
     @Option(names = "--key", paramLabel = "FILE|env://VAR",
             description = "Verify a managed-key bundle with this public key (PKIX PEM) instead of a certificate identity.")
@@ -79,12 +68,7 @@ final class VerifyBundleCommand extends ContextCommand {
     public Integer call() throws Exception {
         SignerPolicy policy = policy();
         Path rootFile = trustedRootFile();
-        TrustedRoot root;
-        try {
-            root = TrustedRoot.parse(CappedRead.file(rootFile, TrustedRoot.MAX_BYTES, "--trusted-root"));
-        } catch (SigstoreException e) {
-            throw new IOException(rootFile + ": " + e.getMessage());
-        }
+        TrustedRoot root = CertificateIdentityOptions.readTrustedRoot(rootFile);
         Digest digest = artifactDigest();
         byte[] bundleBytes = CappedRead.file(bundle, Bundle.MAX_BYTES, "--bundle");
         VerifiedBundle verified;
@@ -103,9 +87,8 @@ final class VerifyBundleCommand extends ContextCommand {
     }
 
     private SignerPolicy policy() throws CliUsageException, IOException {
-        boolean anyIdentity = identity != null || identityRegexp != null || issuer != null || issuerRegexp != null;
         if (key != null) {
-            if (anyIdentity) {
+            if (certificate.any()) {
                 throw new CliUsageException("--key and --certificate-identity/--certificate-oidc-issuer exclude each other:"
                         + " a bundle is signed either with a managed key or with a certificate");
             }
@@ -115,23 +98,11 @@ final class VerifyBundleCommand extends ContextCommand {
                 throw new IOException("--key " + key + ": " + e.getMessage());
             }
         }
-        if ((identity == null) == (identityRegexp == null)) {
-            throw new CliUsageException(identity == null
-                    ? "give --certificate-identity (or --certificate-identity-regexp), or --key for a managed-key bundle"
-                    : "--certificate-identity and --certificate-identity-regexp exclude each other");
+        Optional<SignerPolicy.CertificateIdentity> identity = certificate.certificateIdentity("--key for a managed-key bundle");
+        if (identity.isEmpty()) {
+            throw new CliUsageException("give --certificate-identity (or --certificate-identity-regexp), or --key for a managed-key bundle");
         }
-        if ((issuer == null) == (issuerRegexp == null)) {
-            throw new CliUsageException(issuer == null
-                    ? "give --certificate-oidc-issuer (or --certificate-oidc-issuer-regexp) with the certificate identity"
-                    : "--certificate-oidc-issuer and --certificate-oidc-issuer-regexp exclude each other");
-        }
-        try {
-            return new SignerPolicy.CertificateIdentity(
-                    identity != null ? SignerPolicy.Matcher.exact(identity) : SignerPolicy.Matcher.regex(identityRegexp),
-                    issuer != null ? SignerPolicy.Matcher.exact(issuer) : SignerPolicy.Matcher.regex(issuerRegexp));
-        } catch (IllegalArgumentException e) {
-            throw new CliUsageException(e.getMessage());
-        }
+        return identity.get();
     }
 
     private Path trustedRootFile() throws CliUsageException {

@@ -7,9 +7,11 @@ import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
 import io.jenkins.plugins.imagetrust.engine.policy.IdentityRule;
 import io.jenkins.plugins.imagetrust.engine.policy.PolicyFiles;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
+import io.jenkins.plugins.imagetrust.engine.policy.TrustedIdentity;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Platform;
+import io.jenkins.plugins.imagetrust.engine.sigstore.SignerPolicy;
 import io.jenkins.plugins.imagetrust.engine.verify.VerificationReport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +28,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code image-trust verify}: check images' signatures against trusted keys or a policy file. */
 @Command(name = "verify", description = {"Verify each image's cosign signatures (the sha256-<hex>.sig tag and Sigstore bundles attached",
-        "as OCI referrers, both read automatically) against trusted keys or a policy.",
+        "as OCI referrers, both read automatically) against trusted keys, a keyless signer identity, or a policy.",
         "Exit 0 when every image is trusted, 3 when the policy is not met (in warn mode: 0 with a warning), 1 on errors."})
 final class VerifyCommand extends ContextCommand {
     @Mixin
@@ -34,8 +37,15 @@ final class VerifyCommand extends ContextCommand {
     @Mixin
     CosignSpellings cosign = new CosignSpellings();
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     TrustSource trust;
+
+    @Mixin
+    CertificateIdentityOptions certificate = new CertificateIdentityOptions();
+
+    @Option(names = "--trusted-root", paramLabel = "FILE", description = {"The Sigstore trusted_root.json that keyless signatures must chain to",
+            "(required with --certificate-identity; nothing is fetched)."})
+    Path trustedRoot;
 
     static final class TrustSource {
         @Option(names = "--key", paramLabel = "FILE|env://VAR", required = true,
@@ -46,7 +56,7 @@ final class VerifyCommand extends ContextCommand {
         Path policy;
     }
 
-    @Option(names = "--threshold", paramLabel = "N", description = "How many distinct trusted keys must have signed (overrides the policy).")
+    @Option(names = "--threshold", paramLabel = "N", description = "How many distinct trusted keys or identities must have signed (overrides the policy).")
     Integer threshold;
 
     @Option(names = {"-a", "--annotation", "--annotations"}, paramLabel = "KEY=VALUE", description = "Annotation every counted signature must carry (repeatable).")
@@ -114,8 +124,21 @@ final class VerifyCommand extends ContextCommand {
     }
 
     private TrustPolicy policy() throws Exception {
+        Optional<SignerPolicy.CertificateIdentity> keyless = certificate.certificateIdentity("--key or --policy");
+        if (trust == null && keyless.isEmpty()) {
+            throw new CliUsageException("give --key FILE, --policy FILE, or --certificate-identity with --certificate-oidc-issuer and --trusted-root");
+        }
+        if (keyless.isPresent() && trustedRoot == null) {
+            throw new CliUsageException("--certificate-identity needs --trusted-root FILE, the trusted_root.json its certificates must chain to"
+                    + " (nothing is fetched)");
+        }
+        if (keyless.isEmpty() && trustedRoot != null) {
+            throw new CliUsageException("--trusted-root is for keyless signatures: give --certificate-identity and --certificate-oidc-issuer too");
+        }
         TrustPolicy.Builder builder;
-        if (trust.policy != null) {
+        if (trust == null) {
+            builder = TrustPolicy.builder();
+        } else if (trust.policy != null) {
             builder = PolicyFiles.read(trust.policy).toBuilder();
         } else {
             builder = TrustPolicy.builder();
@@ -127,6 +150,10 @@ final class VerifyCommand extends ContextCommand {
                     throw new KeyException(key + ": " + e.getMessage(), e);
                 }
             }
+        }
+        if (keyless.isPresent()) {
+            builder.identity(TrustedIdentity.builder(certificate.name(), keyless.get(), trustedRoot.getFileName().toString(),
+                    CertificateIdentityOptions.readTrustedRoot(trustedRoot)).build());
         }
         if (threshold != null) {
             builder.threshold(threshold);

@@ -86,9 +86,9 @@ final class VerifyOutput {
         }
     }
 
-    /** A good signature by a key already counted, e.g. the bundle beside the {@code .sig} of the same signing. */
+    /** A good signature by a key or identity already counted, e.g. the bundle beside the {@code .sig} of the same signing. */
     private static boolean isCopyOfCounted(SignatureCheck check) {
-        return check.reason().filter(reason -> reason == RejectionReason.DUPLICATE_KEY).isPresent();
+        return check.reason().filter(RejectionReason::isDuplicate).isPresent();
     }
 
     /** {@code counted}, {@code valid} (a copy of a counted key's signature), or {@code rejected}. */

@@ -69,8 +69,9 @@ class CliFirstUseTest {
         assertUsageError(run("verify", "--treshold", "2", "--key", "a.pub", image), "verify", "'--treshold'", "'--threshold'");
         assertUsageError(run("sign", image), "sign", "--key");
         assertUsageError(run("sign", "--key", "k", "-a", "git", image), "sign", "KEY=VALUE", "git");
-        assertUsageError(run("verify", "--certificate-identity", "me", "--key", "a.pub", image), "verify", "'--certificate-identity'",
-                "not supported", "--key");
+        assertUsageError(run("sign", "--certificate-identity", "me", "--key", "k", image), "sign", "'--certificate-identity'",
+                "keyless signing is not supported", "--key");
+        assertUsageError(run("verify", "--certificate-identity", "me", "--key", "a.pub", image), "verify", "--certificate-oidc-issuer");
         CliRun farOff = run("verify", "--insecure-skip-everything", "--key", "a.pub", image);
         assertUsageError(farOff, "verify", "unknown option '--insecure-skip-everything'");
         assertThat(farOff.err).as("no suggestion of an option with another meaning").doesNotContain("--insecure-registry");

@@ -103,7 +103,7 @@ class CliTest {
         assertThat(root.get("schemaVersion").asInt()).isEqualTo(1);
         JsonNode first = root.at("/results/0");
         assertThat(first.fieldNames()).toIterable().containsExactlyInAnyOrder("schemaVersion", "image", "digest", "verified", "verdict",
-                "mode", "threshold", "countedKeys", "verifiedAt", "signatures");
+                "mode", "threshold", "countedKeys", "countedIdentities", "verifiedAt", "signatures");
         assertThat(first.get("verified").asBoolean()).isTrue();
         assertThat(first.get("digest").asText()).isEqualTo(digest.toString());
         assertThat(first.at("/signatures/0").fieldNames()).toIterable().containsExactlyInAnyOrder("source", "format", "payloadDigest", "keyId",

@@ -91,6 +91,11 @@ public enum RejectionReason {
     /** The certificate's OIDC issuer matches no trusted identity. */
     ISSUER_MISMATCH("the certificate was issued for another OIDC issuer");
 
+    /** Whether this is no fault: a good signature by a key or identity that already counted (the other format's copy). */
+    public boolean isDuplicate() {
+        return this == DUPLICATE_KEY || this == DUPLICATE_IDENTITY;
+    }
+
     /** The reason code of a keyless failure: the same name as its {@link SigstoreReason}. */
     public static RejectionReason of(SigstoreReason reason) {
         return valueOf(reason.name());

@@ -194,7 +194,7 @@ public final class VerificationReport {
             out.append("; no counted signature by ").append(String.join(", ", keysNotCounted));
         }
         Set<String> reasons = new LinkedHashSet<>();
-        signatures.stream().filter(s -> !s.counted() && s.reason().filter(r -> r == RejectionReason.DUPLICATE_KEY || r == RejectionReason.DUPLICATE_IDENTITY).isEmpty())
+        signatures.stream().filter(s -> !s.counted() && s.reason().filter(RejectionReason::isDuplicate).isEmpty())
                 .forEach(s -> reasons.add(s.reason().map(Enum::name).orElse("") + ": " + s.detail()));
         reasons.forEach(r -> out.append("; ").append(r));
         return Optional.of(out.toString());
