@@ -111,6 +111,25 @@ class CliKeylessVerifyTest {
         assertThat(untrusted.out + untrusted.err).contains("TLOG_UNTRUSTED");
     }
 
+    /** The test certificates carry Fulcio's v1 workflow extensions as a GitHub Actions run's do: trigger push, repository example/app. */
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void githubWorkflowOptionsNarrowTheIdentity(Layout layout) throws Exception {
+        Signed signed = keylessImage(layout);
+        CliRun matching = run(keyless(signed, WORKFLOW, TestSigstore.GITHUB_ISSUER, "--certificate-github-workflow-trigger", "push",
+                "--certificate-github-workflow-repository", "example/app"));
+        assertThat(matching.exitCode).as(matching.toString()).isZero();
+
+        CliRun otherRepository = run(keyless(signed, WORKFLOW, TestSigstore.GITHUB_ISSUER, "--certificate-github-workflow-repository",
+                "example/fork", "-o", "json"));
+        assertThat(otherRepository.exitCode).as(otherRepository.toString()).isEqualTo(ExitCodes.NOT_TRUSTED);
+        assertThat(new ObjectMapper().readTree(otherRepository.out).at("/results/0/signatures/0/reason").asText()).isEqualTo("IDENTITY_MISMATCH");
+
+        // The v1 name extension is not in the test certificates: a check of a missing extension fails, never passes.
+        CliRun missing = run(keyless(signed, WORKFLOW, TestSigstore.GITHUB_ISSUER, "--certificate-github-workflow-name", "release"));
+        assertThat(missing.exitCode).as(missing.toString()).isEqualTo(ExitCodes.NOT_TRUSTED);
+    }
+
     @Test
     void aKeyAndAnIdentityCountAsTwoInOneThreshold() throws Exception {
         Signed signed = keylessImage(Layout.LEGACY);

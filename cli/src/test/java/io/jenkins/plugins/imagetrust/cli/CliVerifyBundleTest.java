@@ -97,6 +97,33 @@ class CliVerifyBundleTest {
         assertThat(issuer.err).startsWith("image-trust: rejected (ISSUER_MISMATCH): ");
     }
 
+    /** The happy path's certificate was issued to a GitHub Actions run and carries Fulcio's v1 workflow extensions. */
+    @Test
+    void githubWorkflowOptionsCheckTheCertificatesWorkflowExtensions() {
+        SigstoreConformanceCases.Case happy = happyPath();
+        List<String> identity = List.of("verify-bundle", "--bundle", happy.bundle().toString(), "--certificate-identity", happy.identity(),
+                "--certificate-oidc-issuer", happy.issuer(), "--trusted-root", happy.trustedRoot().toString());
+        CliRun matching = runWith(identity, "--certificate-github-workflow-trigger", "workflow_dispatch",
+                "--certificate-github-workflow-sha", "c7b3dfb335f051e1c86bda4c716fac97df62ad81",
+                "--certificate-github-workflow-name", "Extremely dangerous OIDC beacon",
+                "--certificate-github-workflow-repository", "sigstore-conformance/extremely-dangerous-public-oidc-beacon",
+                "--certificate-github-workflow-ref", "refs/heads/main", happy.artifact().toString());
+        assertThat(matching.exitCode).as(matching.toString()).isEqualTo(ExitCodes.OK);
+
+        CliRun otherRef = runWith(identity, "--certificate-github-workflow-ref", "refs/heads/release", happy.artifact().toString());
+        assertThat(otherRef.exitCode).as(otherRef.toString()).isEqualTo(ExitCodes.NOT_TRUSTED);
+        assertThat(otherRef.err).startsWith("image-trust: rejected (IDENTITY_MISMATCH): ").contains("githubWorkflowRef");
+
+        assertUsage(CliRun.run(Map.of(), "", "verify-bundle", "--bundle", happy.bundle().toString(), "--certificate-github-workflow-ref",
+                "refs/heads/main", "--trusted-root", happy.trustedRoot().toString(), happy.artifact().toString()), "give --certificate-identity");
+    }
+
+    private static CliRun runWith(List<String> first, String... more) {
+        List<String> args = new ArrayList<>(first);
+        args.addAll(List.of(more));
+        return CliRun.run(Map.of(), "", args.toArray(String[]::new));
+    }
+
     @Test
     void regularExpressionsMatchTheWholeValue() {
         SigstoreConformanceCases.Case happy = happyPath();
