@@ -10,6 +10,7 @@ import io.jenkins.plugins.imagetrust.engine.daemon.DockerDaemon;
 import io.jenkins.plugins.imagetrust.engine.daemon.ResolvedDigest;
 import io.jenkins.plugins.imagetrust.engine.daemon.TagMovedException;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.intoto.Subject;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.notary.NotaryException;
@@ -121,7 +122,7 @@ public final class ImageSigner {
             own = both.index();
             children = both.listed();
         } else {
-            List<SignedAttestation> attestations = signAttestations(request, List.of(Statement.Subject.of(image, signed.digest())));
+            List<SignedAttestation> attestations = signAttestations(request, List.of(Subject.of(image, signed.digest())));
             own = confirm(image, repository, signed.digest(), writeSignatures(image, repository, signed, request, attestations, attested));
         }
         if (request.signatures()) {
@@ -141,7 +142,7 @@ public final class ImageSigner {
      * Each predicate of the request as an in-toto statement about {@code subjects}, signed once (the same envelope is
      * written in every format and for every subject).
      */
-    private List<SignedAttestation> signAttestations(SignRequest request, List<Statement.Subject> subjects) throws KeyException {
+    private List<SignedAttestation> signAttestations(SignRequest request, List<Subject> subjects) throws KeyException {
         List<SignedAttestation> out = new ArrayList<>();
         for (Predicate predicate : request.attestations()) {
             byte[] statement = Statement.write(subjects, predicate.predicateType(), predicate.predicate());

@@ -16,6 +16,7 @@ import io.jenkins.plugins.imagetrust.engine.cosign.ReferrerManifest;
 import io.jenkins.plugins.imagetrust.engine.cosign.ReferrersIndex;
 import io.jenkins.plugins.imagetrust.engine.cosign.SignatureManifest;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.intoto.Subject;
 import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import io.jenkins.plugins.imagetrust.engine.keys.InMemorySigner;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyAlgorithm;
@@ -209,7 +210,7 @@ class AttestationRegistryTest {
         AttestationReport fromIndex = verifyAttestations(tag, requireBuilder(BUILDER), null);
         assertThat(fromIndex.satisfied()).as(fromIndex.summary()).isTrue();
         assertThat(fromIndex.digest()).isEqualTo(image.index().digest());
-        List<Statement.Subject> subjects = fromIndex.verified().get(0).statement().subjects();
+        List<Subject> subjects = fromIndex.verified().get(0).statement().subjects();
         assertThat(subjects).hasSize(3);
         assertThat(subjects.get(0).names(image.index().digest())).isTrue();
         assertThat(subjects.stream().anyMatch(s -> s.names(image.amd64().digest()))).isTrue();
@@ -294,7 +295,7 @@ class AttestationRegistryTest {
         ImageReference swapped = REGISTRY.reference("attest/attack-" + format.id() + ":swapped");
         TestImages.push(registry, swapped);
         Descriptor swappedSubject = registry.resolve(swapped);
-        byte[] aboutOther = Statement.write(List.of(Statement.Subject.of(swapped, other)), PredicateTypes.SLSA_PROVENANCE_V1, Statement.readPredicate(slsa));
+        byte[] aboutOther = Statement.write(List.of(Subject.of(swapped, other)), PredicateTypes.SLSA_PROVENANCE_V1, Statement.readPredicate(slsa));
         plant(swapped, swappedSubject, format, Envelope.signStatement(key, aboutOther).toSignedAttestation(key.publicKey()));
         assertThat(onlyRejection(verifyAttestations(swapped, requireBuilder(BUILDER), null)).reason())
                 .isEqualTo(AttestationReason.ATTESTATION_SUBJECT_MISMATCH);
@@ -303,7 +304,7 @@ class AttestationRegistryTest {
         ImageReference confused = REGISTRY.reference("attest/attack-" + format.id() + ":confused");
         TestImages.push(registry, confused);
         Descriptor confusedSubject = registry.resolve(confused);
-        byte[] sbomStatement = Statement.write(List.of(Statement.Subject.of(confused, confusedSubject.digest())), PredicateTypes.SPDX, sbom().predicate());
+        byte[] sbomStatement = Statement.write(List.of(Subject.of(confused, confusedSubject.digest())), PredicateTypes.SPDX, sbom().predicate());
         SignedAttestation sbomEnvelope = Envelope.signStatement(key, sbomStatement).toSignedAttestation(key.publicKey());
         plant(confused, confusedSubject, format, new SignedAttestation(PredicateTypes.SLSA_PROVENANCE_V1, sbomEnvelope.envelope(), sbomEnvelope.bundle()));
         assertThat(onlyRejection(verifyAttestations(confused, requireBuilder(BUILDER), null)).reason())
@@ -324,7 +325,7 @@ class AttestationRegistryTest {
         ImageReference image = REGISTRY.reference("attest/payload-type:1");
         TestImages.push(registry, image);
         Descriptor subject = registry.resolve(image);
-        byte[] statement = Statement.write(List.of(Statement.Subject.of(image, subject.digest())), PredicateTypes.SLSA_PROVENANCE_V1,
+        byte[] statement = Statement.write(List.of(Subject.of(image, subject.digest())), PredicateTypes.SLSA_PROVENANCE_V1,
                 provenance(BUILDER).predicate());
         Envelope relabelled = Envelope.sign(key, "application/vnd.example.other+json", statement);
         plant(image, subject, SignatureFormat.LEGACY, new SignedAttestation(PredicateTypes.SLSA_PROVENANCE_V1, relabelled.toJson(), new byte[0]));

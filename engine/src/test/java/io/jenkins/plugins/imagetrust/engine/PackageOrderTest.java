@@ -30,7 +30,7 @@ class PackageOrderTest {
     /** Lowest first. */
     static final List<Set<String>> LAYERS = List.of(
             Set.of("reference", "events", "files", "json"),
-            Set.of("keys", "provenance"),
+            Set.of("keys", "provenance", "intoto"),
             Set.of("http", "sigstore"),
             Set.of("registry"),
             Set.of("daemon"),

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.cosign.Dsse;
 import io.jenkins.plugins.imagetrust.engine.cosign.SigstoreBundle;
+import io.jenkins.plugins.imagetrust.engine.intoto.StatementDocument;
 import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
@@ -94,7 +95,7 @@ public final class Envelope {
         try {
             root = JsonMappers.attestations().readTree(bytes);
         } catch (IOException e) {
-            throw malformed("the envelope is not JSON: " + Statement.oneLine(e));
+            throw malformed("the envelope is not JSON: " + StatementDocument.oneLine(e));
         }
         if (root == null || !root.isObject()) {
             throw malformed("the envelope is not a JSON object");

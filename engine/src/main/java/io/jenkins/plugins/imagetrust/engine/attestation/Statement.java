@@ -1,23 +1,21 @@
 package io.jenkins.plugins.imagetrust.engine.attestation;
 
-import io.jenkins.plugins.imagetrust.engine.json.JsonText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.imagetrust.engine.intoto.StatementDocument;
+import io.jenkins.plugins.imagetrust.engine.intoto.Subject;
 import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
+import io.jenkins.plugins.imagetrust.engine.json.JsonText;
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.provenance.PredicateTypes;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -33,54 +31,17 @@ import java.util.TreeMap;
  * strings with Jackson's escaping (quote, backslash and control characters escaped, everything else literal). One
  * input gives one byte sequence.
  *
- * <p><b>Reading</b> ({@link #parse}) is strict, because the same signed bytes must not mean two things to two readers:
- * duplicate members and anything after the object are errors, and every size is capped ({@link #MAX_BYTES},
- * {@link #MAX_SUBJECTS}, {@link #MAX_DIGESTS} per subject, nesting at most 64 deep). Unknown members are ignored, as
- * the in-toto parsing rules require.
+ * <p><b>Reading</b> ({@link #parse}) is {@link StatementDocument}'s, the one strict reading of statements.
  */
 public final class Statement {
     /** The statement type we write. */
-    public static final String TYPE_V1 = "https://in-toto.io/Statement/v1";
+    public static final String TYPE_V1 = StatementDocument.TYPE_V1;
     /** The statement type cosign's {@code attest} writes; read, never written. */
-    public static final String TYPE_V01 = "https://in-toto.io/Statement/v0.1";
+    public static final String TYPE_V01 = StatementDocument.TYPE_V01;
     /** A statement larger than this is not read (an SBOM of a large image fits). */
-    public static final int MAX_BYTES = 8 * 1024 * 1024;
+    public static final int MAX_BYTES = StatementDocument.MAX_BYTES;
     /** More subjects than this are not read (an index and its platform manifests fit). */
-    public static final int MAX_SUBJECTS = 256;
-    /** More digests than this in one subject are not read. */
-    public static final int MAX_DIGESTS = 8;
-
-    private static final Set<String> READABLE_TYPES = Set.of(TYPE_V1, TYPE_V01);
-
-    /**
-     * One subject: an optional name, its digests by algorithm (hex as written) and its string annotations (cosign's
-     * image signature statement carries the sign annotations there; members of other types are not kept).
-     */
-    public record Subject(Optional<String> name, Map<String, String> digests, Map<String, String> annotations) {
-        public Subject {
-            Objects.requireNonNull(name, "name");
-            digests = Map.copyOf(new TreeMap<>(digests));
-            annotations = Map.copyOf(annotations);
-            if (digests.isEmpty()) {
-                throw new IllegalArgumentException("a statement subject needs a digest");
-            }
-        }
-
-        /** A subject without annotations. */
-        public Subject(Optional<String> name, Map<String, String> digests) {
-            this(name, digests, Map.of());
-        }
-
-        /** The subject for {@code digest} in {@code image}'s repository, named as cosign names it: the repository, no tag. */
-        public static Subject of(ImageReference image, Digest digest) {
-            return new Subject(Optional.of(image.repositoryOnly().name()), Map.of(digest.algorithm(), digest.hex()));
-        }
-
-        /** Whether one of the digests is {@code digest}. */
-        public boolean names(Digest digest) {
-            return digest.hex().equals(digests.get(digest.algorithm()));
-        }
-    }
+    public static final int MAX_SUBJECTS = StatementDocument.MAX_SUBJECTS;
 
     private final String type;
     private final List<Subject> subjects;
@@ -177,7 +138,7 @@ public final class Statement {
         try {
             node = JsonMappers.attestations().readTree(bytes);
         } catch (IOException e) {
-            throw new IllegalArgumentException("the predicate is not JSON: " + oneLine(e));
+            throw new IllegalArgumentException("the predicate is not JSON: " + StatementDocument.oneLine(e));
         }
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException("the predicate is not a JSON object");
@@ -187,87 +148,13 @@ public final class Statement {
 
     /** Parses statement bytes; {@link AttestationReason#STATEMENT_MALFORMED} with a one-line message names the fault. */
     public static Statement parse(byte[] bytes) throws AttestationException {
-        if (bytes.length > MAX_BYTES) {
-            throw malformed("the statement has " + bytes.length + " bytes; at most " + MAX_BYTES + " are read");
-        }
-        JsonNode root;
+        StatementDocument document;
         try {
-            root = JsonMappers.attestations().readTree(bytes);
-        } catch (IOException e) {
-            throw malformed("the statement is not JSON: " + oneLine(e));
+            document = StatementDocument.parse(bytes);
+        } catch (MalformedDocumentException e) {
+            throw malformed(e.getMessage());
         }
-        if (root == null || !root.isObject()) {
-            throw malformed("the statement is not a JSON object");
-        }
-        JsonNode type = root.get("_type");
-        if (type == null || !type.isTextual() || !READABLE_TYPES.contains(type.asText())) {
-            throw malformed("the statement's _type is " + (type == null ? "missing" : type.toString()) + ", not " + TYPE_V1 + " or "
-                    + TYPE_V01);
-        }
-        JsonNode predicateType = root.get("predicateType");
-        if (predicateType == null || !predicateType.isTextual() || predicateType.asText().isEmpty()) {
-            throw malformed("the statement has no predicateType string");
-        }
-        JsonNode subjectArray = root.get("subject");
-        if (subjectArray == null || !subjectArray.isArray() || subjectArray.isEmpty()) {
-            throw malformed("the statement has no subject");
-        }
-        if (subjectArray.size() > MAX_SUBJECTS) {
-            throw malformed("the statement has " + subjectArray.size() + " subjects; at most " + MAX_SUBJECTS + " are read");
-        }
-        List<Subject> subjects = new ArrayList<>();
-        for (JsonNode node : subjectArray) {
-            subjects.add(subject(node));
-        }
-        JsonNode predicate = root.get("predicate");
-        if (predicate != null && !predicate.isObject()) {
-            throw malformed("the statement's predicate is not a JSON object");
-        }
-        return new Statement(type.asText(), subjects, predicateType.asText(),
-                predicate == null ? JsonNodeFactory.instance.objectNode() : (ObjectNode) predicate);
-    }
-
-    private static Subject subject(JsonNode node) throws AttestationException {
-        if (!node.isObject()) {
-            throw malformed("a statement subject is not an object");
-        }
-        JsonNode name = node.get("name");
-        if (name != null && !name.isTextual()) {
-            throw malformed("a statement subject's name is not a string");
-        }
-        JsonNode digestNode = node.get("digest");
-        if (digestNode == null || !digestNode.isObject() || digestNode.isEmpty()) {
-            throw malformed("a statement subject has no digest");
-        }
-        if (digestNode.size() > MAX_DIGESTS) {
-            throw malformed("a statement subject has " + digestNode.size() + " digests; at most " + MAX_DIGESTS + " are read");
-        }
-        Map<String, String> digests = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = digestNode.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            if (!entry.getValue().isTextual() || entry.getValue().asText().isEmpty()) {
-                throw malformed("subject digest " + JsonText.quoted(entry.getKey()) + " is not a non-empty string");
-            }
-            digests.put(entry.getKey(), entry.getValue().asText());
-        }
-        Map<String, String> annotations = new TreeMap<>();
-        JsonNode annotationNode = node.get("annotations");
-        if (annotationNode != null && !annotationNode.isObject()) {
-            throw malformed("a statement subject's annotations are not an object");
-        }
-        if (annotationNode != null) {
-            annotationNode.fields().forEachRemaining(entry -> {
-                if (entry.getValue().isTextual()) {
-                    annotations.put(entry.getKey(), entry.getValue().asText());
-                }
-            });
-        }
-        return new Subject(name == null ? Optional.empty() : Optional.of(name.asText()), digests, annotations);
-    }
-
-    static String oneLine(IOException e) {
-        String message = e instanceof JsonProcessingException ? ((JsonProcessingException) e).getOriginalMessage() : e.getMessage();
-        return message == null ? e.getClass().getSimpleName() : message.replaceAll("\\s*[\\r\\n]+\\s*", " ");
+        return new Statement(document.type(), document.subjects(), document.predicateType(), document.predicate());
     }
 
     private static AttestationException malformed(String message) {

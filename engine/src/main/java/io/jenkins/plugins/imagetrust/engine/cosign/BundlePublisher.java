@@ -1,6 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.intoto.Subject;
 import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureVerifier;
@@ -244,7 +245,7 @@ public final class BundlePublisher {
                 continue;
             }
             try {
-                Optional<InTotoStatement.Subject> subject = InTotoStatement.parse(dsse.payload()).imageSignatureSubject(digest);
+                Optional<Subject> subject = InTotoStatement.parse(dsse.payload()).imageSignatureSubject(digest);
                 if (subject.isPresent() && subject.get().name().map(name::equals).orElse(true)
                         && equivalence.sameAnnotations(subject.get().annotations(), annotations)) {
                     return Optional.of(found);

@@ -1,9 +1,11 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.imagetrust.engine.intoto.StatementDocument;
+import io.jenkins.plugins.imagetrust.engine.intoto.Subject;
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.signature.Claims;
@@ -11,9 +13,7 @@ import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureExceptio
 import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureCandidate;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,25 +34,9 @@ import java.util.TreeMap;
  */
 public final class InTotoStatement {
     /** The statement type cosign writes. */
-    public static final String STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
+    public static final String STATEMENT_TYPE = StatementDocument.TYPE_V1;
     /** The predicate type of a cosign image signature (cosign {@code pkg/types} {@code CosignSignPredicateType}). */
     public static final String COSIGN_SIGN_PREDICATE_TYPE = "https://sigstore.dev/cosign/sign/v1";
-    /** More subjects than this is not an image signature. */
-    public static final int MAX_SUBJECTS = 100;
-
-    /** One subject: its optional name, its digests by algorithm, its string annotations. */
-    public record Subject(Optional<String> name, Map<String, String> digests, Map<String, String> annotations) {
-        public Subject {
-            digests = Map.copyOf(digests);
-            annotations = Map.copyOf(annotations);
-        }
-
-        /** Whether one of the digests is {@code digest}. */
-        public boolean names(Digest digest) {
-            return digest.hex().equals(digests.get(digest.algorithm()));
-        }
-    }
-
     private final String predicateType;
     private final List<Subject> subjects;
 
@@ -79,68 +63,21 @@ public final class InTotoStatement {
         }
     }
 
-    /** Parses a statement; {@link MalformedSignatureException} with {@link RejectionReason#MALFORMED_BUNDLE} names the fault. */
+    /**
+     * Parses a statement ({@link StatementDocument}'s strict reading, of type v1 as cosign writes it);
+     * {@link MalformedSignatureException} with {@link RejectionReason#MALFORMED_BUNDLE} names the fault.
+     */
     public static InTotoStatement parse(byte[] bytes) throws MalformedSignatureException {
-        JsonNode root;
+        StatementDocument document;
         try {
-            root = StrictJson.MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw malformed("the statement is not JSON: " + StrictJson.firstLine(e.getMessage()));
+            document = StatementDocument.parse(bytes);
+        } catch (MalformedDocumentException e) {
+            throw malformed(e.getMessage());
         }
-        if (root == null || !root.isObject()) {
-            throw malformed("the statement is not a JSON object");
+        if (!STATEMENT_TYPE.equals(document.type())) {
+            throw malformed("the statement's _type is '" + document.type() + "', not '" + STATEMENT_TYPE + "'");
         }
-        String type = root.path("_type").asText(null);
-        if (!STATEMENT_TYPE.equals(type)) {
-            throw malformed("the statement's _type is " + (type == null ? "missing" : "'" + type + "'") + ", not '" + STATEMENT_TYPE + "'");
-        }
-        JsonNode predicateType = root.get("predicateType");
-        if (predicateType == null || !predicateType.isTextual()) {
-            throw malformed("the statement has no predicateType string");
-        }
-        JsonNode subjectArray = root.get("subject");
-        if (subjectArray == null || !subjectArray.isArray() || subjectArray.isEmpty()) {
-            throw malformed("the statement has no subject");
-        }
-        if (subjectArray.size() > MAX_SUBJECTS) {
-            throw malformed("the statement has " + subjectArray.size() + " subjects; at most " + MAX_SUBJECTS + " are read");
-        }
-        List<Subject> subjects = new ArrayList<>();
-        for (JsonNode node : subjectArray) {
-            subjects.add(subject(node));
-        }
-        return new InTotoStatement(predicateType.asText(), subjects);
-    }
-
-    private static Subject subject(JsonNode node) throws MalformedSignatureException {
-        if (!node.isObject()) {
-            throw malformed("a statement subject is not an object");
-        }
-        JsonNode name = node.get("name");
-        if (name != null && !name.isTextual()) {
-            throw malformed("a statement subject's name is not a string");
-        }
-        JsonNode digestNode = node.get("digest");
-        if (digestNode == null || !digestNode.isObject() || digestNode.isEmpty()) {
-            throw malformed("a statement subject has no digest");
-        }
-        Map<String, String> digests = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = digestNode.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            if (!entry.getValue().isTextual()) {
-                throw malformed("subject digest '" + entry.getKey() + "' is not a string");
-            }
-            digests.put(entry.getKey(), entry.getValue().asText());
-        }
-        Map<String, String> annotations = new TreeMap<>();
-        JsonNode annotationNode = node.path("annotations");
-        for (Iterator<Map.Entry<String, JsonNode>> it = annotationNode.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            if (entry.getValue().isTextual()) {
-                annotations.put(entry.getKey(), entry.getValue().asText());
-            }
-        }
-        return new Subject(name == null ? Optional.empty() : Optional.of(name.asText()), digests, annotations);
+        return new InTotoStatement(document.predicateType(), document.subjects());
     }
 
     public String predicateType() {
@@ -153,7 +90,7 @@ public final class InTotoStatement {
 
     /** The first subject that names {@code digest}. */
     public Optional<Subject> subjectFor(Digest digest) {
-        return subjects.stream().filter(s -> s.names(digest)).findFirst();
+        return subjects.stream().filter(subject -> subject.names(digest)).findFirst();
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.imagetrust.engine.intoto.Subject;
 import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import io.jenkins.plugins.imagetrust.engine.keys.InMemorySigner;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyAlgorithm;
@@ -53,7 +54,7 @@ class AttestationRequirementTest {
     }
 
     private static VerifiedAttestation attest(Signer signer, String predicateType, ObjectNode predicate) throws Exception {
-        byte[] statement = Statement.write(List.of(Statement.Subject.of(StatementTest.IMAGE, StatementTest.AMD64)), predicateType, predicate);
+        byte[] statement = Statement.write(List.of(Subject.of(StatementTest.IMAGE, StatementTest.AMD64)), predicateType, predicate);
         AttestationOutcome outcome = AttestationVerifier.verify(Envelope.signStatement(signer, statement), StatementTest.AMD64, keys, NOW,
                 Set.of(predicateType));
         return (VerifiedAttestation) outcome;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.imagetrust.engine.cosign.InTotoStatement;
 import io.jenkins.plugins.imagetrust.engine.cosign.SigstoreBundle;
+import io.jenkins.plugins.imagetrust.engine.intoto.Subject;
 import io.jenkins.plugins.imagetrust.engine.keys.InMemorySigner;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyAlgorithm;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyPairs;
@@ -48,7 +49,7 @@ class AttestationVerifierTest {
     }
 
     private static byte[] statement(Digest subject, String predicateType) {
-        return Statement.write(List.of(Statement.Subject.of(StatementTest.IMAGE, subject)), predicateType,
+        return Statement.write(List.of(Subject.of(StatementTest.IMAGE, subject)), predicateType,
                 StatementTest.predicate("https://ci.example/job/app/"));
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jenkins.plugins.imagetrust.engine.cosign.SigstoreBundle;
+import io.jenkins.plugins.imagetrust.engine.intoto.Subject;
 import io.jenkins.plugins.imagetrust.engine.keys.InMemorySigner;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyAlgorithm;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyPairs;
@@ -29,7 +30,7 @@ class EnvelopeTest {
     }
 
     static byte[] statement() {
-        return Statement.write(List.of(Statement.Subject.of(StatementTest.IMAGE, StatementTest.AMD64)), PredicateTypes.SLSA_PROVENANCE_V1,
+        return Statement.write(List.of(Subject.of(StatementTest.IMAGE, StatementTest.AMD64)), PredicateTypes.SLSA_PROVENANCE_V1,
                 StatementTest.predicate("https://ci.example/job/app/"));
     }
 

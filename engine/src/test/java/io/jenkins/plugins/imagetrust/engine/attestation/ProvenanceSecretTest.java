@@ -2,6 +2,7 @@ package io.jenkins.plugins.imagetrust.engine.attestation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.imagetrust.engine.intoto.Subject;
 import io.jenkins.plugins.imagetrust.engine.keys.InMemorySigner;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyAlgorithm;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyPairs;
@@ -55,7 +56,7 @@ class ProvenanceSecretTest {
         JenkinsBuild build = new JenkinsBuild("https://ci.example/job/app/", "https://ci.example/job/app/7/", "app", now, now, Optional.empty(),
                 BuildParameter.publishable(parameters), "2.541.3", "1.0.0", List.of());
 
-        byte[] statement = Statement.write(List.of(Statement.Subject.of(StatementTest.IMAGE, StatementTest.AMD64)),
+        byte[] statement = Statement.write(List.of(Subject.of(StatementTest.IMAGE, StatementTest.AMD64)),
                 PredicateTypes.SLSA_PROVENANCE_V1, SlsaProvenance.predicate(build));
         try (Signer signer = new InMemorySigner(KeyPairs.generate(KeyAlgorithm.ECDSA_P256))) {
             Envelope envelope = Envelope.signStatement(signer, statement);

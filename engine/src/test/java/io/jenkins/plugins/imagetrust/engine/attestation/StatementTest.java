@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.imagetrust.engine.intoto.Subject;
 import io.jenkins.plugins.imagetrust.engine.provenance.PredicateTypes;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
@@ -36,7 +37,7 @@ class StatementTest {
 
     @Test
     void writesTheDocumentedBytes() {
-        byte[] statement = Statement.write(List.of(Statement.Subject.of(IMAGE, AMD64)), PredicateTypes.SLSA_PROVENANCE_V1,
+        byte[] statement = Statement.write(List.of(Subject.of(IMAGE, AMD64)), PredicateTypes.SLSA_PROVENANCE_V1,
                 predicate("https://ci.example/job/app/"));
 
         assertThat(new String(statement, StandardCharsets.UTF_8)).isEqualTo("{\"_type\":\"https://in-toto.io/Statement/v1\","
@@ -47,7 +48,7 @@ class StatementTest {
 
     @Test
     void anIndexIsTheFirstSubjectThenEachPlatformManifestInOrder() throws Exception {
-        List<Statement.Subject> subjects = Statement.subjectsForIndex(IMAGE, INDEX, List.of(ARM64, AMD64));
+        List<Subject> subjects = Statement.subjectsForIndex(IMAGE, INDEX, List.of(ARM64, AMD64));
         Statement parsed = Statement.parse(Statement.write(subjects, PredicateTypes.SLSA_PROVENANCE_V1, predicate("b")));
 
         assertThat(parsed.subjects()).extracting(s -> s.digests().get("sha256")).containsExactly(INDEX.hex(), ARM64.hex(), AMD64.hex());
@@ -59,8 +60,8 @@ class StatementTest {
     @Test
     void oneInputGivesOneByteSequenceAndItParsesBackToTheSameFacts() throws Exception {
         ObjectNode predicate = (ObjectNode) Statement.readPredicate(bytes("{\"b\":1.10,\"a\":[1e400,\"\\u00e9\\n\"],\"big\":123456789012345678901234567890}"));
-        byte[] first = Statement.write(List.of(Statement.Subject.of(IMAGE, AMD64)), PredicateTypes.SPDX, predicate);
-        byte[] second = Statement.write(List.of(Statement.Subject.of(IMAGE, AMD64)), PredicateTypes.SPDX, predicate.deepCopy());
+        byte[] first = Statement.write(List.of(Subject.of(IMAGE, AMD64)), PredicateTypes.SPDX, predicate);
+        byte[] second = Statement.write(List.of(Subject.of(IMAGE, AMD64)), PredicateTypes.SPDX, predicate.deepCopy());
 
         assertThat(second).isEqualTo(first);
         Statement parsed = Statement.parse(first);
@@ -93,7 +94,7 @@ class StatementTest {
         Statement cosign = Statement.parse(io.jenkins.plugins.imagetrust.engine.cosign.InTotoStatement.create(IMAGE, AMD64, Map.of("git", "abc")));
         assertThat(cosign.subjects().get(0).annotations()).containsExactly(Map.entry("git", "abc"));
 
-        Statement.Subject annotated = new Statement.Subject(Optional.of("r"), Map.of("sha256", AMD64.hex()), Map.of("b", "2", "a", "1"));
+        Subject annotated = new Subject(Optional.of("r"), Map.of("sha256", AMD64.hex()), Map.of("b", "2", "a", "1"));
         byte[] written = Statement.write(List.of(annotated), PredicateTypes.SPDX, predicate("x"));
         assertThat(new String(written, StandardCharsets.UTF_8)).contains("\"digest\":{\"sha256\":\"" + AMD64.hex() + "\"},\"annotations\":{\"a\":\"1\",\"b\":\"2\"}}");
         assertThat(Statement.parse(written).subjects()).containsExactly(annotated);
@@ -156,7 +157,7 @@ class StatementTest {
 
     @Test
     void theWriterRefusesWhatTheParserWouldRefuse() {
-        List<Statement.Subject> one = List.of(Statement.Subject.of(IMAGE, AMD64));
+        List<Subject> one = List.of(Subject.of(IMAGE, AMD64));
         assertThatThrownBy(() -> Statement.write(one, "slsaprovenance1", predicate("b"))).hasMessageContaining("https://slsa.dev/provenance/v1");
         assertThatThrownBy(() -> Statement.write(one, "not a uri", predicate("b"))).hasMessageContaining("neither");
         assertThatThrownBy(() -> Statement.write(List.of(), PredicateTypes.SPDX, predicate("b"))).hasMessageContaining("subjects");
@@ -167,7 +168,7 @@ class StatementTest {
             cursor = cursor.putObject("a");
         }
         assertThatThrownBy(() -> Statement.write(one, PredicateTypes.SPDX, deep)).hasMessageContaining("would not be readable");
-        assertThat(new Statement.Subject(Optional.empty(), Map.of("sha512", "ab")).names(AMD64)).isFalse();
+        assertThat(new Subject(Optional.empty(), Map.of("sha512", "ab")).names(AMD64)).isFalse();
     }
 
     @Test

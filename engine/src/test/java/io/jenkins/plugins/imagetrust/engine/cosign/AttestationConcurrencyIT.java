@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jenkins.plugins.imagetrust.engine.attestation.Envelope;
 import io.jenkins.plugins.imagetrust.engine.attestation.Statement;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.intoto.Subject;
 import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
 import io.jenkins.plugins.imagetrust.engine.keys.InMemorySigner;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyAlgorithm;
@@ -69,7 +70,7 @@ class AttestationConcurrencyIT {
                     BundlePublisher bundles = new BundlePublisher(own, ProgressListener.NONE, Clock.systemUTC(), ownLocks());
                     start.await();
                     if (attest) {
-                        byte[] statement = Statement.write(List.of(Statement.Subject.of(image, subject.digest())), PredicateTypes.SLSA_PROVENANCE_V1,
+                        byte[] statement = Statement.write(List.of(Subject.of(image, subject.digest())), PredicateTypes.SLSA_PROVENANCE_V1,
                                 JsonMappers.lenient().createObjectNode().put("writer", annotations.get("writer")));
                         SignedAttestation attestation = Envelope.signStatement(signer, statement).toSignedAttestation(signer.publicKey());
                         PendingWrite<CosignPublisher.Published> att = legacy.writeAttestation(image.repositoryOnly(), subject.digest(), attestation);
