@@ -1,6 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.attestation;
 
 import io.jenkins.plugins.imagetrust.engine.cosign.SigstoreBundle;
+import io.jenkins.plugins.imagetrust.engine.intoto.DsseEnvelope;
 import io.jenkins.plugins.imagetrust.engine.json.JsonText;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyId;
 import io.jenkins.plugins.imagetrust.engine.keys.SignatureVerifier;
@@ -92,7 +93,7 @@ public final class AttestationVerifier {
         byte[] pae = envelope.pae();
         List<TrustedKey> verifying = new ArrayList<>();
         for (TrustedKey key : keys) {
-            for (Envelope.Signature signature : envelope.signatures()) {
+            for (DsseEnvelope.Signature signature : envelope.signatures()) {
                 if (SignatureVerifier.verify(key.publicKey(), key.scheme(), pae, signature.sig())) {
                     verifying.add(key);
                     break;

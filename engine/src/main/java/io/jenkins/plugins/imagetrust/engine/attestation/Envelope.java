@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.imagetrust.engine.cosign.Dsse;
 import io.jenkins.plugins.imagetrust.engine.cosign.SigstoreBundle;
+import io.jenkins.plugins.imagetrust.engine.intoto.DsseEnvelope;
+import io.jenkins.plugins.imagetrust.engine.intoto.DsseEnvelope.Signature;
 import io.jenkins.plugins.imagetrust.engine.intoto.StatementDocument;
 import io.jenkins.plugins.imagetrust.engine.json.JsonMappers;
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyException;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.signature.SignedAttestation;
@@ -42,21 +45,8 @@ public final class Envelope {
     public static final String IN_TOTO_PAYLOAD_TYPE = Dsse.IN_TOTO_PAYLOAD_TYPE;
     /** An envelope larger than this is not read: a {@link Statement#MAX_BYTES} payload in base64, and room for signatures. */
     public static final int MAX_BYTES = Statement.MAX_BYTES / 3 * 4 + 64 * 1024;
-    /** More signatures than this are not read (as for bundles, {@link SigstoreBundle#MAX_SIGNATURES}). */
-    public static final int MAX_SIGNATURES = SigstoreBundle.MAX_SIGNATURES;
-
-    /** One signature: its key id (often empty) and its raw bytes. */
-    public record Signature(String keyId, byte[] sig) {
-        public Signature {
-            Objects.requireNonNull(keyId, "keyId");
-            sig = sig.clone();
-        }
-
-        @Override
-        public byte[] sig() {
-            return sig.clone();
-        }
-    }
+    /** More signatures than this are not read (as for bundles). */
+    public static final int MAX_SIGNATURES = DsseEnvelope.MAX_SIGNATURES;
 
     private final String payloadType;
     private final byte[] payload;
@@ -82,8 +72,7 @@ public final class Envelope {
     /** The envelope a Sigstore bundle carries, for the same verification as a {@code .att} layer's. */
     public static Envelope of(SigstoreBundle.DsseContent content) {
         List<Signature> signatures = new ArrayList<>();
-        content.signatures().forEach(s -> signatures.add(new Signature(s.keyId(), s.signature())));
-        return new Envelope(content.payloadType(), content.payload(), signatures);
+        return new Envelope(content.payloadType(), content.payload(), content.signatures());
     }
 
     /** Parses envelope JSON (a {@code .att} layer); see the class comment for what is accepted. */
@@ -100,50 +89,13 @@ public final class Envelope {
         if (root == null || !root.isObject()) {
             throw malformed("the envelope is not a JSON object");
         }
-        JsonNode payloadType = root.get("payloadType");
-        if (payloadType == null || !payloadType.isTextual()) {
-            throw malformed("the envelope has no payloadType string");
-        }
-        byte[] payload = base64(root.get("payload"), "the envelope payload");
-        JsonNode signatureArray = root.get("signatures");
-        if (signatureArray == null || !signatureArray.isArray() || signatureArray.isEmpty()) {
-            throw malformed("the envelope has no signatures");
-        }
-        if (signatureArray.size() > MAX_SIGNATURES) {
-            throw malformed("the envelope has " + signatureArray.size() + " signatures; at most " + MAX_SIGNATURES + " are read");
-        }
-        List<Signature> signatures = new ArrayList<>();
-        for (JsonNode node : signatureArray) {
-            if (!node.isObject()) {
-                throw malformed("an envelope signature is not an object");
-            }
-            byte[] sig = base64(node.get("sig"), "an envelope signature");
-            if (sig.length == 0) {
-                throw malformed("an envelope signature is empty");
-            }
-            JsonNode keyId = node.get("keyid");
-            if (keyId != null && !keyId.isTextual()) {
-                throw malformed("an envelope signature's keyid is not a string");
-            }
-            signatures.add(new Signature(keyId == null ? "" : keyId.asText(), sig));
-        }
-        return new Envelope(payloadType.asText(), payload, signatures);
-    }
-
-    private static byte[] base64(JsonNode node, String what) throws AttestationException {
-        if (node == null || !node.isTextual()) {
-            throw malformed(what + " is missing or not a string");
-        }
-        String text = node.asText();
+        DsseEnvelope envelope;
         try {
-            return Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException standard) {
-            try {
-                return Base64.getUrlDecoder().decode(text);
-            } catch (IllegalArgumentException urlSafe) {
-                throw malformed(what + " is not base64");
-            }
+            envelope = DsseEnvelope.read(root);
+        } catch (MalformedDocumentException e) {
+            throw malformed(e.getMessage());
         }
+        return new Envelope(envelope.payloadType(), envelope.payload(), envelope.signatures());
     }
 
     private static AttestationException malformed(String message) {

@@ -240,7 +240,7 @@ public final class BundlePublisher {
             }
             byte[] pae = Dsse.pae(dsse.payloadType(), dsse.payload());
             boolean ours = dsse.signatures().stream()
-                    .anyMatch(s -> SignatureVerifier.verify(signer.publicKey(), signer.scheme(), pae, s.signature()));
+                    .anyMatch(s -> SignatureVerifier.verify(signer.publicKey(), signer.scheme(), pae, s.sig()));
             if (!ours) {
                 continue;
             }

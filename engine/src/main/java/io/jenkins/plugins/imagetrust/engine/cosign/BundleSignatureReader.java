@@ -1,6 +1,7 @@
 package io.jenkins.plugins.imagetrust.engine.cosign;
 
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
+import io.jenkins.plugins.imagetrust.engine.intoto.DsseEnvelope;
 import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
@@ -122,10 +123,10 @@ public final class BundleSignatureReader {
         }
         byte[] pae = Dsse.pae(dsse.payloadType(), dsse.payload());
         List<SignatureCandidate> out = new ArrayList<>();
-        List<SigstoreBundle.EnvelopeSignature> signatures = dsse.signatures();
+        List<DsseEnvelope.Signature> signatures = dsse.signatures();
         for (int i = 0; i < signatures.size(); i++) {
             String source = signatures.size() == 1 ? found.source() : found.source() + "#" + i;
-            out.add(InTotoStatement.candidate(source, found.bundleDigest(), dsse.payload(), pae, signatures.get(i).signature()));
+            out.add(InTotoStatement.candidate(source, found.bundleDigest(), dsse.payload(), pae, signatures.get(i).sig()));
         }
         return out;
     }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.imagetrust.engine.intoto.DsseEnvelope;
+import io.jenkins.plugins.imagetrust.engine.json.JsonBase64;
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureException;
 import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
@@ -11,10 +14,8 @@ import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -28,25 +29,12 @@ import java.util.Optional;
  * ({@code tlogEntries}) are left out, as protobuf JSON does.
  */
 public final class SigstoreBundle {
-    /** A DSSE envelope signature: its raw bytes and its (often empty) key id. */
-    public record EnvelopeSignature(byte[] signature, String keyId) {
-        public EnvelopeSignature {
-            signature = signature.clone();
-            Objects.requireNonNull(keyId);
-        }
-
-        @Override
-        public byte[] signature() {
-            return signature.clone();
-        }
-    }
-
     /** The two contents a bundle can carry; exactly one is present. */
     public sealed interface Content permits DsseContent, MessageSignatureContent {
     }
 
     /** {@code dsseEnvelope}: the payload (decoded), its type and the signatures over its PAE. */
-    public record DsseContent(String payloadType, byte[] payload, List<EnvelopeSignature> signatures) implements Content {
+    public record DsseContent(String payloadType, byte[] payload, List<DsseEnvelope.Signature> signatures) implements Content {
         public DsseContent {
             payload = payload.clone();
             signatures = List.copyOf(signatures);
@@ -81,7 +69,7 @@ public final class SigstoreBundle {
     /** The {@code dev.sigstore.bundle.content} annotation value of a message-signature bundle. */
     public static final String CONTENT_MESSAGE_SIGNATURE = "message-signature";
     /** A DSSE envelope with more signatures than this is not read. */
-    public static final int MAX_SIGNATURES = 16;
+    public static final int MAX_SIGNATURES = DsseEnvelope.MAX_SIGNATURES;
 
     private final Optional<String> publicKeyHint;
     private final boolean certificateMaterial;
@@ -150,30 +138,12 @@ public final class SigstoreBundle {
     }
 
     private static DsseContent dsse(JsonNode envelope) throws MalformedSignatureException {
-        if (!envelope.isObject()) {
-            throw badDsse("dsseEnvelope is not an object");
+        try {
+            DsseEnvelope read = DsseEnvelope.read(envelope);
+            return new DsseContent(read.payloadType(), read.payload(), read.signatures());
+        } catch (MalformedDocumentException e) {
+            throw new MalformedSignatureException(RejectionReason.BAD_DSSE, "dsseEnvelope: " + e.getMessage());
         }
-        JsonNode payloadType = envelope.get("payloadType");
-        if (payloadType == null || !payloadType.isTextual()) {
-            throw badDsse("the envelope has no payloadType string");
-        }
-        byte[] payload = base64(envelope.get("payload"), "the envelope payload", RejectionReason.BAD_DSSE);
-        JsonNode signatureArray = envelope.get("signatures");
-        if (signatureArray == null || !signatureArray.isArray() || signatureArray.isEmpty()) {
-            throw badDsse("the envelope has no signatures");
-        }
-        if (signatureArray.size() > MAX_SIGNATURES) {
-            throw badDsse("the envelope has " + signatureArray.size() + " signatures; at most " + MAX_SIGNATURES + " are read");
-        }
-        List<EnvelopeSignature> signatures = new ArrayList<>();
-        for (JsonNode node : signatureArray) {
-            byte[] sig = base64(node.get("sig"), "an envelope signature", RejectionReason.BAD_DSSE);
-            if (sig.length == 0) {
-                throw badDsse("an envelope signature is empty");
-            }
-            signatures.add(new EnvelopeSignature(sig, node.path("keyid").asText("")));
-        }
-        return new DsseContent(payloadType.asText(), payload, signatures);
     }
 
     private static MessageSignatureContent messageSignature(JsonNode message) throws MalformedSignatureException {
@@ -182,28 +152,19 @@ public final class SigstoreBundle {
         }
         JsonNode digest = message.path("messageDigest");
         String algorithm = digest.path("algorithm").asText("");
-        byte[] digestBytes = base64(digest.get("digest"), "messageDigest.digest", RejectionReason.MALFORMED_BUNDLE);
-        byte[] signature = base64(message.get("signature"), "messageSignature.signature", RejectionReason.MALFORMED_BUNDLE);
+        byte[] digestBytes = base64(digest.get("digest"), "messageDigest.digest");
+        byte[] signature = base64(message.get("signature"), "messageSignature.signature");
         if (signature.length == 0) {
             throw malformed("messageSignature.signature is empty");
         }
         return new MessageSignatureContent(algorithm, digestBytes, signature);
     }
 
-    /** protobuf JSON writes bytes as standard base64 and reads URL-safe base64 too. */
-    private static byte[] base64(JsonNode node, String what, RejectionReason reason) throws MalformedSignatureException {
-        if (node == null || !node.isTextual()) {
-            throw new MalformedSignatureException(reason, what + " is missing or not a string");
-        }
-        String text = node.asText();
+    private static byte[] base64(JsonNode node, String what) throws MalformedSignatureException {
         try {
-            return Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException standard) {
-            try {
-                return Base64.getUrlDecoder().decode(text);
-            } catch (IllegalArgumentException urlSafe) {
-                throw new MalformedSignatureException(reason, what + " is not base64");
-            }
+            return JsonBase64.decode(node, what);
+        } catch (MalformedDocumentException e) {
+            throw malformed(e.getMessage());
         }
     }
 
@@ -225,8 +186,5 @@ public final class SigstoreBundle {
         return new MalformedSignatureException(RejectionReason.MALFORMED_BUNDLE, message);
     }
 
-    private static MalformedSignatureException badDsse(String message) {
-        return new MalformedSignatureException(RejectionReason.BAD_DSSE, message);
-    }
 
 }

@@ -88,7 +88,7 @@ class BundleFormatTest {
             SigstoreBundle.DsseContent dsse = (SigstoreBundle.DsseContent) bundle.content();
             assertThat(dsse.payloadType()).isEqualTo("application/vnd.in-toto+json");
             assertThat(dsse.payload()).isEqualTo(statement);
-            byte[] sig = dsse.signatures().get(0).signature();
+            byte[] sig = dsse.signatures().get(0).sig();
             assertThat(SignatureVerifier.verify(signer.publicKey(), signer.scheme(), Dsse.pae(dsse.payloadType(), dsse.payload()), sig)).isTrue();
             assertThat(SignatureVerifier.verify(signer.publicKey(), signer.scheme(), statement, sig)).isFalse();
         }
@@ -101,6 +101,11 @@ class BundleFormatTest {
         assertBundle(bundle + "\"dsseEnvelope\":{\"payload\":\"!!\",\"payloadType\":\"t\",\"signatures\":[{\"sig\":\"AA==\"}]}}",
                 RejectionReason.BAD_DSSE, "not base64");
         assertBundle(bundle + "\"dsseEnvelope\":{\"payload\":\"e30=\",\"signatures\":[{\"sig\":\"AA==\"}]}}", RejectionReason.BAD_DSSE, "payloadType");
+        // The one DSSE reading (intoto.DsseEnvelope) holds bundles to what .att envelopes are held to.
+        assertBundle(bundle + "\"dsseEnvelope\":{\"payload\":\"e30=\",\"payloadType\":\"t\",\"signatures\":[\"AA==\"]}}", RejectionReason.BAD_DSSE,
+                "not an object");
+        assertBundle(bundle + "\"dsseEnvelope\":{\"payload\":\"e30=\",\"payloadType\":\"t\",\"signatures\":[{\"sig\":\"AA==\",\"keyid\":1}]}}",
+                RejectionReason.BAD_DSSE, "keyid");
         assertBundle(bundle + "\"dsseEnvelope\":{},\"messageSignature\":{}}", RejectionReason.MALFORMED_BUNDLE, "exactly one");
         assertBundle(bundle + "\"x\":1}", RejectionReason.MALFORMED_BUNDLE, "exactly one");
         assertBundle(bundle.replace("v0.3", "v0.1") + "\"dsseEnvelope\":{}}", RejectionReason.MALFORMED_BUNDLE, "mediaType");
