@@ -1,6 +1,8 @@
 package io.jenkins.plugins.imagetrust.engine.sigstore;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jenkins.plugins.imagetrust.engine.intoto.DsseEnvelope;
+import io.jenkins.plugins.imagetrust.engine.json.MalformedDocumentException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -42,7 +44,7 @@ public final class Bundle {
     }
 
     /** The two contents; exactly one is present. */
-    public sealed interface Content permits MessageSignature, DsseEnvelope {
+    public sealed interface Content permits MessageSignature, DsseContent {
         /** The signature bytes the log entry and the timestamps are about. */
         byte[] signature();
     }
@@ -56,7 +58,7 @@ public final class Bundle {
     }
 
     /** A DSSE envelope with its one signature over {@link #pae()}. */
-    public record DsseEnvelope(String payloadType, byte[] payload, byte[] signature) implements Content {
+    public record DsseContent(String payloadType, byte[] payload, byte[] signature) implements Content {
         @Override
         public byte[] payload() {
             return payload.clone();
@@ -253,18 +255,17 @@ public final class Bundle {
         return new InclusionProof(logIndex, rootHash, treeSize, hashes, checkpoint);
     }
 
-    private static DsseEnvelope dsse(SigstoreJson json, JsonNode envelope) throws SigstoreException {
-        String where = "dsseEnvelope.";
-        if (!envelope.isObject()) {
-            throw json.error("dsseEnvelope is not an object");
+    private static DsseContent dsse(SigstoreJson json, JsonNode envelope) throws SigstoreException {
+        DsseEnvelope read;
+        try {
+            read = DsseEnvelope.read(envelope);
+        } catch (MalformedDocumentException e) {
+            throw json.error("dsseEnvelope: " + e.getMessage());
         }
-        String payloadType = json.text(envelope, "payloadType", where);
-        byte[] payload = json.base64(envelope, "payload", where);
-        JsonNode signatures = json.array(envelope, "signatures", 1, where);
-        if (signatures.size() != 1 || !signatures.get(0).isObject()) {
-            throw json.error(where + "signatures must hold exactly one signature object");
+        if (read.signatures().size() != 1) {
+            throw json.error("dsseEnvelope.signatures must hold exactly one signature object");
         }
-        return new DsseEnvelope(payloadType, payload, json.base64(signatures.get(0), "sig", where + "signatures[0]."));
+        return new DsseContent(read.payloadType(), read.payload(), read.signatures().get(0).sig());
     }
 
     private static MessageSignature messageSignature(SigstoreJson json, JsonNode message) throws SigstoreException {

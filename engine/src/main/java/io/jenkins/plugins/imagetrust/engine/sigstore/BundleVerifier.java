@@ -131,7 +131,7 @@ public final class BundleVerifier {
             }
             return;
         }
-        Bundle.DsseEnvelope envelope = (Bundle.DsseEnvelope) content;
+        Bundle.DsseContent envelope = (Bundle.DsseContent) content;
         if (!Signatures.verifySigner(signerKey, byCertificate, envelope.pae(), envelope.signature())) {
             throw new SigstoreException(SigstoreReason.SIGNATURE_INVALID, "the DSSE signature does not verify with the "
                     + (byCertificate ? "certificate's key" : "given key"));

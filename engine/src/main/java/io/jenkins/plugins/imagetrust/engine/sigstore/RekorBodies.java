@@ -79,8 +79,8 @@ final class RekorBodies {
         requireEqual(json, json.text(data, "algorithm", "data."), "SHA2_256", "the digest algorithm");
         byte[] digest = json.base64(data, "digest", "data.");
         // For a DSSE bundle logged as a hashedrekord, the logged digest is that of the PAE the signature covers.
-        byte[] signed = expected.content() instanceof Bundle.DsseEnvelope
-                ? MerkleTree.sha256().digest(((Bundle.DsseEnvelope) expected.content()).pae())
+        byte[] signed = expected.content() instanceof Bundle.DsseContent
+                ? MerkleTree.sha256().digest(((Bundle.DsseContent) expected.content()).pae())
                 : expected.artifactSha256();
         if (!MessageDigest.isEqual(digest, signed)) {
             throw json.error("the logged digest is not the digest of what the bundle signs");
@@ -89,7 +89,7 @@ final class RekorBodies {
     }
 
     private static void dsseV001(SigstoreJson json, JsonNode spec, Expected expected) throws SigstoreException {
-        Bundle.DsseEnvelope envelope = envelope(json, expected);
+        Bundle.DsseContent envelope = envelope(json, expected);
         JsonNode payloadHash = json.object(spec, "payloadHash", "spec.");
         requireEqual(json, json.text(payloadHash, "algorithm", "spec.payloadHash."), "sha256", "the payload hash algorithm");
         requireEqual(json, json.text(payloadHash, "value", "spec.payloadHash."),
@@ -103,7 +103,7 @@ final class RekorBodies {
     }
 
     private static void dsseV002(SigstoreJson json, JsonNode spec, Expected expected) throws SigstoreException {
-        Bundle.DsseEnvelope envelope = envelope(json, expected);
+        Bundle.DsseContent envelope = envelope(json, expected);
         JsonNode payloadHash = json.object(spec, "payloadHash", "spec.dsseV002.");
         requireEqual(json, json.text(payloadHash, "algorithm", "payloadHash."), "SHA2_256", "the payload hash algorithm");
         if (!MessageDigest.isEqual(json.base64(payloadHash, "digest", "payloadHash."), MerkleTree.sha256().digest(envelope.payload()))) {
@@ -117,7 +117,7 @@ final class RekorBodies {
     }
 
     private static void intotoV002(SigstoreJson json, JsonNode content, Expected expected) throws SigstoreException {
-        Bundle.DsseEnvelope envelope = envelope(json, expected);
+        Bundle.DsseContent envelope = envelope(json, expected);
         JsonNode payloadHash = json.object(content, "payloadHash", "spec.content.");
         requireEqual(json, json.text(payloadHash, "algorithm", "spec.content.payloadHash."), "sha256", "the payload hash algorithm");
         requireEqual(json, json.text(payloadHash, "value", "spec.content.payloadHash."),
@@ -152,11 +152,11 @@ final class RekorBodies {
         }
     }
 
-    private static Bundle.DsseEnvelope envelope(SigstoreJson json, Expected expected) throws SigstoreException {
-        if (!(expected.content() instanceof Bundle.DsseEnvelope)) {
+    private static Bundle.DsseContent envelope(SigstoreJson json, Expected expected) throws SigstoreException {
+        if (!(expected.content() instanceof Bundle.DsseContent)) {
             throw json.error("the entry records a DSSE envelope, but the bundle holds a message signature");
         }
-        return (Bundle.DsseEnvelope) expected.content();
+        return (Bundle.DsseContent) expected.content();
     }
 
     private static void requireSignature(SigstoreJson json, byte[] logged, Expected expected) throws SigstoreException {
