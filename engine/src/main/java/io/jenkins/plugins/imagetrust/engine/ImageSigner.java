@@ -76,12 +76,12 @@ public final class ImageSigner {
     };
 
     /**
-     * Writes the attestations a format keeps under their own tags while the signatures are written. One pool per
-     * signer, its threads reused from one sign to the next and ended when idle; unbounded, because the manifests of
-     * an index are written on a bounded pool of their own whose tasks wait for these.
+     * Writes the attestations a format keeps under their own tags while the signatures are written. One pool for the
+     * JVM (a Jenkins step builds a signer per sign), its threads reused from one sign to the next and ended when idle;
+     * unbounded, because the manifests of an index are written on a bounded pool of their own whose tasks wait for these.
      */
-    private final ExecutorService attestationWrites = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-            ATTESTATION_THREADS);
+    private static final ExecutorService ATTESTATION_WRITES = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), ATTESTATION_THREADS);
     private final RegistryClient registry;
     private final Signer signer;
     private final ProgressListener listener;
@@ -198,20 +198,21 @@ public final class ImageSigner {
     /**
      * Writes one manifest's signatures and attestations in every format the request asks for; {@link #confirm}
      * confirms them all after one settle delay. A format that keeps attestations under their own tags (legacy
-     * {@code .att}) has them written on {@link #attestationWrites} meanwhile; one whose signature and attestations
+     * {@code .att}) has them written on {@link #ATTESTATION_WRITES} meanwhile; one whose signature and attestations
      * share a tag writes them in one update ({@link SignatureStorage#writeTogether}). When a write fails, what landed
      * (whichever thread wrote it) is confirmed and named in the failure.
      */
     private Written writeSignatures(ImageReference image, ImageReference repository, Descriptor subject, SignRequest request,
             List<SignedAttestation> attestations, List<StoredSignature> attested) throws RegistryException, KeyException, SigningException {
         Set<SignatureFormat> formats = request.signatureFormat().writes();
+        SignatureEquivalence equivalence = new SignatureEquivalence(request.perRunAnnotations());
         Optional<SignatureStorage.SignatureToWrite> signature = request.signatures()
-                ? Optional.of(new SignatureStorage.SignatureToWrite(signer, request.annotations(), new SignatureEquivalence(request.perRunAnnotations())))
+                ? Optional.of(new SignatureStorage.SignatureToWrite(signer, request.annotations(), equivalence))
                 : Optional.empty();
         List<Future<Landed>> apart = new ArrayList<>();
         for (SignatureStorage storage : storages) {
             if (formats.contains(storage.format()) && storage.attestationsApart() && !attestations.isEmpty()) {
-                apart.add(attestationWrites.submit(() -> writeTogether(storage, image, repository, subject, Optional.empty(), attestations)));
+                apart.add(ATTESTATION_WRITES.submit(() -> writeTogether(storage, image, repository, subject, Optional.empty(), attestations)));
             }
         }
         List<Landed> landed = new ArrayList<>();
@@ -266,7 +267,7 @@ public final class ImageSigner {
         }
     }
 
-    /** The outcome of a write running on {@link #attestationWrites}; never throws but when interrupted. */
+    /** The outcome of a write running on {@link #ATTESTATION_WRITES}; never throws but when interrupted. */
     private static Landed awaitWrite(Future<Landed> writing) throws SigningException {
         try {
             return writing.get();

@@ -191,8 +191,9 @@ public final class BundlePublisher {
         }
     }
 
-    private Written writeAllLocked(ImageReference image, ImageReference repository, Descriptor subject, Optional<SignatureStorage.SignatureToWrite> signature,
-            List<SignedAttestation> attestations) throws RegistryException, KeyException, SignaturePublishException {
+    private Written writeAllLocked(ImageReference image, ImageReference repository, Descriptor subject,
+            Optional<SignatureStorage.SignatureToWrite> signature, List<SignedAttestation> attestations)
+            throws RegistryException, KeyException, SignaturePublishException {
         Instant created = clock.instant();
         List<Referrer> referrers = new ArrayList<>();
         Optional<PendingWrite<Published>> signatureFound = Optional.empty();
