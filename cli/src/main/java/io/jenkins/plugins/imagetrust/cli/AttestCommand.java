@@ -43,6 +43,10 @@ final class AttestCommand extends ContextCommand {
             description = "legacy (the .att tag), bundle (a Sigstore bundle referrer) or both (default).")
     String signatureFormat;
 
+    @Option(names = "--signature-repository", paramLabel = "REPO",
+            description = "Store attestations in this repository instead of the image's own. Default: $COSIGN_REPOSITORY, as cosign.")
+    String signatureRepository;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image references (tag or digest).")
     List<String> images;
 
@@ -61,7 +65,8 @@ final class AttestCommand extends ContextCommand {
             throw new CliUsageException("--predicate " + predicate + ": " + e.getMessage());
         }
         try (Signer signer = Signers.open(context, key, null)) {
-            ImageAttester attester = ImageAttester.create(common.registry(context), signer, common.listener(context));
+            ImageAttester attester = ImageAttester.create(common.registry(context), signer, common.listener(context),
+                    CosignSpellings.signatureRepository(signatureRepository, context));
             return ImageBatch.run(context, images, common.quiet, text -> {
                 SignResult result = attester.attest(ImageReference.parse(text), List.of(toAttest), format);
                 context.out().println(result.pinnedReference());

@@ -61,6 +61,10 @@ final class VerifyAttestationCommand extends ContextCommand {
             description = "text (default): each verified statement as one JSON line, failures on stderr; json: one document (docs/cli.md).")
     String output;
 
+    @Option(names = "--signature-repository", paramLabel = "REPO",
+            description = "Read attestations from this repository instead of the image's own. Default: $COSIGN_REPOSITORY, as cosign.")
+    String signatureRepository;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image references (tag or digest).")
     List<String> images;
 
@@ -83,6 +87,7 @@ final class VerifyAttestationCommand extends ContextCommand {
                 .keys(policy.keys())
                 .requirements(requirements)
                 .platform(selected)
+                .signatureRepository(CosignSpellings.signatureRepository(signatureRepository, context))
                 .listener(common.listener(context))
                 .build();
         ArrayNode reports = JsonNodeFactory.instance.arrayNode();

@@ -81,6 +81,40 @@ class CliAttestationTest {
     }
 
     @Test
+    void theSignatureRepositoryOptionOrCosignRepositoryPlacesAndFindsTheAttestations() throws Exception {
+        String release = key("elsewhere");
+        ImageReference image = REGISTRY.reference("cli/attest-elsewhere:1");
+        Digest digest = TestImages.push(registry, image);
+        ImageReference byOption = REGISTRY.reference("cli/attestations-option");
+        ImageReference byEnvironment = REGISTRY.reference("cli/attestations-env");
+        Path predicate = file("elsewhere.json", PROVENANCE);
+        Map<String, String> cosignRepository = Map.of(Passwords.ENV, "attest passphrase", "COSIGN_REPOSITORY", byEnvironment.toString());
+
+        CliRun optionWins = CliRun.run(cosignRepository, "", "attest", "--key", release + ".key", "--predicate", predicate.toString(),
+                "--type", "slsaprovenance1", "--signature-repository", byOption.toString(), image.toString());
+        assertThat(optionWins.exitCode).as(optionWins.toString()).isZero();
+        assertThat(registry.fetchManifest(byOption, digest.attestationTag())).as("the option wins over COSIGN_REPOSITORY").isPresent();
+        assertThat(registry.fetchManifest(byEnvironment, digest.attestationTag())).isEmpty();
+        CliRun fromEnvironment = CliRun.run(cosignRepository, "", "attest", "--key", release + ".key", "--predicate", predicate.toString(),
+                "--type", "slsaprovenance1", "--signature-format", "legacy", image.toString());
+        assertThat(fromEnvironment.exitCode).as(fromEnvironment.toString()).isZero();
+        assertThat(registry.fetchManifest(byEnvironment, digest.attestationTag())).as("COSIGN_REPOSITORY").isPresent();
+        assertThat(registry.fetchManifest(image.repositoryOnly(), digest.attestationTag())).as("nothing beside the image").isEmpty();
+
+        CliRun verified = run("verify-attestation", "--key", release + ".pub", "--type", "slsaprovenance1", "--signature-repository",
+                byOption.toString(), image.toString());
+        assertThat(verified.exitCode).as(verified.toString()).isZero();
+        assertThat(verified.out.lines()).as("one statement per format").hasSize(2);
+        CliRun verifiedFromEnvironment = CliRun.run(cosignRepository, "", "verify-attestation", "--key", release + ".pub", "--type",
+                "slsaprovenance1", image.toString());
+        assertThat(verifiedFromEnvironment.exitCode).as(verifiedFromEnvironment.toString()).isZero();
+        assertThat(verifiedFromEnvironment.out.lines()).as("the legacy one only").hasSize(1);
+        CliRun besideTheImage = run("verify-attestation", "--key", release + ".pub", "--type", "slsaprovenance1", image.toString());
+        assertThat(besideTheImage.exitCode).as(besideTheImage.toString()).isEqualTo(ExitCodes.NOT_TRUSTED);
+        assertThat(besideTheImage.err).contains("NO_ATTESTATION");
+    }
+
+    @Test
     void aPolicyFileRequiresAttestationsWithFieldRules() throws Exception {
         String release = key("policy");
         ImageReference image = REGISTRY.reference("cli/attest-policy:1");

@@ -25,9 +25,18 @@ public final class ImageAttester {
         this.signer = signer;
     }
 
-    /** An attester writing with {@code signer}'s key through {@code registry}. */
+    /** An attester writing with {@code signer}'s key through {@code registry}, beside each image. */
     public static ImageAttester create(RegistryClient registry, Signer signer, ProgressListener listener) {
-        return new ImageAttester(ImageSigner.builder().registry(registry).signer(signer).listener(listener).build());
+        return create(registry, signer, listener, null);
+    }
+
+    /**
+     * An attester writing with {@code signer}'s key through {@code registry} into {@code signatureRepository} (cosign's
+     * {@code COSIGN_REPOSITORY}), or beside each image when it is null.
+     */
+    public static ImageAttester create(RegistryClient registry, Signer signer, ProgressListener listener, ImageReference signatureRepository) {
+        return new ImageAttester(ImageSigner.builder().registry(registry).signer(signer).listener(listener).signatureRepository(signatureRepository)
+                .build());
     }
 
     /**

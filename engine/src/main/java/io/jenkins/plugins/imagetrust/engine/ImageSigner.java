@@ -34,14 +34,18 @@ import io.jenkins.plugins.imagetrust.engine.signature.StoredSignatures;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -66,6 +70,19 @@ public final class ImageSigner {
         return thread;
     };
 
+    private static final ThreadFactory ATTESTATION_THREADS = task -> {
+        Thread thread = new Thread(task, "image-trust-write-attestations");
+        thread.setDaemon(true);
+        return thread;
+    };
+
+    /**
+     * Writes the attestations a format keeps under their own tags while the signatures are written. One pool for the
+     * JVM (a Jenkins step builds a signer per sign), its threads reused from one sign to the next and ended when idle;
+     * unbounded, because the manifests of an index are written on a bounded pool of their own whose tasks wait for these.
+     */
+    private static final ExecutorService ATTESTATION_WRITES = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), ATTESTATION_THREADS);
     private final RegistryClient registry;
     private final Signer signer;
     private final ProgressListener listener;
@@ -140,13 +157,24 @@ public final class ImageSigner {
 
     /**
      * Each predicate of the request as an in-toto statement about {@code subjects}, signed once (the same envelope is
-     * written in every format and for every subject).
+     * written in every format and for every subject); one that a format asked for refuses (too large) fails the sign
+     * before anything is written.
      */
-    private List<SignedAttestation> signAttestations(SignRequest request, List<Subject> subjects) throws KeyException {
+    private List<SignedAttestation> signAttestations(SignRequest request, List<Subject> subjects) throws KeyException, SigningException {
         List<SignedAttestation> out = new ArrayList<>();
         for (Predicate predicate : request.attestations()) {
             byte[] statement = Statement.write(subjects, predicate.predicateType(), predicate.predicate());
-            out.add(Envelope.signStatement(signer, statement).toSignedAttestation(signer.publicKey()));
+            SignedAttestation attestation = Envelope.signStatement(signer, statement).toSignedAttestation(signer.publicKey());
+            for (SignatureStorage storage : storages) {
+                if (request.signatureFormat().writes().contains(storage.format())) {
+                    try {
+                        storage.checkAttestation(attestation); // before anything of the sign is written
+                    } catch (SignaturePublishException e) {
+                        throw new SigningException(e.getMessage(), e);
+                    }
+                }
+            }
+            out.add(attestation);
         }
         return out;
     }
@@ -169,36 +197,88 @@ public final class ImageSigner {
     }
 
     /**
-     * Writes one manifest's signatures and then its attestations in every format the request asks for;
-     * {@link #confirm} confirms them all after one settle delay.
+     * Writes one manifest's signatures and attestations in every format the request asks for; {@link #confirm}
+     * confirms them all after one settle delay. A format that keeps attestations under their own tags (legacy
+     * {@code .att}) has them written on {@link #ATTESTATION_WRITES} meanwhile; one whose signature and attestations
+     * share a tag writes them in one update ({@link SignatureStorage#writeTogether}). When a write fails, what landed
+     * (whichever thread wrote it) is confirmed and named in the failure.
      */
     private Written writeSignatures(ImageReference image, ImageReference repository, Descriptor subject, SignRequest request,
             List<SignedAttestation> attestations, List<StoredSignature> attested) throws RegistryException, KeyException, SigningException {
         Set<SignatureFormat> formats = request.signatureFormat().writes();
         SignatureEquivalence equivalence = new SignatureEquivalence(request.perRunAnnotations());
-        List<Write> writes = new ArrayList<>();
+        Optional<SignatureStorage.SignatureToWrite> signature = request.signatures()
+                ? Optional.of(new SignatureStorage.SignatureToWrite(signer, request.annotations(), equivalence))
+                : Optional.empty();
+        List<Future<Landed>> apart = new ArrayList<>();
         for (SignatureStorage storage : storages) {
-            if (formats.contains(storage.format()) && request.signatures()) {
-                try {
-                    writes.add(new Write(storage, storage.write(image, repository, subject, signer, request.annotations(), equivalence), false));
-                } catch (RegistryException | SignaturePublishException e) {
-                    throw writeFailed(image, repository, subject.digest(), writes, new Write(storage, null, false), e);
+            if (formats.contains(storage.format()) && storage.attestationsApart() && !attestations.isEmpty()) {
+                apart.add(ATTESTATION_WRITES.submit(() -> writeTogether(storage, image, repository, subject, Optional.empty(), attestations)));
+            }
+        }
+        List<Landed> landed = new ArrayList<>();
+        for (SignatureStorage storage : storages) {
+            if (formats.contains(storage.format())) {
+                Landed own = writeTogether(storage, image, repository, subject, signature, storage.attestationsApart() ? List.of() : attestations);
+                landed.add(own);
+                if (own.failure() != null) {
+                    break;
                 }
             }
         }
-        for (SignatureStorage storage : storages) {
-            if (!formats.contains(storage.format())) {
-                continue;
+        for (Future<Landed> writing : apart) {
+            landed.add(awaitWrite(writing));
+        }
+        List<Write> writes = new ArrayList<>();
+        landed.forEach(l -> writes.addAll(l.writes()));
+        // reported as before the attestations were written apart: signatures, then attestations, in format order
+        writes.sort(Comparator.comparing(Write::attestation).thenComparing(w -> storages.indexOf(w.storage())));
+        Optional<Landed> failed = landed.stream().filter(l -> l.failure() != null).findFirst();
+        if (failed.isPresent()) {
+            if (failed.get().failure() instanceof KeyException e) {
+                throw e;
             }
-            for (SignedAttestation attestation : attestations) {
-                try {
-                    writes.add(new Write(storage, storage.writeAttestation(repository, subject, attestation), true));
-                } catch (RegistryException | SignaturePublishException e) {
-                    throw writeFailed(image, repository, subject.digest(), writes, new Write(storage, null, true), e);
-                }
-            }
+            throw writeFailed(image, repository, subject.digest(), writes, failed.get().failed(), failed.get().failure());
         }
         return new Written(writes, attested);
+    }
+
+    /**
+     * What one {@link SignatureStorage#writeTogether} wrote, or why it could not.
+     *
+     * @param failed the write that failed (its pending null), when {@code failure} is set
+     */
+    private record Landed(List<Write> writes, Write failed, Exception failure) {
+    }
+
+    /** Writes {@code signature} and {@code attestations} in {@code storage}'s format, catching the failure to report it with what landed. */
+    private Landed writeTogether(SignatureStorage storage, ImageReference image, ImageReference repository, Descriptor subject,
+            Optional<SignatureStorage.SignatureToWrite> signature, List<SignedAttestation> attestations) {
+        if (signature.isEmpty() && attestations.isEmpty()) {
+            return new Landed(List.of(), null, null);
+        }
+        try {
+            SignatureStorage.WrittenTogether written = storage.writeTogether(image, repository, subject, signature, attestations);
+            List<Write> writes = new ArrayList<>();
+            written.signature().ifPresent(pending -> writes.add(new Write(storage, pending, false)));
+            written.attestations().forEach(pending -> writes.add(new Write(storage, pending, true)));
+            return new Landed(writes, null, null);
+        } catch (RegistryException | KeyException | SignaturePublishException e) {
+            return new Landed(List.of(), new Write(storage, null, signature.isEmpty()), e);
+        }
+    }
+
+    /** The outcome of a write running on {@link #ATTESTATION_WRITES}; never throws but when interrupted. */
+    private static Landed awaitWrite(Future<Landed> writing) throws SigningException {
+        try {
+            return writing.get();
+        } catch (InterruptedException e) {
+            writing.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new SigningException("interrupted while writing the attestations", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("writing the attestations failed unexpectedly: " + e.getCause(), e.getCause());
+        }
     }
 
     /**

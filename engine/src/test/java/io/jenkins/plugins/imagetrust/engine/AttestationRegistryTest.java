@@ -182,6 +182,27 @@ class AttestationRegistryTest {
     }
 
     @Test
+    void anAttesterWithASignatureRepositoryWritesThereInBothFormatsAndOnlyThere() throws Exception {
+        ImageReference image = REGISTRY.reference("attest/elsewhere:1");
+        Digest digest = TestImages.push(registry, image);
+        ImageReference signatures = REGISTRY.reference("attest/signatures");
+
+        SignResult result = ImageAttester.create(registry, key, ProgressListener.NONE, signatures)
+                .attest(image, List.of(provenance(BUILDER)), SignatureFormat.BOTH);
+
+        assertThat(result.attestations()).extracting(stored -> stored.format().id()).containsExactly("legacy", "bundle");
+        assertThat(registry.fetchManifest(signatures, digest.attestationTag())).isPresent();
+        assertThat(registry.fetchManifest(signatures, RegistryClient.referrersFallbackTag(digest))).isPresent();
+        assertThat(registry.fetchManifest(image.repositoryOnly(), digest.attestationTag())).as("nothing beside the image").isEmpty();
+        assertThat(registry.fetchManifest(image.repositoryOnly(), RegistryClient.referrersFallbackTag(digest))).isEmpty();
+        AttestationReport there = AttestationVerification.builder().registry(registry).keys(policy.keys()).requirements(requireBuilder(BUILDER))
+                .signatureRepository(signatures).build().verify(image);
+        assertThat(there.satisfied()).as(there.summary()).isTrue();
+        assertThat(there.verified()).hasSize(2);
+        assertThat(verifyAttestations(image, requireBuilder(BUILDER), null).satisfied()).as("not found beside the image").isFalse();
+    }
+
+    @Test
     void attestingAloneWritesNoSignatureAndAddsToWhatIsThere() throws Exception {
         ImageReference image = REGISTRY.reference("attest/only:1");
         Digest digest = TestImages.push(registry, image);

@@ -18,9 +18,12 @@ import io.jenkins.plugins.imagetrust.engine.signature.MalformedSignatureExceptio
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureStorage;
 import io.jenkins.plugins.imagetrust.engine.signature.SignedAttestation;
 import io.jenkins.plugins.imagetrust.engine.signature.StoredSignature;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -112,84 +115,176 @@ public final class BundlePublisher {
     public PendingWrite<Published> write(ImageReference image, ImageReference repository, Descriptor subject, Signer signer,
             Map<String, String> annotations, SignatureEquivalence equivalence)
             throws RegistryException, KeyException, SignaturePublishException {
+        return writeAll(image, repository, subject, Optional.of(new SignatureStorage.SignatureToWrite(signer, annotations, equivalence)), List.of())
+                .signature().orElseThrow();
+    }
+
+    /**
+     * Attaches {@code attestation}'s bundle to {@code subject} as a referrer ({@link #writeAll} with no signature).
+     */
+    public PendingWrite<Published> writeAttestation(ImageReference repository, Descriptor subject, SignedAttestation attestation)
+            throws RegistryException, KeyException, SignaturePublishException {
+        return writeAll(null, repository, subject, Optional.empty(), List.of(attestation)).attestations().get(0);
+    }
+
+    /**
+     * What {@link #writeAll} wrote, each awaiting its confirmation (all of them through the one fallback tag update).
+     *
+     * @param signature empty when no signature was asked for
+     * @param attestations one per attestation, in order
+     */
+    public record Written(Optional<PendingWrite<Published>> signature, List<PendingWrite<Published>> attestations) {
+    }
+
+    /**
+     * Signs {@code subject} (when {@code signature} is present, unless an equivalent bundle by the same key is
+     * attached already) and attaches that bundle and each of {@code attestations}' bundles as referrers: the blobs
+     * and referrer manifests are pushed by digest, and without the referrers API all of them are added to the
+     * fallback tag in one read-modify-write, so one settled confirmation covers them. An attestation's referrer has
+     * its predicate type as {@code dev.sigstore.bundle.predicateType} ({@link ReferrerManifest#attestationAnnotations}),
+     * as cosign 3's {@code attest} writes it; every attestation attaches a new referrer (its signature and creation
+     * time differ), as cosign does.
+     *
+     * @param image the signed image (its repository goes into the signature's statement); unused without a signature
+     */
+    public Written writeAll(ImageReference image, ImageReference repository, Descriptor subject, Optional<SignatureStorage.SignatureToWrite> signature,
+            List<SignedAttestation> attestations) throws RegistryException, KeyException, SignaturePublishException {
+        for (SignedAttestation attestation : attestations) {
+            checkAttestationSize(attestation);
+        }
         // Held from the look for an equivalent bundle to the index update, so that parallel signers in this JVM
         // with the same key add one bundle; across processes two may still both add one (as cosign always does).
         ReentrantLock lock = tagUpdate.locks().lock(repository, RegistryClient.referrersFallbackTag(subject.digest()));
         lock.lock();
         try {
-            return writeLocked(image, repository, subject, signer, annotations, equivalence);
+            return writeAllLocked(image, repository, subject, signature, attestations);
         } finally {
             lock.unlock();
         }
     }
 
-    private PendingWrite<Published> writeLocked(ImageReference image, ImageReference repository, Descriptor subject, Signer signer,
-            Map<String, String> annotations, SignatureEquivalence equivalence) throws RegistryException, KeyException, SignaturePublishException {
-        Digest digest = subject.digest();
-        byte[] statement = InTotoStatement.create(image, digest, annotations);
-        Optional<BundleSignatureReader.Found> existing = findEquivalent(image, repository, digest, signer, annotations, equivalence);
-        if (existing.isPresent()) {
-            listener.info("sign", "already attached a bundle by key " + signer.keyId().shortForm() + " with the same annotations ("
-                    + existing.get().referrer().shortForm() + "): nothing to add");
-            return PendingWrite.done(new Published(existing.get().referrer(), existing.get().bundleDigest(), true, Optional.empty()));
+    /**
+     * Refuses an attestation whose bundle verifiers would not read ({@link BundleSignatureReader#MAX_BUNDLE_BYTES}),
+     * before anything is written.
+     */
+    public static void checkAttestationSize(SignedAttestation attestation) throws SignaturePublishException {
+        int size = attestation.bundle().length;
+        if (size > BundleSignatureReader.MAX_BUNDLE_BYTES) {
+            throw new SignaturePublishException("the attestation bundle for predicate type " + attestation.predicateType() + " has " + size
+                    + " bytes, over the limit of " + BundleSignatureReader.MAX_BUNDLE_BYTES + " bytes that verifiers read; nothing was written");
         }
-        byte[] signature = signer.sign(Dsse.pae(Dsse.IN_TOTO_PAYLOAD_TYPE, statement));
-        byte[] bundle = SigstoreBundle.createDsse(statement, signature, signer.publicKey());
-        return attach(repository, subject, bundle, ReferrerManifest.dsseAnnotations(clock.instant()), "sign", "bundle");
     }
 
-    /**
-     * Attaches {@code attestation}'s bundle to {@code subject} as a referrer whose {@code dev.sigstore.bundle.predicateType}
-     * is the attestation's predicate type ({@link ReferrerManifest#attestationAnnotations}), as cosign 3's
-     * {@code attest} does; returns once attached, before the settled confirmation of the fallback tag. Every call
-     * attaches a new referrer (its signature and creation time differ), as cosign does.
-     */
-    public PendingWrite<Published> writeAttestation(ImageReference repository, Descriptor subject, SignedAttestation attestation)
+    /** One bundle to attach, with its referrer manifest. */
+    private record Referrer(byte[] bundle, byte[] manifest, Digest manifestDigest, Map<String, String> annotations, String event, String what) {
+        static Referrer of(Descriptor subject, byte[] bundle, Map<String, String> annotations, String event, String what) {
+            byte[] manifest = ReferrerManifest.create(new Descriptor(MediaTypes.SIGSTORE_BUNDLE, Digest.sha256(bundle), bundle.length), subject,
+                    annotations);
+            return new Referrer(bundle, manifest, Digest.sha256(manifest), annotations, event, what);
+        }
+
+        Descriptor entry() {
+            return new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifest.length);
+        }
+
+        Published published(Optional<String> fallbackTag) {
+            return new Published(manifestDigest, Digest.sha256(bundle), false, fallbackTag);
+        }
+    }
+
+    private Written writeAllLocked(ImageReference image, ImageReference repository, Descriptor subject,
+            Optional<SignatureStorage.SignatureToWrite> signature, List<SignedAttestation> attestations)
             throws RegistryException, KeyException, SignaturePublishException {
-        Map<String, String> annotations = ReferrerManifest.attestationAnnotations(clock.instant(), attestation.predicateType());
-        return attach(repository, subject, attestation.bundle(), annotations, "attest", "attestation bundle");
+        Instant created = clock.instant();
+        List<Referrer> referrers = new ArrayList<>();
+        Optional<PendingWrite<Published>> signatureFound = Optional.empty();
+        if (signature.isPresent()) {
+            SignatureStorage.SignatureToWrite s = signature.get();
+            Optional<BundleSignatureReader.Found> existing = findEquivalent(image, repository, subject.digest(), s.signer(), s.annotations(),
+                    s.equivalence());
+            if (existing.isPresent()) {
+                listener.info("sign", "already attached a bundle by key " + s.signer().keyId().shortForm() + " with the same annotations ("
+                        + existing.get().referrer().shortForm() + "): nothing to add");
+                signatureFound = Optional.of(PendingWrite.done(new Published(existing.get().referrer(), existing.get().bundleDigest(), true,
+                        Optional.empty())));
+            } else {
+                byte[] statement = InTotoStatement.create(image, subject.digest(), s.annotations());
+                byte[] signed = s.signer().sign(Dsse.pae(Dsse.IN_TOTO_PAYLOAD_TYPE, statement));
+                referrers.add(Referrer.of(subject, SigstoreBundle.createDsse(statement, signed, s.signer().publicKey()),
+                        ReferrerManifest.dsseAnnotations(created), "sign", "bundle"));
+            }
+        }
+        for (SignedAttestation attestation : attestations) {
+            referrers.add(Referrer.of(subject, attestation.bundle(), ReferrerManifest.attestationAnnotations(created, attestation.predicateType()),
+                    "attest", "attestation bundle"));
+        }
+        List<PendingWrite<Published>> attached = attach(repository, subject, referrers);
+        Optional<PendingWrite<Published>> signatureWrite = signatureFound.isPresent() || signature.isEmpty() ? signatureFound
+                : Optional.of(attached.get(0));
+        List<PendingWrite<Published>> attestationWrites = attached.subList(attached.size() - attestations.size(), attached.size());
+        return new Written(signatureWrite, List.copyOf(attestationWrites));
     }
 
     /**
-     * Pushes {@code bundle} and its referrer manifest by digest; without the referrers API, lists the manifest in the
-     * fallback tag through {@link TagUpdate} (confirmed later).
+     * Pushes each bundle and its referrer manifest by digest; without the referrers API, lists all the manifests in
+     * the fallback tag in one {@link TagUpdate} (confirmed later). One pending write per referrer, in order.
      */
-    private PendingWrite<Published> attach(ImageReference repository, Descriptor subject, byte[] bundle, Map<String, String> manifestAnnotations,
-            String event, String what) throws RegistryException, KeyException, SignaturePublishException {
-        Digest digest = subject.digest();
-        Digest bundleDigest = Digest.sha256(bundle);
-        byte[] manifest = ReferrerManifest.create(new Descriptor(MediaTypes.SIGSTORE_BUNDLE, bundleDigest, bundle.length), subject, manifestAnnotations);
-        Digest manifestDigest = Digest.sha256(manifest);
-        PushedManifest pushed = tagUpdate.pushThroughBlobRaces("bundle referrer", () -> {
-            registry.pushBlob(repository, bundle);
-            registry.pushBlob(repository, ReferrerManifest.EMPTY_CONFIG); // every bundle's: concurrent signers upload it at once
-            return registry.pushManifestReportingSubject(repository, manifestDigest.toString(), manifest, MediaTypes.OCI_MANIFEST);
-        });
-        if (pushed.subject().isPresent()) {
-            if (!pushed.subject().get().equals(digest)) {
-                throw new SignaturePublishException("the registry indexed the bundle referrer " + manifestDigest + " under subject "
-                        + pushed.subject().get() + ", not " + digest);
-            }
-            listener.info(event, "attached " + what + " " + manifestDigest.shortForm() + " to " + digest.shortForm() + " in " + repository.name()
-                    + " (the registry's referrers API indexed it)");
-            return PendingWrite.done(new Published(manifestDigest, bundleDigest, false, Optional.empty()));
+    private List<PendingWrite<Published>> attach(ImageReference repository, Descriptor subject, List<Referrer> referrers)
+            throws RegistryException, KeyException, SignaturePublishException {
+        if (referrers.isEmpty()) {
+            return List.of();
         }
+        Digest digest = subject.digest();
+        List<PushedManifest> pushed = tagUpdate.pushThroughBlobRaces("bundle referrer", () -> {
+            registry.pushBlob(repository, ReferrerManifest.EMPTY_CONFIG); // every bundle's: concurrent signers upload it at once
+            List<PushedManifest> out = new ArrayList<>();
+            for (Referrer referrer : referrers) {
+                registry.pushBlob(repository, referrer.bundle());
+                out.add(registry.pushManifestReportingSubject(repository, referrer.manifestDigest().toString(), referrer.manifest(),
+                        MediaTypes.OCI_MANIFEST));
+            }
+            return out;
+        });
         String tag = RegistryClient.referrersFallbackTag(digest);
-        Descriptor entry = new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifest.length);
-        TagUpdate.Pending<ReferrersIndex> pending = tagUpdate.write(repository, tag, "referrers index",
-                current -> index(current).filter(i -> i.contains(manifestDigest)),
+        List<Referrer> unindexed = new ArrayList<>();
+        for (int i = 0; i < referrers.size(); i++) {
+            Optional<Digest> indexedUnder = pushed.get(i).subject();
+            if (indexedUnder.isPresent() && !indexedUnder.get().equals(digest)) {
+                throw new SignaturePublishException("the registry indexed the bundle referrer " + referrers.get(i).manifestDigest() + " under subject "
+                        + indexedUnder.get() + ", not " + digest);
+            }
+            if (indexedUnder.isEmpty()) {
+                unindexed.add(referrers.get(i));
+            }
+        }
+        TagUpdate.Pending<ReferrersIndex> pending = unindexed.isEmpty() ? null : tagUpdate.write(repository, tag, "referrers index",
+                current -> index(current).filter(i -> unindexed.stream().allMatch(r -> i.contains(r.manifestDigest()))),
                 current -> {
-                    ReferrersIndex base = index(current).orElseGet(ReferrersIndex::empty);
-                    listener.debug(event, "writing referrer " + (base.size() + 1) + " to " + repository.name() + ":" + tag);
-                    ReferrersIndex next = base.with(entry, MediaTypes.SIGSTORE_BUNDLE, manifestAnnotations);
+                    ReferrersIndex next = index(current).orElseGet(ReferrersIndex::empty);
+                    for (Referrer referrer : unindexed) {
+                        if (!next.contains(referrer.manifestDigest())) {
+                            listener.debug(referrer.event(), "writing referrer " + (next.size() + 1) + " to " + repository.name() + ":" + tag);
+                            next = next.with(referrer.entry(), MediaTypes.SIGSTORE_BUNDLE, referrer.annotations());
+                        }
+                    }
                     return new TagUpdate.Next<>(next.toBytes(), MediaTypes.OCI_INDEX, next);
                 });
-        return PendingWrite.of(pending, outcome -> {
-            warnIfBeyondTheReadLimit(repository, tag, outcome.value(), manifestDigest);
-            listener.info(event, "attached " + what + " " + manifestDigest.shortForm() + " to " + digest.shortForm() + " in " + repository.name()
-                    + " (no referrers API: listed in the fallback tag " + tag + ")");
-            return new Published(manifestDigest, bundleDigest, false, Optional.of(tag));
-        });
+        List<PendingWrite<Published>> out = new ArrayList<>();
+        for (Referrer referrer : referrers) {
+            String attached = "attached " + referrer.what() + " " + referrer.manifestDigest().shortForm() + " to " + digest.shortForm() + " in "
+                    + repository.name();
+            if (!unindexed.contains(referrer)) {
+                listener.info(referrer.event(), attached + " (the registry's referrers API indexed it)");
+                out.add(PendingWrite.done(referrer.published(Optional.empty())));
+            } else {
+                out.add(PendingWrite.of(pending, outcome -> {
+                    warnIfBeyondTheReadLimit(repository, tag, outcome.value(), referrer.manifestDigest());
+                    listener.info(referrer.event(), attached + " (no referrers API: listed in the fallback tag " + tag + ")");
+                    return referrer.published(Optional.of(tag));
+                }));
+            }
+        }
+        return out;
     }
 
     /**

@@ -20,6 +20,7 @@ import io.jenkins.plugins.imagetrust.engine.signature.SignedAttestation;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * cosign 3's format: a Sigstore bundle attached to the image as an OCI referrer ({@link BundlePublisher},
@@ -73,6 +74,27 @@ public final class BundleSignatureStorage implements SignatureStorage {
     public PendingSignature writeAttestation(ImageReference signatureRepository, Descriptor subject, SignedAttestation attestation)
             throws RegistryException, KeyException, SignaturePublishException {
         return publisher.writeAttestation(signatureRepository, subject, attestation);
+    }
+
+    /** The signature's bundle and the attestations' share the referrers fallback tag. */
+    @Override
+    public boolean attestationsApart() {
+        return false;
+    }
+
+    /** All the bundles in one update of the fallback tag ({@link BundlePublisher#writeAll}). */
+    @Override
+    public WrittenTogether writeTogether(ImageReference image, ImageReference signatureRepository, Descriptor subject,
+            Optional<SignatureToWrite> signature, List<SignedAttestation> attestations)
+            throws RegistryException, KeyException, SignaturePublishException {
+        BundlePublisher.Written written = publisher.writeAll(image, signatureRepository, subject, signature, attestations);
+        return new WrittenTogether(written.signature().map(PendingSignature.class::cast), List.copyOf(written.attestations()));
+    }
+
+    /** An attestation bundle larger than verifiers read ({@link BundlePublisher#checkAttestationSize}). */
+    @Override
+    public void checkAttestation(SignedAttestation attestation) throws SignaturePublishException {
+        BundlePublisher.checkAttestationSize(attestation);
     }
 
     /** As {@link #find}: referrers that cannot be listed are one unreadable candidate saying why. */

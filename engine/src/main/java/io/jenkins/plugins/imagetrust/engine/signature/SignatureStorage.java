@@ -6,8 +6,10 @@ import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One way of storing image signatures in a registry (cosign's {@code .sig} tag, a Sigstore bundle referrer, …). The
@@ -51,6 +53,57 @@ public interface SignatureStorage {
     default PendingSignature writeAttestation(ImageReference signatureRepository, Descriptor subject, SignedAttestation attestation)
             throws RegistryException, KeyException, SignaturePublishException {
         throw new SignaturePublishException("the " + format().id() + " format stores no attestations");
+    }
+
+    /**
+     * Whether this format stores attestations under other tags than signatures (the legacy {@code .att} beside
+     * {@code .sig}), so that a signer may write them at the same time as the signature, on another thread; false when
+     * both share one tag (the bundle format's referrers fallback tag), so that {@link #writeTogether} must add them in
+     * one update of it.
+     */
+    default boolean attestationsApart() {
+        return true;
+    }
+
+    /** The signature {@link #writeTogether} writes: as {@link #write}'s parameters of the same names. */
+    record SignatureToWrite(Signer signer, Map<String, String> annotations, SignatureEquivalence equivalence) {
+    }
+
+    /**
+     * One manifest's signature and attestations in this format, written and awaiting confirmation.
+     *
+     * @param signature empty when none was asked for
+     * @param attestations one per attestation, in order
+     */
+    record WrittenTogether(Optional<PendingSignature> signature, List<PendingSignature> attestations) {
+    }
+
+    /**
+     * Writes {@code signature} (when present) and {@code attestations} of {@code subject} as {@link #write} and
+     * {@link #writeAttestation} do, in as few updates of shared tags as the format allows: one
+     * {@link PendingSignature#settleAll} and then the confirmations cover all of them. This default writes them one
+     * after the other.
+     */
+    default WrittenTogether writeTogether(ImageReference image, ImageReference signatureRepository, Descriptor subject,
+            Optional<SignatureToWrite> signature, List<SignedAttestation> attestations)
+            throws RegistryException, KeyException, SignaturePublishException {
+        Optional<PendingSignature> signed = Optional.empty();
+        if (signature.isPresent()) {
+            SignatureToWrite s = signature.get();
+            signed = Optional.of(write(image, signatureRepository, subject, s.signer(), s.annotations(), s.equivalence()));
+        }
+        List<PendingSignature> attested = new ArrayList<>();
+        for (SignedAttestation attestation : attestations) {
+            attested.add(writeAttestation(signatureRepository, subject, attestation));
+        }
+        return new WrittenTogether(signed, attested);
+    }
+
+    /**
+     * Refuses, before anything of a sign is written, an attestation this format would not store whole or its
+     * verifiers would not read (too large); this default accepts every one.
+     */
+    default void checkAttestation(SignedAttestation attestation) throws SignaturePublishException {
     }
 
     /**

@@ -3,22 +3,31 @@ package io.jenkins.plugins.imagetrust.engine.cosign;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.jenkins.plugins.imagetrust.engine.ImageVerifier;
+import io.jenkins.plugins.imagetrust.engine.attestation.Envelope;
+import io.jenkins.plugins.imagetrust.engine.attestation.Statement;
 import io.jenkins.plugins.imagetrust.engine.events.ProgressListener;
 import io.jenkins.plugins.imagetrust.engine.http.Sleeper;
+import io.jenkins.plugins.imagetrust.engine.intoto.Subject;
 import io.jenkins.plugins.imagetrust.engine.keys.InMemorySigner;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyAlgorithm;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyPairs;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
+import io.jenkins.plugins.imagetrust.engine.provenance.PredicateTypes;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.Descriptor;
 import io.jenkins.plugins.imagetrust.engine.registry.Manifest;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
+import io.jenkins.plugins.imagetrust.engine.signature.PendingSignature;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureEquivalence;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.signature.SignaturePublishException;
+import io.jenkins.plugins.imagetrust.engine.signature.SignatureStorage;
+import io.jenkins.plugins.imagetrust.engine.signature.SignedAttestation;
 import io.jenkins.plugins.imagetrust.engine.testing.ForwardingProxy;
 import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
 import io.jenkins.plugins.imagetrust.engine.testing.ScriptedHttpServer;
@@ -29,6 +38,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
@@ -37,6 +47,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -190,45 +201,94 @@ class ConcurrentPublishIT {
         assertThat(pauses).as("a randomised back-off before writing again, and the settle delays").isNotEmpty();
     }
 
+    /**
+     * A writer that read the tag's first state (the victim's read) and replaces the tag with it right after the
+     * victim's first PUT landed: the victim's entries are gone until its settle check notices.
+     */
+    private static final class StaleWriter {
+        final AtomicReference<ScriptedHttpServer.Request> firstRead = new AtomicReference<>();
+        final AtomicReference<HttpResponse<byte[]>> oldState = new AtomicReference<>();
+        final AtomicInteger putsSeen = new AtomicInteger();
+        final AtomicInteger staleWrites = new AtomicInteger();
+
+        ForwardingProxy.Fault fault(String tagPath) {
+            return (request, exchange, proxy) -> {
+                if (!request.path().equals(tagPath)) {
+                    return false;
+                }
+                if (request.method().equals("GET") && oldState.get() == null) {
+                    firstRead.set(request);
+                    oldState.set(proxy.send(request)); // the state every writer starting now reads
+                    return false;
+                }
+                if (request.method().equals("PUT") && putsSeen.incrementAndGet() == 1) {
+                    // our write lands; right after it, a writer that read the old state replaces the tag
+                    HttpResponse<byte[]> ourWrite = proxy.send(request);
+                    HttpResponse<byte[]> old = oldState.get();
+                    ScriptedHttpServer.Request stale = new ScriptedHttpServer.Request("PUT", request.target(),
+                            Map.of("content-type", List.of(old.headers().firstValue("Content-Type").orElseThrow())), old.body());
+                    HttpResponse<byte[]> answer = proxy.send(stale);
+                    if (answer.statusCode() != 201) {
+                        throw new IllegalStateException("the stale write was refused: " + answer.statusCode() + " " + new String(answer.body()));
+                    }
+                    staleWrites.incrementAndGet();
+                    proxy.relay(request, ourWrite, exchange);
+                    return true;
+                }
+                return false;
+            };
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = SignatureFormat.class, names = {"LEGACY", "BUNDLE"})
     void aStaleWriterLandingJustAfterOurWriteIsNoticedInTheSettleCheck(SignatureFormat format) throws Exception {
-        AtomicReference<ScriptedHttpServer.Request> firstRead = new AtomicReference<>();
-        AtomicReference<HttpResponse<byte[]>> oldState = new AtomicReference<>();
-        AtomicInteger putsSeen = new AtomicInteger();
-        AtomicInteger staleWrites = new AtomicInteger();
+        StaleWriter staleWriter = new StaleWriter();
         List<Digest> earlier = new ArrayList<>();
         String repository = "fault/stale-" + format.id();
-        Written ours = victimThroughProxy(format, repository, fast(new CopyOnWriteArrayList<>()), tagPath -> (request, exchange, proxy) -> {
-            if (!request.path().equals(tagPath)) {
-                return false;
-            }
-            if (request.method().equals("GET") && oldState.get() == null) {
-                firstRead.set(request);
-                oldState.set(proxy.send(request)); // the state every writer starting now reads
-                return false;
-            }
-            if (request.method().equals("PUT") && putsSeen.incrementAndGet() == 1) {
-                // our write lands; right after it, a writer that read the old state replaces the tag
-                HttpResponse<byte[]> ourWrite = proxy.send(request);
-                HttpResponse<byte[]> old = oldState.get();
-                ScriptedHttpServer.Request stale = new ScriptedHttpServer.Request("PUT", request.target(),
-                        Map.of("content-type", List.of(old.headers().firstValue("Content-Type").orElseThrow())), old.body());
-                HttpResponse<byte[]> answer = proxy.send(stale);
-                if (answer.statusCode() != 201) {
-                    throw new IllegalStateException("the stale write was refused: " + answer.statusCode() + " " + new String(answer.body()));
-                }
-                staleWrites.incrementAndGet();
-                proxy.relay(request, ourWrite, exchange);
-                return true;
-            }
-            return false;
-        }, earlier);
+        Written ours = victimThroughProxy(format, repository, fast(new CopyOnWriteArrayList<>()), staleWriter::fault, earlier);
 
-        assertThat(staleWrites.get()).isEqualTo(1);
-        assertThat(putsSeen.get()).as("our write, then the one after the settle check found it gone").isEqualTo(2);
+        assertThat(staleWriter.staleWrites.get()).isEqualTo(1);
+        assertThat(staleWriter.putsSeen.get()).as("our write, then the one after the settle check found it gone").isEqualTo(2);
         assertThat(entries(format, REGISTRY.reference(repository + ":1"), ours.tag())).containsExactly(earlier.get(0), ours.entry());
-        assertThat(firstRead.get()).isNotNull();
+        assertThat(staleWriter.firstRead.get()).isNotNull();
+    }
+
+    @Test
+    void aStaleWriterDroppingBothBundlesOfOneFallbackUpdateMakesBothBeWrittenAgain() throws Exception {
+        StaleWriter staleWriter = new StaleWriter();
+        String repository = "fault/stale-together";
+        ImageReference image = REGISTRY.reference(repository + ":1");
+        TestImages.push(direct, image, repository);
+        Descriptor subject = direct.resolve(image);
+        try (Signer first = new InMemorySigner(KeyPairs.generate(KeyAlgorithm.ECDSA_P256));
+                Signer victim = new InMemorySigner(KeyPairs.generate(KeyAlgorithm.ECDSA_P256))) {
+            Written before = publish(SignatureFormat.BUNDLE, direct, ownLocks(), image, image, subject, first, Map.of());
+            String tagPath = "/v2/" + image.repository() + "/manifests/" + before.tag();
+            SignedAttestation attestation = Envelope.signStatement(victim, Statement.write(List.of(Subject.of(image, subject.digest())),
+                    PredicateTypes.SLSA_PROVENANCE_V1, JsonNodeFactory.instance.objectNode())).toSignedAttestation(victim.publicKey());
+            BundlePublisher.Published signature;
+            BundlePublisher.Published attested;
+            try (ForwardingProxy proxy = ForwardingProxy.start(REGISTRY.host(), staleWriter.fault(tagPath))) {
+                ImageReference proxied = ImageReference.parse(proxy.hostPort() + "/" + image.repository());
+                BundlePublisher.Written written = new BundlePublisher(RegistryClient.builder().build(), ProgressListener.NONE, Clock.systemUTC(),
+                        fast(new CopyOnWriteArrayList<>())).writeAll(image, proxied, subject,
+                                Optional.of(new SignatureStorage.SignatureToWrite(victim, Map.of("victim", "yes"), SignatureEquivalence.EXACT)),
+                                List.of(attestation));
+                PendingSignature.settleAll(List.of(written.signature().orElseThrow(), written.attestations().get(0)));
+                signature = written.signature().orElseThrow().result();
+                attested = written.attestations().get(0).result();
+                assertThat(proxy.scriptFailures()).isEmpty();
+            }
+
+            assertThat(staleWriter.staleWrites.get()).isEqualTo(1);
+            assertThat(staleWriter.putsSeen.get()).as("one PUT listing both bundles, then one after the settle check found them gone").isEqualTo(2);
+            assertThat(signature.fallbackTag()).contains(before.tag());
+            assertThat(attested.fallbackTag()).contains(before.tag());
+            assertThat(entries(SignatureFormat.BUNDLE, image, before.tag()))
+                    .as("the earlier writer's entry survives, both of ours are back")
+                    .containsExactly(before.entry(), signature.referrerDigest(), attested.referrerDigest());
+        }
     }
 
     @ParameterizedTest

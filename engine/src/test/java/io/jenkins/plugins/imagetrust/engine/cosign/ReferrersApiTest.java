@@ -12,18 +12,19 @@ import io.jenkins.plugins.imagetrust.engine.ImageVerifier;
 import io.jenkins.plugins.imagetrust.engine.SignRequest;
 import io.jenkins.plugins.imagetrust.engine.SignResult;
 import io.jenkins.plugins.imagetrust.engine.SigningException;
+import io.jenkins.plugins.imagetrust.engine.attestation.Predicate;
 import io.jenkins.plugins.imagetrust.engine.keys.InMemorySigner;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyAlgorithm;
 import io.jenkins.plugins.imagetrust.engine.keys.KeyPairs;
 import io.jenkins.plugins.imagetrust.engine.keys.Signer;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
+import io.jenkins.plugins.imagetrust.engine.provenance.PredicateTypes;
 import io.jenkins.plugins.imagetrust.engine.reference.Digest;
 import io.jenkins.plugins.imagetrust.engine.reference.ImageReference;
 import io.jenkins.plugins.imagetrust.engine.registry.MediaTypes;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryClient;
 import io.jenkins.plugins.imagetrust.engine.registry.RegistryException;
-import io.jenkins.plugins.imagetrust.engine.registry.SizeLimitExceededException;
 import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import io.jenkins.plugins.imagetrust.engine.signature.SignatureFormat;
 import io.jenkins.plugins.imagetrust.engine.testing.RegistryFixture;
@@ -170,6 +171,29 @@ class ReferrersApiTest {
                     .sign(SignRequest.builder(image).signatureFormat(SignatureFormat.BUNDLE).build());
             assertThat(again.alreadyPresent()).isTrue();
             assertThat(referrers.get(digest.toString())).hasSize(1);
+        }
+    }
+
+    @Test
+    void signingWithProvenanceAttachesBothBundlesThroughTheReferrersApiWithNoFallbackTag() throws Exception {
+        ImageReference image = reference("api/provenance:1.0");
+        Digest digest = TestImages.push(registry, image);
+        ObjectNode predicate = JSON.createObjectNode();
+        predicate.putObject("runDetails").putObject("builder").put("id", "https://ci.example/job/app/");
+        try (Signer signer = new InMemorySigner(KeyPairs.generate(KeyAlgorithm.ECDSA_P256))) {
+            SignResult result = ImageSigner.builder().registry(registry).signer(signer).build()
+                    .sign(SignRequest.builder(image).attestations(List.of(new Predicate("slsaprovenance1", predicate))).build());
+
+            assertThat(result.bundle().orElseThrow().fallbackTag()).isEmpty();
+            assertThat(result.attestations()).extracting(stored -> stored.format().id()).containsExactly("legacy", "bundle");
+            assertThat(result.attestations().get(1)).isInstanceOfSatisfying(BundlePublisher.Published.class,
+                    attested -> assertThat(attested.fallbackTag()).isEmpty());
+            assertThat(server.requests()).noneMatch(r -> r.method().equals("PUT") && r.path().endsWith("/manifests/sha256-" + digest.hex()));
+            assertThat(referrers.get(digest.toString())).hasSize(2)
+                    .anyMatch(entry -> entry.path("annotations").path("dev.sigstore.bundle.predicateType").asText().equals(PredicateTypes.SLSA_PROVENANCE_V1))
+                    .allMatch(entry -> entry.path("artifactType").asText().equals(MediaTypes.SIGSTORE_BUNDLE));
+            assertThat(registry.fetchManifest(image, digest.attestationTag())).as("the legacy .att tag, written beside .sig").isPresent();
+            assertThat(ImageVerifier.builder().registry(registry).policy(trusting(signer)).build().verify(image).trusted()).isTrue();
         }
     }
 
