@@ -7,6 +7,7 @@ import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.imagetrust.engine.policy.ValidityWindow;
+import io.jenkins.plugins.imagetrust.steps.ImageChecks;
 import jenkins.model.Jenkins;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -114,16 +115,7 @@ public abstract class TrustedSigner {
 
         /** A date or an RFC 3339 instant, as {@link ValidityWindow#parseTime} reads it; empty is fine. */
         static FormValidation checkInstant(String value) {
-            String text = Util.fixEmptyAndTrim(value);
-            if (text == null) {
-                return FormValidation.ok();
-            }
-            try {
-                ValidityWindow.parseTime(text);
-                return FormValidation.ok();
-            } catch (IllegalArgumentException e) {
-                return FormValidation.error(e.getMessage());
-            }
+            return ImageChecks.checkOptional(value, ValidityWindow::parseTime);
         }
     }
 }

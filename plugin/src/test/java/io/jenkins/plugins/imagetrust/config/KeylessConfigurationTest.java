@@ -126,7 +126,7 @@ class KeylessConfigurationTest {
                 .contains("is not a Fulcio certificate extension")
                 .contains("githubWorkflowRepository");
         assertThat(check(admin, KeylessIdentity.class, "checkExtensions", "main")).contains("is not name=value");
-        assertThat(check(admin, KeylessIdentity.class, "checkNotAfter", "2026-01-01&notBefore=2026-01-01"))
+        assertThat(check(admin, KeylessIdentity.class, "checkNotAfter", "2026-01-01", "notBefore", "2026-01-01"))
                 .contains("not after is exclusive");
     }
 
@@ -142,14 +142,8 @@ class KeylessConfigurationTest {
         ImageTrustConfiguration.get().setTrustedRoots(List.of(new TrustedSigstoreRoot("uploaded", null)));
         Path file = dir.resolve("trusted_root.json");
         Files.writeString(file, rootJson);
-        JenkinsRule.WebClient admin = j.createWebClient().login("admin");
-        HtmlPage page = admin.goTo("configure");
-        HtmlElement chunk = rootChunk(page, "uploaded");
-        HtmlFileInput upload = chunk.getFirstByXPath(".//input[@type='file']");
-
-        upload.setFiles(file.toFile());
-        upload.fireEvent("change");
-        admin.waitForBackgroundJavaScript(5000);
+        HtmlPage page = j.createWebClient().login("admin").goTo("configure");
+        HtmlElement chunk = upload(page, "uploaded", file);
 
         HtmlTextArea field = chunk.getFirstByXPath(".//textarea[@name='_.trustedRoot']");
         assertThat(field.getText()).isEqualToNormalizingNewlines(rootJson);
@@ -168,14 +162,8 @@ class KeylessConfigurationTest {
         ImageTrustConfiguration.get().setTrustedRoots(List.of(new TrustedSigstoreRoot("uploaded", "{}")));
         Path file = dir.resolve("huge.json");
         Files.write(file, new byte[TrustedRoot.MAX_BYTES + 1]);
-        JenkinsRule.WebClient admin = j.createWebClient().login("admin");
-        HtmlPage page = admin.goTo("configure");
-        HtmlElement chunk = rootChunk(page, "uploaded");
-        HtmlFileInput upload = chunk.getFirstByXPath(".//input[@type='file']");
-
-        upload.setFiles(file.toFile());
-        upload.fireEvent("change");
-        admin.waitForBackgroundJavaScript(5000);
+        HtmlPage page = j.createWebClient().login("admin").goTo("configure");
+        HtmlElement chunk = upload(page, "uploaded", file);
 
         assertThat(chunk.asNormalizedText())
                 .contains("huge.json: larger than " + TrustedRoot.MAX_BYTES + " bytes, the most a trusted root may have");
@@ -183,22 +171,29 @@ class KeylessConfigurationTest {
         assertThat(field.getText()).isEqualTo("{}");
     }
 
-    private static HtmlElement rootChunk(HtmlPage page, String name) {
-        HtmlElement chunk = page.getFirstByXPath("//div[contains(@class,'repeated-chunk') and .//input[@name='_.name' and @value='"
-                + name + "'] and .//input[@type='file']]");
+    /** Chooses {@code file} in the upload of root {@code name}'s row, as a user would; returns the row. */
+    private static HtmlElement upload(HtmlPage page, String name, Path file) throws Exception {
+        HtmlElement chunk = page.getFirstByXPath("//div[contains(@class,'repeated-chunk')"
+                + " and .//input[@name='_.name' and @value='" + name + "'] and .//input[@type='file']]");
         assertThat(chunk).as("the row of root " + name).isNotNull();
+        HtmlFileInput input = chunk.getFirstByXPath(".//input[@type='file']");
+        input.setFiles(file.toFile());
+        input.fireEvent("change");
+        page.getWebClient().waitForBackgroundJavaScript(5000);
         return chunk;
     }
 
-    /** A form check's answer (HTML), as the page asks for it. */
-    private static String check(JenkinsRule.WebClient client, Class<?> type, String method, String valueAndMore)
-            throws Exception {
-        int more = valueAndMore.indexOf("&notBefore=");
-        String value = more < 0 ? valueAndMore : valueAndMore.substring(0, more);
-        String query = "value=" + URLEncoder.encode(value, StandardCharsets.UTF_8) + (more < 0 ? "" : valueAndMore.substring(more));
+    /** A form check's answer (HTML), posted as the page posts it: {@code value}, then other fields it depends on. */
+    private static String check(JenkinsRule.WebClient client, Class<?> type, String method, String value,
+            String... moreFieldsAndValues) throws Exception {
+        StringBuilder query = new StringBuilder("value=").append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+        for (int i = 0; i + 1 < moreFieldsAndValues.length; i += 2) {
+            query.append('&').append(moreFieldsAndValues[i]).append('=')
+                    .append(URLEncoder.encode(moreFieldsAndValues[i + 1], StandardCharsets.UTF_8));
+        }
         WebRequest request = new WebRequest(client.createCrumbedUrl("descriptorByName/" + type.getName() + "/" + method),
                 HttpMethod.POST);
-        request.setRequestBody(query);
+        request.setRequestBody(query.toString());
         request.setAdditionalHeader("Content-Type", "application/x-www-form-urlencoded");
         return client.getPage(request).getWebResponse().getContentAsString();
     }
