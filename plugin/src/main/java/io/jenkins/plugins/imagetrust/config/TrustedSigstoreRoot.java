@@ -20,7 +20,8 @@ import org.kohsuke.stapler.verb.POST;
 /**
  * A Sigstore trusted root on the global page: the {@code trusted_root.json} of the public-good instance or of a private
  * deployment (its Fulcio CAs, Rekor logs, CT logs and timestamp authorities, each with its validity window). Keyless
- * signatures are verified against it offline; nothing is fetched.
+ * signatures are verified against it offline; nothing is fetched. The page takes it pasted or uploaded (a small script
+ * reads the chosen file into the same field, so both are saved and checked alike).
  */
 public class TrustedSigstoreRoot implements Describable<TrustedSigstoreRoot> {
     private final String name;
@@ -86,13 +87,23 @@ public class TrustedSigstoreRoot implements Describable<TrustedSigstoreRoot> {
             return Messages.TrustedSigstoreRoot_DisplayName();
         }
 
+        /** The largest file the upload reads: what the engine reads of a root ({@link TrustedRoot#MAX_BYTES}). */
+        public int getMaxBytes() {
+            return TrustedRoot.MAX_BYTES;
+        }
+
+        /** What the upload says of a larger file (after its name). */
+        public String getTooLargeMessage() {
+            return Messages.TrustedSigstoreRoot_TooLarge(String.valueOf(TrustedRoot.MAX_BYTES));
+        }
+
         @POST
         public FormValidation doCheckName(@QueryParameter String value) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
             return FormValidation.validateRequired(value);
         }
 
-        /** Shows what the pasted root holds and the validity of each part, or why it cannot be read. */
+        /** Shows what the pasted (or uploaded) root holds and the validity of each part, or why it cannot be read. */
         @POST
         public FormValidation doCheckTrustedRoot(@QueryParameter String value) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);

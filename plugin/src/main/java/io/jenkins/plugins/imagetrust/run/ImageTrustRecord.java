@@ -55,6 +55,8 @@ public final class ImageTrustRecord implements Serializable {
     private final String provenance;
 
     private final String provenanceUrl;
+    // The trusted keyless identities whose signatures counted; null in records saved before keyless verification.
+    private final List<String> identities;
     // Null in records saved before multi-platform signing (XStream does not run constructors): read as empty.
     private final List<PlatformManifest> platforms;
 
@@ -132,9 +134,11 @@ public final class ImageTrustRecord implements Serializable {
         this.provenance = null;
         this.provenanceUrl = null;
         this.platforms = new ArrayList<>(platforms);
+        this.identities = new ArrayList<>();
     }
 
-    private ImageTrustRecord(ImageTrustRecord record, String policy, String provenance, String provenanceUrl) {
+    private ImageTrustRecord(
+            ImageTrustRecord record, String policy, String provenance, String provenanceUrl, List<String> identities) {
         this.operation = record.operation;
         this.image = record.image;
         this.digest = record.digest;
@@ -145,6 +149,7 @@ public final class ImageTrustRecord implements Serializable {
         this.provenance = provenance;
         this.provenanceUrl = provenanceUrl;
         this.platforms = record.platforms;
+        this.identities = new ArrayList<>(identities);
     }
 
     /** A step call that failed before it had a digest (bad input, registry down). */
@@ -156,7 +161,7 @@ public final class ImageTrustRecord implements Serializable {
     /** This record with the policy the verification was held to. */
     @NonNull
     public ImageTrustRecord withPolicy(@CheckForNull String policy) {
-        return new ImageTrustRecord(this, policy, provenance, provenanceUrl);
+        return new ImageTrustRecord(this, policy, provenance, provenanceUrl, getIdentities());
     }
 
     /**
@@ -168,7 +173,19 @@ public final class ImageTrustRecord implements Serializable {
         String link = buildUrl != null && (buildUrl.startsWith("https://") || buildUrl.startsWith("http://"))
                 ? buildUrl
                 : null;
-        return new ImageTrustRecord(this, policy, description, link);
+        return new ImageTrustRecord(this, policy, description, link, getIdentities());
+    }
+
+    /** This record with the trusted keyless identities whose signatures counted, by their names on the global page. */
+    @NonNull
+    public ImageTrustRecord withIdentities(@NonNull List<String> names) {
+        return new ImageTrustRecord(this, policy, provenance, provenanceUrl, names);
+    }
+
+    /** The trusted keyless identities whose signatures counted (shown as "keyless: NAME" beside the key ids). */
+    @Exported
+    public List<String> getIdentities() {
+        return identities == null ? List.of() : new ArrayList<>(identities);
     }
 
     @Exported

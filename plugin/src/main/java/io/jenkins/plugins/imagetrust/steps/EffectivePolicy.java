@@ -12,7 +12,6 @@ import io.jenkins.plugins.imagetrust.engine.policy.EnforcementMode;
 import io.jenkins.plugins.imagetrust.engine.policy.IdentityRule;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustPolicy;
 import io.jenkins.plugins.imagetrust.engine.policy.TrustedIdentity;
-import io.jenkins.plugins.imagetrust.engine.policy.TrustedKey;
 import io.jenkins.plugins.imagetrust.engine.sigstore.SigstoreException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -168,22 +167,14 @@ final class EffectivePolicy {
     }
 
     /** An identity with the root it names (or the page's only root), windows and revocation. */
-    private TrustedIdentity toEngineIdentity(KeylessIdentity identity)
-            throws AbortException {
+    private TrustedIdentity toEngineIdentity(KeylessIdentity identity) throws AbortException {
         TrustedSigstoreRoot root = rootOf(identity);
         try {
-            TrustedIdentity.Builder engine = TrustedIdentity.builder(
-                            identity.getName(), identity.toSignerPolicy(), root.getName(), root.toEngineRoot())
-                    .revoked(identity.isRevoked());
-            if (identity.getNotBefore() != null) {
-                engine.notBefore(TrustedKey.parseTime(identity.getNotBefore()));
-            }
-            if (identity.getNotAfter() != null) {
-                engine.notAfter(TrustedKey.parseTime(identity.getNotAfter()));
-            }
-            return engine.build();
-        } catch (SigstoreException | IllegalArgumentException e) {
-            throw new AbortException("trusted identity '" + identity.getName() + "' in " + WHERE + ": " + e.getMessage());
+            return identity.toEngineIdentity(root);
+        } catch (SigstoreException e) {
+            throw new AbortException("trusted root '" + root.getName() + "' in " + WHERE + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new AbortException(e.getMessage() + " (in " + WHERE + ")");
         }
     }
 

@@ -50,9 +50,10 @@ import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
 
 /**
- * {@code verifyImage image: 'registry.example.com/app:1.0'}: checks the image's signatures against the trusted keys of
- * the global page. Returns {@code verified}, {@code digest} and {@code signatures} (one map per signature found: key
- * id, key name, counted, reason, format); with {@code platform: 'linux/arm64'} the manifest verified is that
+ * {@code verifyImage image: 'registry.example.com/app:1.0'}: checks the image's signatures against the trusted keys and
+ * keyless identities of the global page. Returns {@code verified}, {@code digest} and {@code signatures} (one map per
+ * signature found: key id, key name, for a keyless one the trusted identity and the certificate's identity and issuer,
+ * counted, reason, format); with {@code platform: 'linux/arm64'} the manifest verified is that
  * platform's ({@code platform} and {@code index} in the value say which). When the image is not trusted,
  * {@code mode: 'enforce'} fails the step with the reason and {@code mode: 'warn'} marks the build UNSTABLE.
  */
@@ -348,15 +349,28 @@ public class VerifyImageStep extends ImageStep {
             EnforcementMode mode = policy.mode();
             String pinned = report.image().withDigest(report.digest()).pinned();
             List<String> countedKeyIds = new ArrayList<>();
+            List<String> countedIdentities = new ArrayList<>();
+            List<String> signers = new ArrayList<>();
             List<Map<String, Object>> signatures = new ArrayList<>();
             for (SignatureCheck check : report.signatures()) {
                 String keyId = check.keyId().map(id -> id.hex()).orElse(null);
+                Optional<SignatureCheck.KeylessSigner> keyless = check.keyless();
                 if (check.counted() && keyId != null) {
                     countedKeyIds.add(keyId);
+                    signers.add(keyId);
+                }
+                if (check.counted() && keyless.isPresent()) {
+                    countedIdentities.add(keyless.get().identityName());
+                    signers.add("keyless: " + keyless.get().identityName() + " = " + keyless.get().describe());
                 }
                 Map<String, Object> signature = new HashMap<>();
                 signature.put("keyId", keyId);
                 signature.put("keyName", check.keyName().orElse(null));
+                // The trusted identity a keyless signature verified under, and the SAN and issuer its certificate names.
+                signature.put("identity", keyless.map(SignatureCheck.KeylessSigner::identityName).orElse(null));
+                signature.put("certificateIdentity", keyless.flatMap(k -> k.certificate().subjectAlternativeName())
+                        .orElse(null));
+                signature.put("certificateIssuer", keyless.flatMap(k -> k.certificate().issuer()).orElse(null));
                 signature.put("counted", check.counted());
                 signature.put(
                         "reason", check.reason().map(reason -> reason.name()).orElse(null));
@@ -374,7 +388,8 @@ public class VerifyImageStep extends ImageStep {
                     : mode == EnforcementMode.WARN ? ImageTrustRecord.Verdict.WARNED : ImageTrustRecord.Verdict.FAILED;
             ImageTrustRecord record = new ImageTrustRecord(
                             "verify", step.getImage(), report.digest().toString(), countedKeyIds, verdict, reason)
-                    .withPolicy(policy.describe());
+                    .withPolicy(policy.describe())
+                    .withIdentities(countedIdentities);
             Optional<VerifiedAttestation> verifiedProvenance =
                     provenance.flatMap(found -> found.verified().stream().findFirst());
             if (verifiedProvenance.isPresent()) {
@@ -387,14 +402,17 @@ public class VerifyImageStep extends ImageStep {
             ImageTrustAction.record(run, record);
             provenance.filter(found -> !found.satisfied()).ifPresent(found -> logUncounted(log, found));
             if (trusted) {
-                log.line("verified " + pinned + ": signed by " + String.join(", ", countedKeyIds) + " (policy: "
+                log.line("verified " + pinned + ": signed by " + String.join(", ", signers) + " (policy: "
                         + policy.describe() + ")");
             } else {
                 log.line("NOT verified " + pinned + ": " + reason);
                 for (SignatureCheck check : report.signatures()) {
                     if (!check.counted()) {
                         log.line("  signature "
-                                + check.keyId().map(id -> "by key " + id.hex()).orElse("by an unknown key")
+                                + check.keyId().map(id -> "by key " + id.hex())
+                                        .or(() -> check.keyless().map(k -> "by keyless identity "
+                                                + k.identityName() + " = " + k.describe()))
+                                        .orElse("by an unknown key")
                                 + " did not count: "
                                 + check.reason().map(r -> r.name()).orElse("?") + " "
                                 + check.detail());

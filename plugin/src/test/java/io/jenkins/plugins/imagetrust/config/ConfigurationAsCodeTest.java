@@ -7,6 +7,7 @@ import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.domains.DomainRequirement;
 import hudson.security.ACL;
 import hudson.util.Secret;
+import io.jenkins.plugins.casc.ConfigurationAsCode;
 import io.jenkins.plugins.casc.ConfigurationContext;
 import io.jenkins.plugins.casc.ConfiguratorRegistry;
 import io.jenkins.plugins.casc.misc.ConfiguredWithCode;
@@ -16,12 +17,21 @@ import io.jenkins.plugins.casc.misc.junit.jupiter.WithJenkinsConfiguredWithCode;
 import io.jenkins.plugins.casc.model.CNode;
 import io.jenkins.plugins.imagetrust.TestImages;
 import io.jenkins.plugins.imagetrust.credentials.ImageSigningKeyCredentials;
+import io.jenkins.plugins.imagetrust.engine.testing.TestSigstore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Configuration as Code: the global page and the signing-key credential import, and the page exports again. */
 @WithJenkinsConfiguredWithCode
 class ConfigurationAsCodeTest {
+    @TempDir
+    Path dir;
 
     @Test
     @ConfiguredWithCode("configuration-as-code.yml")
@@ -83,5 +93,59 @@ class ConfigurationAsCodeTest {
                 .doesNotContain("modulePath:")
                 // computed, read-only: not configuration
                 .doesNotContain("keyId");
+    }
+
+    /**
+     * Identities and trusted roots export, and the exported YAML imported into an emptied page gives them back: what
+     * an administrator who keeps the page in Git relies on.
+     */
+    @Test
+    @ConfiguredWithCode("configuration-as-code.yml")
+    void identitiesAndTrustedRootsSurviveAnExportImportRoundTrip(JenkinsConfiguredWithCodeRule j) throws Exception {
+        String rootJson = new String(new TestSigstore(Instant.now()).trustedRootJson(), StandardCharsets.UTF_8);
+        KeylessIdentity identity = new KeylessIdentity("release-workflow");
+        identity.setTrustedRoot("public-good");
+        identity.setIssuer("https://token.actions.githubusercontent.com");
+        identity.setSubjectRegExp("https://github\\.com/example/app/.*");
+        identity.setExtensions("githubWorkflowTrigger=push\ngithubWorkflowRef=refs/heads/main");
+        identity.setNotBefore("2026-01-01");
+        identity.setNotAfter("2027-01-01");
+        identity.setRevoked(true);
+        ImageTrustConfiguration config = ImageTrustConfiguration.get();
+        config.setTrustedIdentities(List.of(identity));
+        config.setTrustedRoots(List.of(new TrustedSigstoreRoot("public-good", rootJson)));
+
+        ConfigurationContext context = new ConfigurationContext(ConfiguratorRegistry.get());
+        String exported = Util.toYamlString(Util.getUnclassifiedRoot(context).get("imageTrust"));
+        assertThat(exported)
+                .contains("trustedIdentities:")
+                .contains("name: \"release-workflow\"")
+                .contains("subjectRegExp:")
+                .contains("extensions:")
+                .contains("trustedRoots:")
+                .contains("name: \"public-good\"");
+
+        config.setTrustedIdentities(List.of());
+        config.setTrustedRoots(List.of());
+        Path yaml = dir.resolve("jenkins.yaml");
+        Files.writeString(yaml, "unclassified:\n  imageTrust:\n" + exported.replaceFirst("^---\\s*\\n", "").indent(4), StandardCharsets.UTF_8);
+        ConfigurationAsCode.get().configure(yaml.toString());
+
+        assertThat(config.getTrustedIdentities()).singleElement().satisfies(back -> {
+            assertThat(back.getName()).isEqualTo("release-workflow");
+            assertThat(back.getTrustedRoot()).isEqualTo("public-good");
+            assertThat(back.getIssuer()).isEqualTo("https://token.actions.githubusercontent.com");
+            assertThat(back.getSubjectRegExp()).isEqualTo("https://github\\.com/example/app/.*");
+            assertThat(back.getExtensions()).isEqualTo("githubWorkflowTrigger=push\ngithubWorkflowRef=refs/heads/main");
+            assertThat(back.getNotBefore()).isEqualTo("2026-01-01");
+            assertThat(back.getNotAfter()).isEqualTo("2027-01-01");
+            assertThat(back.isRevoked()).isTrue();
+        });
+        assertThat(config.getTrustedRoots()).singleElement().satisfies(back -> {
+            assertThat(back.getName()).isEqualTo("public-good");
+            assertThat(back.getTrustedRoot()).isEqualTo(rootJson.strip());
+            assertThat(back.toEngineRoot().certificateAuthorities()).hasSize(1);
+        });
+        assertThat(config.getTrustedKeys()).as("the rest of the page came back too").hasSize(2);
     }
 }

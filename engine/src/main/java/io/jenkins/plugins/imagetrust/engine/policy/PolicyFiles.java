@@ -317,10 +317,10 @@ public final class PolicyFiles {
         return value.booleanValue();
     }
 
-    /** A validity bound: a date or an RFC 3339 instant, as {@link TrustedKey#parseTime} reads them. */
+    /** A validity bound: a date or an RFC 3339 instant, as {@link ValidityWindow#parseTime} reads them. */
     private static Instant time(JsonNode node, String field, String where) throws PolicyException {
         try {
-            return TrustedKey.parseTime(text(node, field, where));
+            return ValidityWindow.parseTime(text(node, field, where));
         } catch (IllegalArgumentException e) {
             throw new PolicyException(where + ": " + field + " " + e.getMessage(), e);
         }

@@ -11,31 +11,28 @@ import java.util.Optional;
 /**
  * A keyless signer the policy trusts: a certificate identity (SAN and OIDC issuer, exact or by regular expression, plus
  * optional Fulcio extension rules) vouched for by a pinned {@link TrustedRoot}. It counts toward the threshold as one
- * vote, like one {@link TrustedKey}, with the same revocation flag and a validity window judged at verification time
- * by the injected clock, both ends inclusive.
+ * vote, like one {@link TrustedKey}, with the same {@link ValidityWindow} rule (notBefore inclusive, notAfter exclusive,
+ * judged at verification time by the injected clock; revocation first).
  */
 public final class TrustedIdentity {
     private final String name;
     private final SignerPolicy.CertificateIdentity identity;
     private final String trustedRootName;
     private final KeylessVerifier verifier;
-    private final Instant notBefore;
-    private final Instant notAfter;
-    private final boolean revoked;
+    private final ValidityWindow window;
 
     private TrustedIdentity(Builder b) {
         this.name = b.name;
         this.identity = b.identity;
         this.trustedRootName = b.trustedRootName;
         this.verifier = new KeylessVerifier(b.trustedRoot);
-        this.notBefore = b.notBefore;
-        this.notAfter = b.notAfter;
-        this.revoked = b.revoked;
         if (name.isBlank()) {
             throw new IllegalArgumentException("a trusted identity needs a name");
         }
-        if (notBefore != null && notAfter != null && notAfter.isBefore(notBefore)) {
-            throw new IllegalArgumentException("identity '" + name + "': notAfter " + notAfter + " is before notBefore " + notBefore);
+        try {
+            this.window = ValidityWindow.of(b.notBefore, b.notAfter, b.revoked);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("identity '" + name + "': " + e.getMessage(), e);
         }
     }
 
@@ -66,30 +63,29 @@ public final class TrustedIdentity {
         return verifier;
     }
 
+    public ValidityWindow window() {
+        return window;
+    }
+
     public Optional<Instant> notBefore() {
-        return Optional.ofNullable(notBefore);
+        return window.notBefore();
     }
 
     public Optional<Instant> notAfter() {
-        return Optional.ofNullable(notAfter);
+        return window.notAfter();
     }
 
     public boolean revoked() {
-        return revoked;
+        return window.revoked();
     }
 
     /** Why this identity cannot count at {@code now}, or empty if it can. Revocation wins over the window. */
     public Optional<RejectionReason> unusableAt(Instant now) {
-        if (revoked) {
-            return Optional.of(RejectionReason.IDENTITY_REVOKED);
-        }
-        if (notBefore != null && now.isBefore(notBefore)) {
-            return Optional.of(RejectionReason.IDENTITY_NOT_YET_VALID);
-        }
-        if (notAfter != null && now.isAfter(notAfter)) {
-            return Optional.of(RejectionReason.IDENTITY_EXPIRED);
-        }
-        return Optional.empty();
+        return window.problemAt(now).map(problem -> switch (problem) {
+            case REVOKED -> RejectionReason.IDENTITY_REVOKED;
+            case NOT_YET_VALID -> RejectionReason.IDENTITY_NOT_YET_VALID;
+            case EXPIRED -> RejectionReason.IDENTITY_EXPIRED;
+        });
     }
 
     /** {@code name (subject rule, issuer rule)} for log lines. */
@@ -99,7 +95,7 @@ public final class TrustedIdentity {
 
     @Override
     public String toString() {
-        return "TrustedIdentity[" + label() + ", root " + trustedRootName + (revoked ? ", revoked" : "") + "]";
+        return "TrustedIdentity[" + label() + ", root " + trustedRootName + (revoked() ? ", revoked" : "") + "]";
     }
 
     /** Builds a {@link TrustedIdentity}; name, identity and root are required. */

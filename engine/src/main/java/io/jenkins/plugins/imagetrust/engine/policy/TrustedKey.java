@@ -5,64 +5,38 @@ import io.jenkins.plugins.imagetrust.engine.keys.SignatureScheme;
 import io.jenkins.plugins.imagetrust.engine.signature.RejectionReason;
 import java.security.PublicKey;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A public key the policy trusts, with its validity window and revocation flag.
- *
- * <p>The window is judged at verification time, by the injected clock: a signature carries no time that is
- * more trustworthy than its own key (a timestamp inside the payload is signed by that same key, so a stolen
- * or retired key could backdate it). A key outside its window, or revoked, counts for nothing.
+ * A public key the policy trusts, with its {@link ValidityWindow} (notBefore inclusive, notAfter exclusive, judged at
+ * verification time) and revocation flag. A key outside its window, or revoked, counts for nothing.
  */
 public final class TrustedKey {
     private final String name;
     private final PublicKey publicKey;
     private final KeyId id;
     private final SignatureScheme scheme;
-    private final Instant notBefore;
-    private final Instant notAfter;
-    private final boolean revoked;
+    private final ValidityWindow window;
 
     private TrustedKey(Builder b) {
         this.name = b.name;
         this.publicKey = b.publicKey;
         this.id = KeyId.of(b.publicKey);
         this.scheme = b.scheme != null ? b.scheme : SignatureScheme.defaultFor(b.publicKey);
-        this.notBefore = b.notBefore;
-        this.notAfter = b.notAfter;
-        this.revoked = b.revoked;
         if (!scheme.fits(publicKey)) {
             throw new IllegalArgumentException("key '" + name + "': scheme " + scheme + " does not fit a "
                     + publicKey.getAlgorithm() + " key");
         }
-        if (notBefore != null && notAfter != null && !notBefore.isBefore(notAfter)) {
-            throw new IllegalArgumentException("key '" + name + "': notBefore " + notBefore + " is not before notAfter " + notAfter);
+        try {
+            this.window = ValidityWindow.of(b.notBefore, b.notAfter, b.revoked);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("key '" + name + "': " + e.getMessage(), e);
         }
     }
 
     public static Builder builder(String name, PublicKey publicKey) {
         return new Builder(name, publicKey);
-    }
-
-    /**
-     * A validity bound as policy files and the Jenkins page write it: an RFC 3339 instant
-     * ({@code 2026-01-31T12:00:00Z}, any offset) or a date ({@code 2026-01-31}), meaning its first instant in UTC.
-     *
-     * @throws IllegalArgumentException naming the text when it is neither
-     */
-    public static Instant parseTime(String text) {
-        try {
-            return text.length() == 10
-                    ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
-                    : OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + text + "' is neither a date (2026-01-31) nor an RFC 3339 instant (2026-01-31T12:00:00Z)");
-        }
     }
 
     public String name() {
@@ -81,30 +55,29 @@ public final class TrustedKey {
         return scheme;
     }
 
+    public ValidityWindow window() {
+        return window;
+    }
+
     public Optional<Instant> notBefore() {
-        return Optional.ofNullable(notBefore);
+        return window.notBefore();
     }
 
     public Optional<Instant> notAfter() {
-        return Optional.ofNullable(notAfter);
+        return window.notAfter();
     }
 
     public boolean revoked() {
-        return revoked;
+        return window.revoked();
     }
 
     /** Why this key cannot count at {@code now}, or empty if it can. Revocation wins over the window. */
     public Optional<RejectionReason> unusableAt(Instant now) {
-        if (revoked) {
-            return Optional.of(RejectionReason.KEY_REVOKED);
-        }
-        if (notBefore != null && now.isBefore(notBefore)) {
-            return Optional.of(RejectionReason.KEY_NOT_YET_VALID);
-        }
-        if (notAfter != null && !now.isBefore(notAfter)) {
-            return Optional.of(RejectionReason.KEY_EXPIRED);
-        }
-        return Optional.empty();
+        return window.problemAt(now).map(problem -> switch (problem) {
+            case REVOKED -> RejectionReason.KEY_REVOKED;
+            case NOT_YET_VALID -> RejectionReason.KEY_NOT_YET_VALID;
+            case EXPIRED -> RejectionReason.KEY_EXPIRED;
+        });
     }
 
     /** {@code name (keyid-prefix)} for log lines. */
@@ -114,7 +87,7 @@ public final class TrustedKey {
 
     @Override
     public String toString() {
-        return "TrustedKey[" + label() + (revoked ? ", revoked" : "") + "]";
+        return "TrustedKey[" + label() + (revoked() ? ", revoked" : "") + "]";
     }
 
     /** Builds a {@link TrustedKey}; only name and key are required. */

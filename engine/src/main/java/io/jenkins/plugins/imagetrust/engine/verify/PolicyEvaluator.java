@@ -140,8 +140,7 @@ public final class PolicyEvaluator {
             }
         }
         if (keyProblem.isPresent() && key.unusableAt(now).isPresent()) {
-            return rejected(candidate, Vote.of(key), keyProblem.get(), "key " + key.label() + " " + windowText(key.revoked(), key.notBefore(),
-                    key.notAfter(), now), Map.of());
+            return rejected(candidate, Vote.of(key), keyProblem.get(), "key " + key.label() + " " + key.window().describeAt(now), Map.of());
         }
         return judgeClaims(candidate, Vote.of(key), image, digest, counted);
     }
@@ -176,7 +175,7 @@ public final class PolicyEvaluator {
             if (unusable == null) {
                 unusable = Vote.of(identity, verified);
                 unusableReason = problem.get();
-                unusableDetail = unusable.label() + " " + windowText(identity.revoked(), identity.notBefore(), identity.notAfter(), now);
+                unusableDetail = unusable.label() + " " + identity.window().describeAt(now);
             }
         }
         if (unusable != null) {
@@ -225,14 +224,6 @@ public final class PolicyEvaluator {
         return new Judgement(new SignatureCheck(candidate.source(), candidate.payloadDigest(), vote.keyId(), vote.name(), true, Optional.empty(),
                 "signed by " + vote.label(), annotations,
                 candidate.format(), vote.keyless()), vote.id());
-    }
-
-    private static String windowText(boolean revoked, Optional<Instant> notBefore, Optional<Instant> notAfter, Instant now) {
-        if (revoked) {
-            return "is revoked";
-        }
-        return "is valid " + notBefore.map(Instant::toString).orElse("-∞") + " to " + notAfter.map(Instant::toString).orElse("∞")
-                + ", and now is " + now;
     }
 
     private static Judgement rejected(SignatureCandidate candidate, Vote vote, RejectionReason reason, String detail,

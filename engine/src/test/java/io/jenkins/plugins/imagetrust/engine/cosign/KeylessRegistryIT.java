@@ -152,11 +152,13 @@ class KeylessRegistryIT {
 
     @ParameterizedTest
     @EnumSource(Layout.class)
-    void aRevokedOrOutOfWindowIdentityDoesNotCountWithItsWindowEndInclusive(Layout layout) throws Exception {
+    void aRevokedOrOutOfWindowIdentityDoesNotCountWithItsWindowEndExclusive(Layout layout) throws Exception {
         assertRejected(run(layout, s -> { }, workflow(), b -> b.revoked(true)), RejectionReason.IDENTITY_REVOKED);
         assertRejected(run(layout, s -> { }, workflow(), b -> b.notAfter(NOW.minusSeconds(1))), RejectionReason.IDENTITY_EXPIRED);
+        assertRejected(run(layout, s -> { }, workflow(), b -> b.notAfter(NOW)), RejectionReason.IDENTITY_EXPIRED);
         assertRejected(run(layout, s -> { }, workflow(), b -> b.notBefore(NOW.plusSeconds(1))), RejectionReason.IDENTITY_NOT_YET_VALID);
-        assertThat(run(layout, s -> { }, workflow(), b -> b.notBefore(NOW).notAfter(NOW)).trusted()).as("both ends inclusive").isTrue();
+        assertThat(run(layout, s -> { }, workflow(), b -> b.notBefore(NOW).notAfter(NOW.plusSeconds(1))).trusted())
+                .as("notBefore inclusive, notAfter exclusive, as for keys").isTrue();
     }
 
     @Test

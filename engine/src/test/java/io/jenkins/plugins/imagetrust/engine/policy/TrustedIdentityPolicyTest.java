@@ -95,13 +95,13 @@ class TrustedIdentityPolicyTest {
     }
 
     @Test
-    void anIdentitysWindowIsEndInclusiveAndRevocationWins() throws Exception {
+    void anIdentitysWindowIsEndExclusiveLikeAKeysAndRevocationWins() throws Exception {
         TrustPolicy policy = read("trustedRoots:\n  test: trusted_root.json\n" + IDENTITY + "    notBefore: 2026-03-01T12:00:00Z\n"
                 + "    notAfter: 2026-03-01T13:00:00Z\n");
         TrustedIdentity identity = policy.identities().get(0);
         assertThat(identity.unusableAt(NOW)).isEmpty();
-        assertThat(identity.unusableAt(NOW.plusSeconds(3600))).isEmpty();
-        assertThat(identity.unusableAt(NOW.plusSeconds(3601))).contains(RejectionReason.IDENTITY_EXPIRED);
+        assertThat(identity.unusableAt(NOW.plusSeconds(3599))).isEmpty();
+        assertThat(identity.unusableAt(NOW.plusSeconds(3600))).contains(RejectionReason.IDENTITY_EXPIRED);
         assertThat(identity.unusableAt(NOW.minusSeconds(1))).contains(RejectionReason.IDENTITY_NOT_YET_VALID);
         assertThat(policy.toBuilder().identities(List.of()).threshold(1).build().identities()).hasSize(1);
     }

@@ -52,10 +52,15 @@ public final class KeylessImages {
         public Optional<Digest> signs = Optional.empty();
 
         public Signing(RegistryClient registry, Instant now, Layout layout) {
+            this(registry, new TestSigstore(now), layout);
+        }
+
+        /** A signing by {@code sigstore}, so that several images chain to one trusted root (as on a Jenkins page). */
+        public Signing(RegistryClient registry, TestSigstore sigstore, Layout layout) {
             this.registry = registry;
-            this.now = now;
+            this.now = sigstore.now();
             this.layout = layout;
-            this.sigstore = new TestSigstore(now);
+            this.sigstore = sigstore;
             this.integratedTime = now;
             this.setSigner = sigstore.rekor();
         }
