@@ -64,17 +64,7 @@ public final class ImageSigner {
     /** How many manifests of an index are signed at once unless {@link Builder#concurrency} says otherwise. */
     public static final int DEFAULT_CONCURRENCY = 4;
 
-    private static final ThreadFactory SIGNING_THREADS = task -> {
-        Thread thread = new Thread(task, "image-trust-sign-manifest");
-        thread.setDaemon(true);
-        return thread;
-    };
-
-    private static final ThreadFactory ATTESTATION_THREADS = task -> {
-        Thread thread = new Thread(task, "image-trust-write-attestations");
-        thread.setDaemon(true);
-        return thread;
-    };
+    private static final ThreadFactory SIGNING_THREADS = daemonThreads("image-trust-sign-manifest");
 
     /**
      * Writes the attestations a format keeps under their own tags while the signatures are written. One pool for the
@@ -82,7 +72,17 @@ public final class ImageSigner {
      * unbounded, because the manifests of an index are written on a bounded pool of their own whose tasks wait for these.
      */
     private static final ExecutorService ATTESTATION_WRITES = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), ATTESTATION_THREADS);
+            new SynchronousQueue<>(), daemonThreads("image-trust-write-attestations"));
+
+    /** Threads that never keep a JVM (the CLI, a test) alive once its work is done. */
+    private static ThreadFactory daemonThreads(String name) {
+        return task -> {
+            Thread thread = new Thread(task, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
     private final RegistryClient registry;
     private final Signer signer;
     private final ProgressListener listener;
